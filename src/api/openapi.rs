@@ -1,0 +1,73 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations, and the
+//! interactive reference page at /api/docs.
+
+use askama::Template;
+use axum::{Json, response::Response};
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+};
+
+use crate::{
+    auth,
+    error::AppResult,
+    org,
+    web::{render, static_files},
+};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Parc API", version = "1", description = "IT asset management and helpdesk. \
+        Authenticate with `POST /api/v1/auth/login` or a personal token, then send `Authorization: Bearer <token>`. \
+        Errors are application/problem+json (RFC 9457). Lists take `q`, `sort`, `dir`, `page`, `per_page` and filters, \
+        and answer `{items, total, page, per_page}`. Updates need the `version` you read (body or If-Match); a stale \
+        one answers 409."),
+    paths(
+        auth::api::login, auth::api::me, auth::api::list_tokens, auth::api::revoke_token,
+        org::entities::api::list_entities, org::entities::api::find_entity, org::entities::api::create_entity,
+        org::entities::api::update_entity, org::entities::api::delete_entity, org::entities::api::entity_history,
+        org::locations::api::list_locations, org::locations::api::find_location, org::locations::api::create_location,
+        org::locations::api::update_location, org::locations::api::delete_location, org::locations::api::location_history,
+        org::users::api::list_users, org::users::api::find_user, org::users::api::create_user,
+        org::users::api::update_user, org::users::api::delete_user, org::users::api::user_history,
+        org::groups::api::list_groups, org::groups::api::find_group, org::groups::api::create_group,
+        org::groups::api::update_group, org::groups::api::delete_group, org::groups::api::group_history,
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+#[derive(Template)]
+#[template(path = "api_docs.html")]
+struct DocsPage {
+    css: String,
+    favicon: String,
+    bundle: String,
+    init: String,
+}
+
+pub async fn docs_page() -> AppResult<Response> {
+    render(&DocsPage {
+        css: static_files::url("vendor/swagger-ui/swagger-ui.css"),
+        favicon: static_files::url("img/favicon.svg"),
+        bundle: static_files::url("vendor/swagger-ui/swagger-ui-bundle.js"),
+        init: static_files::url("js/api-docs.js"),
+    })
+}

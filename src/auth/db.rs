@@ -1,0 +1,214 @@
+//! The SQL of authentication: people by login, sessions, API tokens, grants.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use super::{
+    actor::{Actor, Grant, Via},
+    permission::Role,
+    secret,
+};
+use crate::{error::AppResult, web::i18n::Lang};
+
+#[derive(sqlx::FromRow)]
+struct ActorRow {
+    id: Uuid,
+    login: String,
+    name: String,
+    language: String,
+    time_zone: String,
+    entity_id: Uuid,
+}
+
+/// The active person `user_id` with their grants, or None if disabled or gone.
+pub async fn load_actor(
+    pool: &PgPool,
+    user_id: Uuid,
+    via: Via,
+    request_id: Option<String>,
+) -> AppResult<Option<Actor>> {
+    let row: Option<ActorRow> =
+        sqlx::query_as("select id, login, name, language, time_zone, entity_id from users where id = $1 and active")
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?;
+    let Some(row) = row else { return Ok(None) };
+    let grants = load_grants(pool, user_id).await?;
+    Ok(Some(Actor {
+        id: row.id,
+        login: row.login,
+        name: row.name,
+        lang: Lang::parse(&row.language).unwrap_or_default(),
+        time_zone: row.time_zone.parse().unwrap_or(chrono_tz::Europe::Paris),
+        entity_id: row.entity_id,
+        grants: grants.into(),
+        request_id,
+        via,
+    }))
+}
+
+/// Each grant with the entity it names and all entities below it.
+pub async fn load_grants(pool: &PgPool, user_id: Uuid) -> AppResult<Vec<Grant>> {
+    let rows: Vec<(Role, Uuid, Vec<Uuid>)> = sqlx::query_as(
+        "with recursive tree (role, root, id) as (
+             select g.role, g.entity_id, g.entity_id from role_grants g where g.user_id = $1
+             union
+             select t.role, t.root, e.id from entities e join tree t on e.parent_id = t.id
+         )
+         select role, root, array_agg(id) from tree group by role, root order by role, root",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(role, entity_id, covered)| Grant { role, entity_id, covered }).collect())
+}
+
+/// Id and password hash of an active account, by login (case-insensitive).
+pub async fn credentials(pool: &PgPool, login: &str) -> AppResult<Option<(Uuid, Option<String>)>> {
+    Ok(sqlx::query_as("select id, password_hash from users where lower(login) = lower($1) and active")
+        .bind(login)
+        .fetch_optional(pool)
+        .await?)
+}
+
+pub async fn password_hash(pool: &PgPool, user_id: Uuid) -> AppResult<Option<String>> {
+    Ok(sqlx::query_scalar("select password_hash from users where id = $1").bind(user_id).fetch_one(pool).await?)
+}
+
+/// A new session; returns the cookie secret and the CSRF token.
+pub async fn create_session(pool: &PgPool, user_id: Uuid, hours: u32) -> AppResult<(String, String)> {
+    let secret = secret::new_secret();
+    let csrf = secret::new_secret();
+    sqlx::query(
+        "insert into sessions (id_hash, user_id, csrf_token, expires_at)
+         values ($1, $2, $3, now() + make_interval(hours => $4))",
+    )
+    .bind(secret::digest(&secret))
+    .bind(user_id)
+    .bind(&csrf)
+    .bind(hours as i32)
+    .execute(pool)
+    .await?;
+    Ok((secret, csrf))
+}
+
+/// The user and CSRF token of a live session.
+pub async fn find_session(pool: &PgPool, secret: &str) -> AppResult<Option<(Uuid, String)>> {
+    Ok(sqlx::query_as("select user_id, csrf_token from sessions where id_hash = $1 and expires_at > now()")
+        .bind(secret::digest(secret))
+        .fetch_optional(pool)
+        .await?)
+}
+
+pub async fn delete_session(pool: &PgPool, secret: &str) -> AppResult<()> {
+    sqlx::query("delete from sessions where id_hash = $1").bind(secret::digest(secret)).execute(pool).await?;
+    Ok(())
+}
+
+/// End every session and token of a person (password change, disabling).
+pub async fn end_all_access(conn: &mut PgConnection, user_id: Uuid) -> AppResult<()> {
+    sqlx::query("delete from sessions where user_id = $1").bind(user_id).execute(&mut *conn).await?;
+    sqlx::query("update api_tokens set revoked_at = now() where user_id = $1 and revoked_at is null")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Set a new password hash and end every session and token.
+pub async fn set_password(conn: &mut PgConnection, user_id: Uuid, hash: &str) -> AppResult<()> {
+    sqlx::query("update users set password_hash = $2, password_changed_at = now() where id = $1")
+        .bind(user_id)
+        .bind(hash)
+        .execute(&mut *conn)
+        .await?;
+    end_all_access(conn, user_id).await
+}
+
+/// An API token as its owner sees it (never the secret).
+#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct TokenInfo {
+    pub id: Uuid,
+    pub name: String,
+    /// First characters of the secret, to recognise it.
+    pub prefix: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A new API token for `user_id`; the secret is returned once, only its hash kept.
+pub async fn create_token(
+    pool: &PgPool,
+    user_id: Uuid,
+    name: &str,
+    expires_at: Option<DateTime<Utc>>,
+) -> AppResult<(String, TokenInfo)> {
+    let secret = format!("parc_{}", secret::new_secret());
+    let info: TokenInfo = sqlx::query_as(
+        "insert into api_tokens (id, user_id, name, token_hash, prefix, expires_at) values ($1, $2, $3, $4, $5, $6)
+         returning id, name, prefix, created_at, expires_at, last_used_at, revoked_at",
+    )
+    .bind(Uuid::now_v7())
+    .bind(user_id)
+    .bind(name)
+    .bind(secret::digest(&secret))
+    .bind(&secret[..13])
+    .bind(expires_at)
+    .fetch_one(pool)
+    .await?;
+    Ok((secret, info))
+}
+
+/// The owner of a live token; marks it used (at most once a minute, to spare writes).
+pub async fn token_owner(pool: &PgPool, secret: &str) -> AppResult<Option<Uuid>> {
+    if secret.len() > 100 {
+        return Ok(None);
+    }
+    let found: Option<(Uuid, Uuid)> = sqlx::query_as(
+        "select id, user_id from api_tokens
+          where token_hash = $1 and revoked_at is null and (expires_at is null or expires_at > now())",
+    )
+    .bind(secret::digest(secret))
+    .fetch_optional(pool)
+    .await?;
+    let Some((token_id, user_id)) = found else { return Ok(None) };
+    sqlx::query(
+        "update api_tokens set last_used_at = now()
+          where id = $1 and (last_used_at is null or last_used_at < now() - interval '1 minute')",
+    )
+    .bind(token_id)
+    .execute(pool)
+    .await?;
+    Ok(Some(user_id))
+}
+
+pub async fn list_tokens(pool: &PgPool, user_id: Uuid) -> AppResult<Vec<TokenInfo>> {
+    Ok(sqlx::query_as(
+        "select id, name, prefix, created_at, expires_at, last_used_at, revoked_at
+           from api_tokens where user_id = $1 order by created_at desc",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Revoke token `id` of `user_id`; false when there is no such live token.
+pub async fn revoke_token(pool: &PgPool, user_id: Uuid, id: Uuid) -> AppResult<bool> {
+    let done =
+        sqlx::query("update api_tokens set revoked_at = now() where id = $1 and user_id = $2 and revoked_at is null")
+            .bind(id)
+            .bind(user_id)
+            .execute(pool)
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The language a person chose.
+pub async fn set_language(pool: &PgPool, user_id: Uuid, lang: Lang) -> AppResult<()> {
+    sqlx::query("update users set language = $2 where id = $1").bind(user_id).bind(lang.code()).execute(pool).await?;
+    Ok(())
+}

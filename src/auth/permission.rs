@@ -1,0 +1,190 @@
+//! Who may do what, where. A role is held within an entity and covers its
+//! sub-entities; a permission is an object kind × an action. Rows are filtered
+//! by the entity [`Scope`] in SQL, never after the fact.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The five roles of DESIGN.md, from the most to the least powerful.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema,
+)]
+#[sqlx(type_name = "app_role", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    ParkManager,
+    Supervisor,
+    Technician,
+    Employee,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Admin, Role::ParkManager, Role::Supervisor, Role::Technician, Role::Employee];
+
+    /// Higher is more powerful; a person can grant roles up to their own rank.
+    pub fn rank(self) -> u8 {
+        match self {
+            Role::Admin => 5,
+            Role::ParkManager => 4,
+            Role::Supervisor => 3,
+            Role::Technician => 2,
+            Role::Employee => 1,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::ParkManager => "park_manager",
+            Role::Supervisor => "supervisor",
+            Role::Technician => "technician",
+            Role::Employee => "employee",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == value)
+    }
+
+    /// Message key of the role's name.
+    pub fn label_key(self) -> String {
+        format!("role-{}", self.as_str())
+    }
+
+    /// The permission table. Everything not listed is refused.
+    pub fn allows(self, kind: ObjectKind, action: Action) -> bool {
+        use Action::*;
+        use ObjectKind::*;
+        match self {
+            Role::Admin => true,
+            Role::ParkManager => match kind {
+                Entity => action == View,
+                Location | Group => true,
+                User => action != Delete,
+            },
+            Role::Supervisor => match kind {
+                Entity | Location | User => action == View,
+                Group => true,
+            },
+            Role::Technician => action == View,
+            Role::Employee => false,
+        }
+    }
+}
+
+/// Every kind of object that has permissions and history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectKind {
+    Entity,
+    Location,
+    User,
+    Group,
+}
+
+impl ObjectKind {
+    pub const ALL: [ObjectKind; 4] = [ObjectKind::Entity, ObjectKind::Location, ObjectKind::User, ObjectKind::Group];
+
+    /// Name in the history table and in permission names.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectKind::Entity => "entity",
+            ObjectKind::Location => "location",
+            ObjectKind::User => "user",
+            ObjectKind::Group => "group",
+        }
+    }
+
+    /// URL segment of its pages and API (`/users`, `/api/v1/users`).
+    pub fn plural(self) -> &'static str {
+        match self {
+            ObjectKind::Entity => "entities",
+            ObjectKind::Location => "locations",
+            ObjectKind::User => "users",
+            ObjectKind::Group => "groups",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    View,
+    Create,
+    Update,
+    Delete,
+}
+
+/// The entities whose rows a person may act on for one permission: every
+/// entity where they hold a role granting it, with all sub-entities.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scope {
+    entities: Vec<Uuid>,
+}
+
+impl Scope {
+    pub fn new(mut entities: Vec<Uuid>) -> Self {
+        entities.sort_unstable();
+        entities.dedup();
+        Self { entities }
+    }
+
+    pub fn contains(&self, entity: Uuid) -> bool {
+        self.entities.binary_search(&entity).is_ok()
+    }
+
+    /// For `entity_id = any($n)` in SQL.
+    pub fn ids(&self) -> &[Uuid] {
+        &self.entities
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn employees_have_no_rights_on_the_organisation() {
+        for kind in ObjectKind::ALL {
+            for action in [Action::View, Action::Create, Action::Update, Action::Delete] {
+                assert!(!Role::Employee.allows(kind, action), "{kind:?} {action:?}");
+                assert!(Role::Admin.allows(kind, action));
+            }
+        }
+    }
+
+    #[test]
+    fn only_admins_change_entities_and_delete_users() {
+        for role in Role::ALL.into_iter().filter(|r| *r != Role::Admin) {
+            assert!(!role.allows(ObjectKind::Entity, Action::Create));
+            assert!(!role.allows(ObjectKind::Entity, Action::Update));
+            assert!(!role.allows(ObjectKind::User, Action::Delete));
+        }
+        assert!(Role::ParkManager.allows(ObjectKind::User, Action::Create));
+        assert!(!Role::Supervisor.allows(ObjectKind::User, Action::Create));
+        assert!(Role::Supervisor.allows(ObjectKind::Group, Action::Update));
+        assert!(Role::Technician.allows(ObjectKind::Location, Action::View));
+    }
+
+    #[test]
+    fn ranks_are_ordered_like_the_roles() {
+        let ranks: Vec<u8> = Role::ALL.iter().map(|r| r.rank()).collect();
+        assert!(ranks.windows(2).all(|w| w[0] > w[1]));
+        assert_eq!(Role::parse("park_manager"), Some(Role::ParkManager));
+        assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn scope_lookup() {
+        let a = Uuid::now_v7();
+        let b = Uuid::now_v7();
+        let scope = Scope::new(vec![b, a, b]);
+        assert!(scope.contains(a) && scope.contains(b));
+        assert!(!scope.contains(Uuid::nil()));
+        assert_eq!(scope.ids().len(), 2);
+    }
+}

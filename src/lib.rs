@@ -1,0 +1,17 @@
+//! Parc: IT asset management and helpdesk for the people who run a company's
+//! computer park. `main.rs` parses the command line and calls into this crate.
+
+pub mod api;
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod org;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod web;

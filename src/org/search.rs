@@ -1,0 +1,110 @@
+//! The search box in the top bar: people, locations and entities the person
+//! may see, grouped by kind, tolerant of typos (trigram similarity).
+
+use askama::Template;
+use axum::{
+    extract::{Query, State},
+    response::Response,
+};
+use serde::Deserialize;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::{
+    auth::{
+        actor::Actor,
+        permission::{Action, ObjectKind, Scope},
+    },
+    error::AppResult,
+    state::AppState,
+    web::{PageCtx, list::like_pattern, render},
+};
+
+const PER_KIND: i64 = 20;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SearchQuery {
+    q: String,
+}
+
+pub struct Hit {
+    pub title: String,
+    pub detail: String,
+    pub href: String,
+}
+
+pub struct HitGroup {
+    pub title_key: &'static str,
+    pub hits: Vec<Hit>,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    ctx: PageCtx,
+    q: String,
+    groups: Vec<HitGroup>,
+}
+
+/// Matches by substring or by trigram similarity, best first.
+async fn search_kind(pool: &PgPool, kind: ObjectKind, scope: &Scope, q: &str) -> AppResult<Vec<Hit>> {
+    let sql = match kind {
+        ObjectKind::User => {
+            "select id, name, login from users
+              where entity_id = any($1) and ((login || ' ' || name || ' ' || coalesce(email, '')) ilike $2
+                    or (login || ' ' || name || ' ' || coalesce(email, '')) % $3)
+              order by similarity(login || ' ' || name || ' ' || coalesce(email, ''), $3) desc, name limit $4"
+        }
+        ObjectKind::Location => {
+            "select id, name, city from locations
+              where entity_id = any($1) and (name ilike $2 or name % $3)
+              order by similarity(name, $3) desc, name limit $4"
+        }
+        ObjectKind::Entity => {
+            "select id, name, country from entities
+              where id = any($1) and (name ilike $2 or name % $3)
+              order by similarity(name, $3) desc, name limit $4"
+        }
+        ObjectKind::Group => {
+            "select id, name, description from groups
+              where entity_id = any($1) and (name ilike $2 or name % $3)
+              order by similarity(name, $3) desc, name limit $4"
+        }
+    };
+    let rows: Vec<(Uuid, String, String)> =
+        sqlx::query_as(sql).bind(scope.ids()).bind(like_pattern(q)).bind(q).bind(PER_KIND).fetch_all(pool).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, title, detail)| Hit { title, detail, href: format!("/{}/{id}", kind.plural()) })
+        .collect())
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    actor: Actor,
+    Query(query): Query<SearchQuery>,
+) -> AppResult<Response> {
+    let q: String = query.q.trim().chars().take(200).collect();
+    let mut groups = Vec::new();
+    if !q.is_empty() {
+        let kinds = [
+            (ObjectKind::User, "nav-users"),
+            (ObjectKind::Location, "nav-locations"),
+            (ObjectKind::Entity, "nav-entities"),
+            (ObjectKind::Group, "nav-groups"),
+        ];
+        for (kind, title_key) in kinds {
+            let scope = actor.scope_or_empty(kind, Action::View);
+            if scope.is_empty() {
+                continue;
+            }
+            let hits = search_kind(&state.db, kind, &scope, &q).await?;
+            if !hits.is_empty() {
+                groups.push(HitGroup { title_key, hits });
+            }
+        }
+    }
+    render(&SearchPage { ctx, q, groups })
+}

@@ -1,0 +1,199 @@
+//! Raw form values -> typed values, collecting every field's error at once so a
+//! form comes back with each problem next to its field and the input kept.
+
+use serde::Serialize;
+use uuid::Uuid;
+
+/// The body of a delete confirmation: the version the person saw.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct VersionForm {
+    pub version: String,
+}
+
+impl VersionForm {
+    /// The version sent, else `current` (a form without one deletes what is there).
+    pub fn or(&self, current: i64) -> i64 {
+        self.version.trim().parse().unwrap_or(current)
+    }
+}
+
+/// Field name -> message key, in the order they were found.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FieldErrors(Vec<(String, String)>);
+
+impl FieldErrors {
+    pub fn single(field: &str, message_key: &str) -> Self {
+        let mut errors = Self::default();
+        errors.add(field, message_key);
+        errors
+    }
+
+    pub fn add(&mut self, field: &str, message_key: &str) {
+        if self.get(field).is_none() {
+            self.0.push((field.to_owned(), message_key.to_owned()));
+        }
+    }
+
+    /// The message key of `field`'s error, if any.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(f, m)| (f.as_str(), m.as_str()))
+    }
+
+    /// `Ok(value)` when no error was collected.
+    pub fn finish<T>(self, value: T) -> Result<T, FieldErrors> {
+        if self.is_empty() { Ok(value) } else { Err(self) }
+    }
+}
+
+/// Checks on one form, each recording its field's error.
+#[derive(Debug, Default)]
+pub struct Parser {
+    pub errors: FieldErrors,
+}
+
+impl Parser {
+    /// Trimmed text of 1..=max characters.
+    pub fn required(&mut self, field: &str, value: &str, max: usize) -> String {
+        let value = value.trim();
+        if value.is_empty() {
+            self.errors.add(field, "field-required");
+        } else if value.chars().count() > max {
+            self.errors.add(field, "field-too-long");
+        }
+        value.to_owned()
+    }
+
+    /// Trimmed text of at most max characters, possibly empty.
+    pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
+        let value = value.trim();
+        if value.chars().count() > max {
+            self.errors.add(field, "field-too-long");
+        }
+        value.to_owned()
+    }
+
+    /// Empty -> None; else the trimmed text.
+    pub fn optional(&mut self, field: &str, value: &str, max: usize) -> Option<String> {
+        let value = self.text(field, value, max);
+        (!value.is_empty()).then_some(value)
+    }
+
+    /// Empty -> None; else a UUID (select lists send ids).
+    pub fn optional_id(&mut self, field: &str, value: &str) -> Option<Uuid> {
+        let value = value.trim();
+        if value.is_empty() {
+            return None;
+        }
+        match Uuid::parse_str(value) {
+            Ok(id) => Some(id),
+            Err(_) => {
+                self.errors.add(field, "field-invalid-choice");
+                None
+            }
+        }
+    }
+
+    pub fn required_id(&mut self, field: &str, value: &str) -> Uuid {
+        match self.optional_id(field, value) {
+            Some(id) => id,
+            None => {
+                self.errors.add(field, "field-required");
+                Uuid::nil()
+            }
+        }
+    }
+
+    /// One of `choices` (compared exactly).
+    pub fn choice<'c>(&mut self, field: &str, value: &str, choices: &[&'c str]) -> &'c str {
+        match choices.iter().find(|c| **c == value.trim()) {
+            Some(choice) => choice,
+            None => {
+                self.errors.add(field, "field-invalid-choice");
+                choices.first().copied().unwrap_or_default()
+            }
+        }
+    }
+
+    /// Optional e-mail address: one @, something on each side, no spaces.
+    pub fn optional_email(&mut self, field: &str, value: &str) -> Option<String> {
+        let value = self.optional(field, value, 254)?;
+        let valid = match value.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+                    && !domain.contains('@')
+            }
+            None => false,
+        };
+        if !valid {
+            self.errors.add(field, "field-invalid-email");
+        }
+        Some(value)
+    }
+
+    /// The stored version the form was loaded from.
+    pub fn version(&mut self, value: &str) -> i64 {
+        value.trim().parse().unwrap_or_else(|_| {
+            self.errors.add("version", "field-invalid");
+            0
+        })
+    }
+
+    pub fn finish<T>(self, value: T) -> Result<T, FieldErrors> {
+        self.errors.finish(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collects_every_error_once_per_field() {
+        let mut p = Parser::default();
+        p.required("name", "   ", 10);
+        p.required("name", "x", 10);
+        p.text("notes", &"é".repeat(11), 10);
+        p.optional_email("email", "not-an-address");
+        p.optional_id("entity", "42");
+        let errors = p.finish(()).expect_err("four fields are wrong");
+        let found: Vec<_> = errors.iter().collect();
+        assert_eq!(
+            found,
+            vec![
+                ("name", "field-required"),
+                ("notes", "field-too-long"),
+                ("email", "field-invalid-email"),
+                ("entity", "field-invalid-choice")
+            ]
+        );
+    }
+
+    #[test]
+    fn accepts_good_values() {
+        let mut p = Parser::default();
+        assert_eq!(p.required("name", "  Ada  ", 10), "Ada");
+        assert_eq!(p.optional_email("email", "ada@example.org").as_deref(), Some("ada@example.org"));
+        assert_eq!(p.optional("phone", " ", 10), None);
+        assert!(p.finish(()).is_ok());
+    }
+
+    #[test]
+    fn length_counts_characters_not_bytes() {
+        let mut p = Parser::default();
+        p.required("name", &"é".repeat(10), 10);
+        assert!(p.finish(()).is_ok());
+    }
+}

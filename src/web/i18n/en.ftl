@@ -1,0 +1,204 @@
+# Parc — English messages. Keys are the same in fr.ftl (a unit test checks it).
+
+## Navigation and layout
+skip-to-content = Skip to content
+nav-main = Main navigation
+nav-home = Home
+nav-entities = Entities
+nav-locations = Locations
+nav-users = Users
+nav-groups = Groups
+nav-api = API reference
+search = Search
+search-everything = Search people, places, entities
+search-nothing = Nothing found.
+language = Language
+change-language = Change
+logout = Log out
+tabs = Sections
+tab-main = Details
+tab-history = History
+back-home = Back to the home page
+request-id = Request id
+pagination = Pages
+page-previous = Previous
+page-next = Next
+home-welcome = Welcome, { $name }
+home-profile-hint = Your password, language and API tokens.
+home-api-hint = The JSON API, with an interactive reference.
+copy = Copy
+copied = Copied
+yes = Yes
+no = No
+active = Active
+inactive = Disabled
+
+## Lists
+list-total = { $count ->
+    [one] 1 item
+   *[other] { $count } items
+}
+list-empty = Nothing here yet.
+export-csv = Export CSV
+filter-any = Any
+filter-apply = Filter
+
+## Actions and messages
+action-new = New
+action-edit = Edit
+action-save = Save
+action-cancel = Cancel
+action-delete = Delete
+action-delete-confirm = Yes, delete
+delete-confirm = Delete “{ $name }”? This cannot be undone; its history is kept.
+flash-created = Created.
+flash-saved = Saved.
+flash-deleted = Deleted.
+form-has-errors = Some fields need your attention.
+stale-edit = { $who } changed this at { $when } while you were editing. Your changes are still in the form: check them against the current values and save again.
+stale-edit-short = Someone else changed this in the meantime. Reload and try again.
+
+## Kinds of objects
+kind-entity = Entity
+kind-location = Location
+kind-user = User
+kind-group = Group
+
+## Fields
+field-name = Name
+field-login = Login
+field-password = Password
+field-email = E-mail
+field-phone = Phone
+field-entity = Entity
+field-location = Location
+field-manager = Manager
+field-time-zone = Time zone
+field-role = Role
+field-roles = Roles
+field-country = Country
+field-city = City
+field-address = Address
+field-postcode = Postcode
+field-notes = Notes
+field-description = Description
+field-updated = Last change
+
+## Field errors
+field-required = Required.
+field-too-long = Too long.
+field-invalid = Invalid value.
+field-invalid-choice = Not a valid choice.
+field-invalid-email = Not a valid e-mail address.
+
+## Entities
+entity-new = New entity
+entity-kind = Kind
+entity-parent = Parent entity
+entity-children = Sub-entities
+entity-name-taken = Another entity with this name has the same parent.
+entity-parent-cycle = An entity cannot be placed under itself or one of its sub-entities.
+entity-kind-group = Group
+entity-kind-subsidiary = Subsidiary
+entity-kind-site = Site
+entity-kind-department = Department
+
+## Locations
+location-new = New location
+location-kind = Kind
+location-parent = Inside
+location-children = Inside this location
+location-name-taken = Another location with this name is in the same place.
+location-kind-site = Site
+location-kind-building = Building
+location-kind-floor = Floor
+location-kind-room = Room
+location-kind-other = Other
+
+## Users
+user-new = New user
+user-access = Access
+user-password-hint = Leave empty: the person cannot log in until a password is set.
+login-invalid = A login has no spaces.
+login-taken = This login is already used.
+email-taken = This e-mail address is already used.
+cannot-disable-self = You cannot disable your own account.
+cannot-delete-self = You cannot delete your own account.
+role-grant = Grant role
+role-revoke = Remove
+role-revoke-confirm = Remove this role?
+role-above-own = You cannot grant a role above your own.
+role-admin = Administrator
+role-park_manager = Park manager
+role-supervisor = Supervisor
+role-technician = Technician
+role-employee = Employee
+
+## Groups
+group-new = New group
+group-members = Members
+group-add-member = Add a member
+group-remove-member = Remove
+group-name-taken = Another group of this entity has this name.
+
+## Deletion refused
+in-use-users = People still belong to it or work there.
+in-use-locations = Locations still belong to it.
+in-use-groups = Groups still belong to it.
+in-use-role_grants = Roles are still granted on it.
+in-use-group_members = It still has members.
+in-use-children = It still has items below it (sub-items, or people it manages).
+in-use-other = Other records still use it.
+
+## Login and profile
+login-title = Log in to Parc
+login-submit = Log in
+login-failed = Wrong login or password.
+login-throttled = Too many attempts. Wait a few minutes and try again.
+profile-title = My profile
+password-change = Change my password
+password-current = Current password
+password-new = New password
+password-confirm = New password again
+password-hint = At least 12 characters. Changing it logs you out everywhere else and revokes your API tokens.
+password-current-wrong = This is not your current password.
+password-mismatch = The two passwords differ.
+password-too-short = At least 12 characters.
+password-changed = Password changed.
+password-reset = Set a new password
+password-reset-hint = The person's sessions and API tokens end.
+tokens-title = API tokens
+token-name = Token name
+token-create = Create a token
+token-shown-once = Copy this token now: it will not be shown again.
+token-prefix = Starts with
+token-created = Created
+token-expires = Expires
+token-last-used = Last used
+token-revoke = Revoke
+token-revoke-confirm = Revoke this token? Programs using it will stop working.
+token-revoked = Revoked
+
+## History
+history-when = When
+history-who = Who
+history-action = Action
+history-changes = Changes
+history-create = Created
+history-update = Changed
+history-delete = Deleted
+
+## Errors
+error-not-found = Page not found
+error-unauthenticated = Please log in
+error-forbidden = You are not allowed to do this
+error-bad-request = This request is not valid
+error-validation = Some values are not valid
+error-unprocessable = Some values are not valid
+error-precondition-required = The version you edited is required
+error-conflict = Conflict
+error-stale-edit = Someone else changed this in the meantime
+error-in-use = This is still in use
+error-too-many-requests = Too many attempts
+error-payload-too-large = The request is too large
+error-internal = Something went wrong on our side

@@ -1,0 +1,204 @@
+# Parc — messages en français. Mêmes clés que en.ftl (un test unitaire le vérifie).
+
+## Navigation et mise en page
+skip-to-content = Aller au contenu
+nav-main = Navigation principale
+nav-home = Accueil
+nav-entities = Entités
+nav-locations = Lieux
+nav-users = Utilisateurs
+nav-groups = Groupes
+nav-api = Référence de l'API
+search = Rechercher
+search-everything = Personnes, lieux, entités…
+search-nothing = Aucun résultat.
+language = Langue
+change-language = Changer
+logout = Se déconnecter
+tabs = Sections
+tab-main = Détails
+tab-history = Historique
+back-home = Retour à l'accueil
+request-id = Identifiant de requête
+pagination = Pages
+page-previous = Précédent
+page-next = Suivant
+home-welcome = Bienvenue, { $name }
+home-profile-hint = Votre mot de passe, votre langue et vos jetons d'API.
+home-api-hint = L'API JSON, avec une référence interactive.
+copy = Copier
+copied = Copié
+yes = Oui
+no = Non
+active = Actif
+inactive = Désactivé
+
+## Listes
+list-total = { $count ->
+    [one] 1 élément
+   *[other] { $count } éléments
+}
+list-empty = Rien pour l'instant.
+export-csv = Exporter en CSV
+filter-any = Tous
+filter-apply = Filtrer
+
+## Actions et messages
+action-new = Nouveau
+action-edit = Modifier
+action-save = Enregistrer
+action-cancel = Annuler
+action-delete = Supprimer
+action-delete-confirm = Oui, supprimer
+delete-confirm = Supprimer « { $name } » ? C'est définitif ; son historique est conservé.
+flash-created = Créé.
+flash-saved = Enregistré.
+flash-deleted = Supprimé.
+form-has-errors = Certains champs sont à corriger.
+stale-edit = { $who } a modifié cet élément le { $when } pendant que vous le modifiiez. Vos saisies sont conservées dans le formulaire : comparez-les aux valeurs actuelles puis enregistrez à nouveau.
+stale-edit-short = Quelqu'un d'autre a modifié cet élément entre-temps. Rechargez la page et recommencez.
+
+## Types d'objets
+kind-entity = Entité
+kind-location = Lieu
+kind-user = Utilisateur
+kind-group = Groupe
+
+## Champs
+field-name = Nom
+field-login = Identifiant
+field-password = Mot de passe
+field-email = Courriel
+field-phone = Téléphone
+field-entity = Entité
+field-location = Lieu
+field-manager = Responsable
+field-time-zone = Fuseau horaire
+field-role = Rôle
+field-roles = Rôles
+field-country = Pays
+field-city = Ville
+field-address = Adresse
+field-postcode = Code postal
+field-notes = Notes
+field-description = Description
+field-updated = Dernière modification
+
+## Erreurs de saisie
+field-required = Obligatoire.
+field-too-long = Trop long.
+field-invalid = Valeur invalide.
+field-invalid-choice = Choix invalide.
+field-invalid-email = Adresse de courriel invalide.
+
+## Entités
+entity-new = Nouvelle entité
+entity-kind = Type
+entity-parent = Entité parente
+entity-children = Sous-entités
+entity-name-taken = Une autre entité porte ce nom sous le même parent.
+entity-parent-cycle = Une entité ne peut pas être placée sous elle-même ou sous une de ses sous-entités.
+entity-kind-group = Groupe
+entity-kind-subsidiary = Filiale
+entity-kind-site = Site
+entity-kind-department = Service
+
+## Lieux
+location-new = Nouveau lieu
+location-kind = Type
+location-parent = Situé dans
+location-children = Dans ce lieu
+location-name-taken = Un autre lieu porte ce nom au même endroit.
+location-kind-site = Site
+location-kind-building = Bâtiment
+location-kind-floor = Étage
+location-kind-room = Salle
+location-kind-other = Autre
+
+## Utilisateurs
+user-new = Nouvel utilisateur
+user-access = Accès
+user-password-hint = Laissez vide : la personne ne pourra se connecter qu'une fois un mot de passe défini.
+login-invalid = Un identifiant ne contient pas d'espace.
+login-taken = Cet identifiant est déjà utilisé.
+email-taken = Cette adresse est déjà utilisée.
+cannot-disable-self = Vous ne pouvez pas désactiver votre propre compte.
+cannot-delete-self = Vous ne pouvez pas supprimer votre propre compte.
+role-grant = Attribuer le rôle
+role-revoke = Retirer
+role-revoke-confirm = Retirer ce rôle ?
+role-above-own = Vous ne pouvez pas attribuer un rôle supérieur au vôtre.
+role-admin = Administrateur
+role-park_manager = Gestionnaire de parc
+role-supervisor = Superviseur
+role-technician = Technicien
+role-employee = Employé
+
+## Groupes
+group-new = Nouveau groupe
+group-members = Membres
+group-add-member = Ajouter un membre
+group-remove-member = Retirer
+group-name-taken = Un autre groupe de cette entité porte ce nom.
+
+## Suppression refusée
+in-use-users = Des personnes y sont rattachées ou y travaillent.
+in-use-locations = Des lieux y sont rattachés.
+in-use-groups = Des groupes y sont rattachés.
+in-use-role_grants = Des rôles y sont encore attribués.
+in-use-group_members = Il a encore des membres.
+in-use-children = Des éléments en dépendent encore (sous-éléments, ou personnes dont il est responsable).
+in-use-other = D'autres enregistrements l'utilisent encore.
+
+## Connexion et profil
+login-title = Connexion à Parc
+login-submit = Se connecter
+login-failed = Identifiant ou mot de passe incorrect.
+login-throttled = Trop de tentatives. Patientez quelques minutes avant de réessayer.
+profile-title = Mon profil
+password-change = Changer mon mot de passe
+password-current = Mot de passe actuel
+password-new = Nouveau mot de passe
+password-confirm = Nouveau mot de passe (encore)
+password-hint = Au moins 12 caractères. Le changer vous déconnecte partout ailleurs et révoque vos jetons d'API.
+password-current-wrong = Ce n'est pas votre mot de passe actuel.
+password-mismatch = Les deux mots de passe diffèrent.
+password-too-short = Au moins 12 caractères.
+password-changed = Mot de passe changé.
+password-reset = Définir un nouveau mot de passe
+password-reset-hint = Les sessions et jetons d'API de la personne prennent fin.
+tokens-title = Jetons d'API
+token-name = Nom du jeton
+token-create = Créer un jeton
+token-shown-once = Copiez ce jeton maintenant : il ne sera plus affiché.
+token-prefix = Commence par
+token-created = Créé le
+token-expires = Expire le
+token-last-used = Dernière utilisation
+token-revoke = Révoquer
+token-revoke-confirm = Révoquer ce jeton ? Les programmes qui l'utilisent cesseront de fonctionner.
+token-revoked = Révoqué
+
+## Historique
+history-when = Quand
+history-who = Qui
+history-action = Action
+history-changes = Modifications
+history-create = Création
+history-update = Modification
+history-delete = Suppression
+
+## Erreurs
+error-not-found = Page introuvable
+error-unauthenticated = Veuillez vous connecter
+error-forbidden = Vous n'avez pas le droit de faire cela
+error-bad-request = Cette requête n'est pas valide
+error-validation = Certaines valeurs ne sont pas valides
+error-unprocessable = Certaines valeurs ne sont pas valides
+error-precondition-required = La version modifiée doit être indiquée
+error-conflict = Conflit
+error-stale-edit = Quelqu'un d'autre a modifié cet élément entre-temps
+error-in-use = Cet élément est encore utilisé
+error-too-many-requests = Trop de tentatives
+error-payload-too-large = La requête est trop volumineuse
+error-internal = Une erreur s'est produite de notre côté

@@ -1,0 +1,239 @@
+//! The HTML side of the list machinery: one list page template for every object
+//! type, fed by the type's columns and cells, plus the detail, history and
+//! delete-confirmation pages every type shares.
+
+use askama::Template;
+use axum::response::Response;
+use uuid::Uuid;
+
+use super::{
+    PageCtx,
+    list::{ListQuery, Page, SortKey},
+    render,
+};
+use crate::{audit::HistoryEntry, error::AppResult};
+
+/// A column of a list table; `sort` is its sort key name when sortable.
+#[derive(Clone, Debug)]
+pub struct Column {
+    pub label_key: &'static str,
+    pub sort: Option<&'static str>,
+}
+
+impl Column {
+    pub const fn sortable(label_key: &'static str, sort: &'static str) -> Self {
+        Self { label_key, sort: Some(sort) }
+    }
+    pub const fn plain(label_key: &'static str) -> Self {
+        Self { label_key, sort: None }
+    }
+}
+
+/// One cell: text (escaped by the template), an optional link, an optional badge style.
+#[derive(Clone, Debug, Default)]
+pub struct Cell {
+    pub text: String,
+    pub href: Option<String>,
+    pub badge: Option<&'static str>,
+}
+
+impl Cell {
+    pub fn text(text: impl Into<String>) -> Self {
+        Self { text: text.into(), ..Self::default() }
+    }
+    pub fn link(text: impl Into<String>, href: impl Into<String>) -> Self {
+        Self { text: text.into(), href: Some(href.into()), badge: None }
+    }
+    pub fn badge(text: impl Into<String>, style: &'static str) -> Self {
+        Self { text: text.into(), href: None, badge: Some(style) }
+    }
+    /// A link to `/<plural>/<id>` when there is an id.
+    pub fn object(text: Option<String>, plural: &str, id: Option<Uuid>) -> Self {
+        match (text, id) {
+            (Some(text), Some(id)) => Self::link(text, format!("/{plural}/{id}")),
+            (Some(text), None) => Self::text(text),
+            _ => Self::default(),
+        }
+    }
+}
+
+/// A select in the filter bar.
+#[derive(Clone, Debug)]
+pub struct FilterSelect {
+    pub name: &'static str,
+    pub label_key: &'static str,
+    /// (value, label already translated)
+    pub options: Vec<(String, String)>,
+    pub selected: String,
+}
+
+#[derive(Template)]
+#[template(path = "generic/list.html")]
+pub struct ListTemplate {
+    pub ctx: PageCtx,
+    pub title_key: &'static str,
+    pub base: String,
+    pub new_href: Option<String>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Cell>>,
+    pub filters: Vec<FilterSelect>,
+    pub q: String,
+    pub sort: &'static str,
+    pub desc: bool,
+    pub page: u32,
+    pub page_count: u32,
+    pub total: i64,
+    pub per_page: u32,
+    /// The filter part of the query string (no sort, dir, page), already encoded.
+    pub filter_qs: String,
+}
+
+impl ListTemplate {
+    pub fn new<S: SortKey, R>(
+        ctx: PageCtx,
+        title_key: &'static str,
+        base: &str,
+        query: &ListQuery<S>,
+        page: &Page<R>,
+        filters: Vec<FilterSelect>,
+    ) -> Self {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if let Some(q) = &query.q {
+            pairs.push(("q", q.clone()));
+        }
+        for filter in &filters {
+            if !filter.selected.is_empty() {
+                pairs.push((filter.name, filter.selected.clone()));
+            }
+        }
+        if query.per_page != super::list::DEFAULT_PER_PAGE {
+            pairs.push(("per_page", query.per_page.to_string()));
+        }
+        Self {
+            ctx,
+            title_key,
+            base: base.to_owned(),
+            new_href: None,
+            columns: Vec::new(),
+            rows: Vec::new(),
+            filters,
+            q: query.q.clone().unwrap_or_default(),
+            sort: query.sort.name(),
+            desc: query.desc,
+            page: page.page,
+            page_count: page.page_count(),
+            total: page.total,
+            per_page: page.per_page,
+            filter_qs: serde_urlencoded::to_string(&pairs).unwrap_or_default(),
+        }
+    }
+
+    /// Link that sorts by `key`, flipping the direction when already sorted by it.
+    pub fn sort_href(&self, key: &str) -> String {
+        let dir = if self.sort == key && !self.desc { "desc" } else { "asc" };
+        format!("{}?{}&sort={key}&dir={dir}", self.base, self.filter_qs)
+    }
+
+    pub fn sort_class(&self, key: &str) -> &'static str {
+        match (self.sort == key, self.desc) {
+            (true, false) => "sorted-asc",
+            (true, true) => "sorted-desc",
+            _ => "",
+        }
+    }
+
+    pub fn aria_sort(&self, key: &str) -> &'static str {
+        match (self.sort == key, self.desc) {
+            (true, false) => "ascending",
+            (true, true) => "descending",
+            _ => "none",
+        }
+    }
+
+    pub fn page_href(&self, page: impl std::borrow::Borrow<u32>) -> String {
+        let page = *page.borrow();
+        let dir = if self.desc { "desc" } else { "asc" };
+        format!("{}?{}&sort={}&dir={dir}&page={page}", self.base, self.filter_qs, self.sort)
+    }
+
+    pub fn export_href(&self) -> String {
+        let dir = if self.desc { "desc" } else { "asc" };
+        format!("{}/export.csv?{}&sort={}&dir={dir}", self.base, self.filter_qs, self.sort)
+    }
+
+    /// Page numbers to show: first, last, and two around the current one.
+    pub fn page_numbers(&self) -> Vec<u32> {
+        let mut pages: Vec<u32> =
+            (1..=self.page_count).filter(|p| *p == 1 || *p == self.page_count || p.abs_diff(self.page) <= 2).collect();
+        pages.dedup();
+        pages
+    }
+
+    pub fn render(&self) -> AppResult<Response> {
+        render(self)
+    }
+}
+
+/// A fact on a detail page.
+#[derive(Clone, Debug)]
+pub struct Fact {
+    pub label_key: &'static str,
+    pub cell: Cell,
+}
+
+impl Fact {
+    pub fn new(label_key: &'static str, cell: Cell) -> Self {
+        Self { label_key, cell }
+    }
+    pub fn text(label_key: &'static str, text: impl Into<String>) -> Self {
+        Self { label_key, cell: Cell::text(text) }
+    }
+}
+
+/// A titled list of related objects on a detail page (a user's groups, say).
+#[derive(Clone, Debug)]
+pub struct Related {
+    pub title_key: &'static str,
+    pub items: Vec<Cell>,
+}
+
+/// The tabs of an object's pages.
+#[derive(Clone, Debug)]
+pub struct Tabs {
+    pub base: String,
+    pub current: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "generic/detail.html")]
+pub struct DetailTemplate {
+    pub ctx: PageCtx,
+    pub kind_key: &'static str,
+    pub title: String,
+    pub tabs: Tabs,
+    pub facts: Vec<Fact>,
+    pub related: Vec<Related>,
+    pub can_edit: bool,
+    pub can_delete: bool,
+}
+
+#[derive(Template)]
+#[template(path = "generic/history.html")]
+pub struct HistoryTemplate {
+    pub ctx: PageCtx,
+    pub kind_key: &'static str,
+    pub title: String,
+    pub tabs: Tabs,
+    pub entries: Vec<HistoryEntry>,
+}
+
+#[derive(Template)]
+#[template(path = "generic/confirm_delete.html")]
+pub struct ConfirmDeleteTemplate {
+    pub ctx: PageCtx,
+    pub kind_key: &'static str,
+    pub title: String,
+    pub action: String,
+    pub cancel: String,
+    pub version: i64,
+}
