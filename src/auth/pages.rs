@@ -85,7 +85,9 @@ pub async fn check_credentials(
         Err(other) => return Err(other),
         Ok(()) => {}
     }
-    let found = if login.chars().count() <= 100 { db::credentials(&state.db, login).await? } else { None };
+    // Logins longer than any account's, or with NUL (which PostgreSQL refuses), match nobody.
+    let plausible = login.chars().count() <= 100 && !login.contains('\0');
+    let found = if plausible { db::credentials(&state.db, login).await? } else { None };
     let (user_id, hash) = match found {
         Some((id, hash)) => (Some(id), hash),
         None => (None, None),

@@ -10,8 +10,11 @@ use crate::error::{AppError, AppResult};
 /// Failures older than this no longer count.
 const WINDOW_SECS: i64 = 15 * 60;
 
+/// The key of an account's failures: any text a visitor types, made safe to
+/// store (no NUL, which PostgreSQL refuses; bounded length).
 fn account_key(login: &str) -> String {
-    format!("login:{}", login.trim().to_lowercase())
+    let login: String = login.trim().to_lowercase().chars().filter(|c| *c != '\0').take(100).collect();
+    format!("login:{login}")
 }
 
 fn address_key(address: IpAddr) -> String {

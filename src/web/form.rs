@@ -63,20 +63,21 @@ pub struct Parser {
 impl Parser {
     /// Trimmed text of 1..=max characters.
     pub fn required(&mut self, field: &str, value: &str, max: usize) -> String {
-        let value = value.trim();
+        let value = self.text(field, value, max);
         if value.is_empty() {
             self.errors.add(field, "field-required");
-        } else if value.chars().count() > max {
-            self.errors.add(field, "field-too-long");
         }
-        value.to_owned()
+        value
     }
 
-    /// Trimmed text of at most max characters, possibly empty.
+    /// Trimmed text of at most max characters, possibly empty. NUL is refused:
+    /// PostgreSQL text cannot hold it, and no person types it.
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
         let value = value.trim();
         if value.chars().count() > max {
             self.errors.add(field, "field-too-long");
+        } else if value.contains('\0') {
+            self.errors.add(field, "field-invalid");
         }
         value.to_owned()
     }
@@ -188,6 +189,13 @@ mod tests {
         assert_eq!(p.optional_email("email", "ada@example.org").as_deref(), Some("ada@example.org"));
         assert_eq!(p.optional("phone", " ", 10), None);
         assert!(p.finish(()).is_ok());
+    }
+
+    #[test]
+    fn refuses_nul_bytes() {
+        let mut p = Parser::default();
+        p.required("name", "a\0b", 10);
+        assert_eq!(p.finish(()).expect_err("NUL").get("name"), Some("field-invalid"));
     }
 
     #[test]
