@@ -47,6 +47,15 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Add a large generated organisation (for benchmarks).
+    Generate {
+        #[arg(long, default_value_t = 50)]
+        entities: i32,
+        #[arg(long, default_value_t = 500)]
+        locations: i32,
+        #[arg(long, default_value_t = 10_000)]
+        users: i32,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -112,6 +121,15 @@ async fn run_tool(pool: &PgPool, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Serve { .. } | Command::Migrate => Ok(()),
         Command::Demo => crate::demo::load(pool).await,
+        Command::Generate { entities, locations, users } => {
+            let size = crate::generate::Size { entities, locations, users };
+            crate::generate::organisation(pool, &size).await?;
+            println!(
+                "generated {entities} entities, {locations} locations, {users} people (password {})",
+                crate::generate::GENERATED_PASSWORD
+            );
+            Ok(())
+        }
         Command::User(UserCommand::Create { login, name, email, role, entity, password_stdin }) => {
             let role = Role::parse(&role).with_context(|| format!("unknown role {role}"))?;
             let entity_id = find_entity(pool, entity.as_deref()).await?;

@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod generate;
 pub mod org;
 pub mod routes;
 pub mod startup;

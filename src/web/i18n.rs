@@ -94,7 +94,11 @@ pub fn tr_args(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     };
     let mut fluent_args = FluentArgs::new();
     for (name, value) in args {
-        fluent_args.set(*name, FluentValue::from(*value));
+        // Numbers go in as numbers, so plural rules ([one], [other]) apply.
+        match value.parse::<f64>() {
+            Ok(number) => fluent_args.set(*name, FluentValue::from(number)),
+            Err(_) => fluent_args.set(*name, FluentValue::from(*value)),
+        }
     }
     let mut errors = Vec::new();
     bundle.format_pattern(pattern, Some(&fluent_args), &mut errors).into_owned()
@@ -133,6 +137,8 @@ mod tests {
         assert_eq!(tr(Lang::En, "nav-users"), "Users");
         assert_eq!(tr(Lang::Fr, "nav-users"), "Utilisateurs");
         assert_eq!(tr(Lang::Fr, "no-such-key"), "no-such-key");
+        assert_eq!(tr_args(Lang::Fr, "list-total", &[("count", "1")]), "1 élément");
+        assert_eq!(tr_args(Lang::En, "list-total", &[("count", "12")]), "12 items");
     }
 
     #[test]

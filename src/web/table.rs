@@ -128,10 +128,15 @@ impl ListTemplate {
         }
     }
 
+    /// `path?filters&rest`, without a dangling `&` when there are no filters.
+    fn href(&self, path: &str, rest: &str) -> String {
+        if self.filter_qs.is_empty() { format!("{path}?{rest}") } else { format!("{path}?{}&{rest}", self.filter_qs) }
+    }
+
     /// Link that sorts by `key`, flipping the direction when already sorted by it.
     pub fn sort_href(&self, key: &str) -> String {
         let dir = if self.sort == key && !self.desc { "desc" } else { "asc" };
-        format!("{}?{}&sort={key}&dir={dir}", self.base, self.filter_qs)
+        self.href(&self.base, &format!("sort={key}&dir={dir}"))
     }
 
     pub fn sort_class(&self, key: &str) -> &'static str {
@@ -153,12 +158,12 @@ impl ListTemplate {
     pub fn page_href(&self, page: impl std::borrow::Borrow<u32>) -> String {
         let page = *page.borrow();
         let dir = if self.desc { "desc" } else { "asc" };
-        format!("{}?{}&sort={}&dir={dir}&page={page}", self.base, self.filter_qs, self.sort)
+        self.href(&self.base, &format!("sort={}&dir={dir}&page={page}", self.sort))
     }
 
     pub fn export_href(&self) -> String {
         let dir = if self.desc { "desc" } else { "asc" };
-        format!("{}/export.csv?{}&sort={}&dir={dir}", self.base, self.filter_qs, self.sort)
+        self.href(&format!("{}/export.csv", self.base), &format!("sort={}&dir={dir}", self.sort))
     }
 
     /// Page numbers to show: first, last, and two around the current one.

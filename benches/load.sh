@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Load benchmark of the foundation (issue: people, roles, entities).
+#
+# Generates an organisation (10 000 people, 500 locations, 50 entities), starts
+# `parc serve` on its embedded PostgreSQL, and measures with wrk, in one run:
+#   - the people list API, the people list page and one person's page at
+#     concurrency 1, 8 and 32;
+#   - the same list SQL straight into PostgreSQL with pgbench, so the API
+#     figure is a ratio to raw SQL on the same machine at the same moment;
+#   - memory (RSS) idle and under load, time from start to /readyz with an
+#     existing cluster, login throughput, and the list's latency while logins run.
+#
+# Usage: bash benches/load.sh            (DURATION=10 seconds per measurement)
+# Needs: wrk (installed if missing), the PostgreSQL binaries (for pgbench).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+DURATION=${DURATION:-10}
+PORT=${PORT:-18080}
+DATA=$(mktemp -d /tmp/parc-bench.XXXX)
+chmod 755 "$DATA" # run as root, Parc's PostgreSQL runs as `postgres`, which must reach it
+BASE=http://127.0.0.1:$PORT
+ADMIN_PASSWORD=bench-admin-2026
+
+command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+cargo build --release --locked -q
+BIN=${CARGO_TARGET_DIR:-target}/release/parc
+
+export PARC_DATA_DIR=$DATA PARC_BIND=127.0.0.1:$PORT PARC_PUBLIC_URL=$BASE RUST_LOG=warn \
+  PARC_ADMIN_PASSWORD=$ADMIN_PASSWORD PARC_LOGIN_MAX_PER_ACCOUNT=100000000 PARC_LOGIN_MAX_PER_ADDRESS=100000000
+unset DATABASE_URL
+
+PID=
+stop_server() { if [[ -n $PID ]]; then kill -TERM "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID=; fi; }
+cleanup() { stop_server; [[ -s $DATA/pgbench.err ]] && cat "$DATA/pgbench.err"; rm -rf "$DATA"; }
+trap cleanup EXIT
+
+start_server() {
+  local started=$EPOCHREALTIME
+  "$BIN" serve >"$DATA/server.log" 2>&1 &
+  PID=$!
+  until curl -fs "$BASE/readyz" >/dev/null 2>&1; do
+    kill -0 "$PID" 2>/dev/null || { cat "$DATA/server.log"; exit 1; }
+    sleep 0.01
+  done
+  READY_MS=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
+}
+rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$PID/status"; }
+hwm_mb() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$PID/status"; }
+
+# wrk CONCURRENCY URL [wrk args...] -> "requests_per_second p99_ms"
+measure() {
+  local c=$1 url=$2; shift 2
+  wrk -t "$((c < 2 ? 1 : 2))" -c "$c" -d "${DURATION}s" --latency "$@" "$url" | awk '
+    /Requests\/sec/ { rps = $2 }
+    /^ *99%/ { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v *= 1000 } p99 = v }
+    END { printf "%.0f %.2f\n", rps, p99 }'
+}
+# pgbench CONCURRENCY SCRIPT -> transactions per second
+pgb() {
+  # pgbench errors go to $DATA/pgbench.err
+  "$PG_BIN/pgbench" -n -h "$DATA/pg" -U parc -c "$1" -j "$((${1} < 2 ? 1 : 2))" -T "$DURATION" -f "$2" parc 2>"$DATA/pgbench.err" |
+    awk '/^tps/ { printf "%.0f", $3 }'
+}
+psql_value() { "$PG_BIN/psql" -h "$DATA/pg" -U parc -d parc -Atc "$1"; }
+
+echo "== preparing: first start, generated organisation"
+start_server
+"$BIN" generate --users 10000 --locations 500 --entities 50 >/dev/null
+TOKEN=$("$BIN" token create --login admin --name bench)
+jar=$DATA/cookies
+csrf=$(curl -s -c "$jar" "$BASE/login" | grep -o 'name="_csrf" value="[0-9a-f]*"' | head -n 1 | cut -d'"' -f4)
+curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "login=admin" --data-urlencode "password=$ADMIN_PASSWORD" \
+  --data-urlencode "_csrf=$csrf" --data-urlencode "next=/" "$BASE/login"
+COOKIE="parc_session=$(awk '$6 == "parc_session" { print $7 }' "$jar")"
+USER_ID=$(psql_value "select id from users where login = 'user5000'")
+SCOPE=$(psql_value "select '{' || string_agg(id::text, ',') || '}' from entities")
+echo "   $(psql_value 'select count(*) from users') people, $(psql_value 'select count(*) from locations') locations, $(psql_value 'select count(*) from entities') entities"
+
+# The SQL one list request runs (count + first page), as the server sends it.
+cat >"$DATA/list.sql" <<SQL
+select count(*) from users u join entities en on en.id = u.entity_id left join locations l on l.id = u.location_id left join users m on m.id = u.manager_id where u.entity_id = any('$SCOPE'::uuid[]);
+select u.id, u.login, u.name, u.email, u.phone, u.entity_id, en.name as entity_name, u.location_id, l.name as location_name, u.manager_id, m.name as manager_name, u.language, u.time_zone, u.active, coalesce((select array_agg(distinct r.role::text) from role_grants r where r.user_id = u.id), '{}') as roles, u.version, u.created_at, u.updated_at from users u join entities en on en.id = u.entity_id left join locations l on l.id = u.location_id left join users m on m.id = u.manager_id where u.entity_id = any('$SCOPE'::uuid[]) order by u.name asc nulls last, u.id limit 50 offset 0;
+SQL
+# The SQL of one person's page, its main query only.
+cat >"$DATA/one.sql" <<SQL
+select u.id, u.login, u.name, u.email, u.phone, u.entity_id, en.name as entity_name, u.location_id, l.name as location_name, u.manager_id, m.name as manager_name, u.language, u.time_zone, u.active, coalesce((select array_agg(distinct r.role::text) from role_grants r where r.user_id = u.id), '{}') as roles, u.version, u.created_at, u.updated_at from users u join entities en on en.id = u.entity_id left join locations l on l.id = u.location_id left join users m on m.id = u.manager_id where u.id = '$USER_ID' and u.entity_id = any('$SCOPE'::uuid[]);
+SQL
+
+echo "== restart with the existing cluster"
+stop_server
+start_server
+IDLE_RSS=$(rss_mb)
+echo "   start to /readyz: ${READY_MS} ms; idle RSS: ${IDLE_RSS} MB"
+
+printf '\n| what | concurrency | req/s | p99 ms | raw SQL tps | ratio |\n|---|---|---|---|---|---|\n'
+for c in 1 8 32; do
+  raw=$(pgb "$c" "$DATA/list.sql")
+  read -r rps p99 < <(measure "$c" "$BASE/api/v1/users" -H "Authorization: Bearer $TOKEN")
+  printf '| people list API | %s | %s | %s | %s | %s%% |\n' "$c" "$rps" "$p99" "$raw" "$((rps * 100 / raw))"
+  read -r rps p99 < <(measure "$c" "$BASE/users" -H "Cookie: $COOKIE")
+  printf '| people list page | %s | %s | %s | %s | %s%% |\n' "$c" "$rps" "$p99" "$raw" "$((rps * 100 / raw))"
+  raw_one=$(pgb "$c" "$DATA/one.sql")
+  read -r rps p99 < <(measure "$c" "$BASE/users/$USER_ID" -H "Cookie: $COOKIE")
+  printf '| one person page | %s | %s | %s | %s | %s%% |\n' "$c" "$rps" "$p99" "$raw_one" "$((rps * 100 / raw_one))"
+done
+LOAD_RSS=$(hwm_mb)
+
+cat >"$DATA/login.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"login":"admin","password":"$ADMIN_PASSWORD"}'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+read -r login_rps login_p99 < <(measure 8 "$BASE/api/v1/auth/login" -s "$DATA/login.lua")
+read -r base_rps base_p99 < <(measure 8 "$BASE/api/v1/users" -H "Authorization: Bearer $TOKEN")
+wrk -t 1 -c 8 -d "$((DURATION + 2))s" -s "$DATA/login.lua" "$BASE/api/v1/auth/login" >/dev/null &
+LOGINS=$!
+sleep 1
+read -r mixed_rps mixed_p99 < <(measure 8 "$BASE/api/v1/users" -H "Authorization: Bearer $TOKEN")
+wait "$LOGINS" || true
+
+printf '\n| figure | value |\n|---|---|\n'
+printf '| start to /readyz, existing cluster | %s ms |\n' "$READY_MS"
+printf '| RSS idle / peak under load | %s MB / %s MB |\n' "$IDLE_RSS" "$LOAD_RSS"
+printf '| logins per second (argon2id, concurrency 8) | %s (p99 %s ms) |\n' "$login_rps" "$login_p99"
+printf '| list API c=8 alone | %s req/s, p99 %s ms |\n' "$base_rps" "$base_p99"
+printf '| list API c=8 while logins run at c=8 | %s req/s, p99 %s ms |\n' "$mixed_rps" "$mixed_p99"

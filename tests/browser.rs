@@ -1,0 +1,381 @@
+//! End to end in a real browser: the `parc` binary (with its own embedded
+//! PostgreSQL) and Debian's Chromium driven through chromedriver, doing what a
+//! person does: sign in, create a colleague, sign out, sign in as them, change
+//! language. Needs the `chromium` and `chromium-driver` packages.
+
+#[path = "browser/webdriver.rs"]
+mod webdriver;
+
+use std::{
+    fs::File,
+    net::TcpListener,
+    ops::Deref,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use serde_json::{Value, json};
+use webdriver::{Session, WdResult};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const ADMIN_PASSWORD: &str = "admin-password-2026";
+const EMMA_PASSWORD: &str = "emma-password-2026";
+
+#[test]
+fn a_person_signs_in_creates_a_colleague_who_signs_in_and_changes_language() {
+    let started = Instant::now();
+    let step = |name: &str| eprintln!("[{:>6.1}s] {name}", started.elapsed().as_secs_f64());
+    for (binary, what) in [(CHROMIUM, "Chromium"), (CHROMEDRIVER, "chromedriver")] {
+        assert!(
+            Path::new(binary).is_file(),
+            "{what} is missing ({binary}): the browser test needs `apt-get install chromium chromium-driver`"
+        );
+    }
+
+    // Declared first, so dropped last: the browser closes before the server stops.
+    let server = Server::start();
+    step("server ready");
+    let browser = Browser::start();
+    step("browser ready");
+    let url = |path: &str| format!("{}{path}", server.url);
+
+    // a. The administrator signs in and sees the whole navigation.
+    sign_in(&browser, &url("/login"), "admin", ADMIN_PASSWORD);
+    let links = nav_links(&browser);
+    for href in ["/entities", "/locations", "/users", "/groups"] {
+        assert!(links.iter().any(|l| l == href), "the admin's navigation lacks {href}: {links:?}");
+    }
+    step("admin signed in");
+
+    // b. They create Emma, an employee with a password.
+    browser.goto(&url("/users/new")).expect("open the new-person form");
+    type_into(&browser, "#f-login", "emma.b");
+    type_into(&browser, "#f-name", "Emma Browser");
+    type_into(&browser, "#f-email", "emma.b@example.org");
+    let employee = browser.find(r#"#f-role option[value="employee"]"#).expect("the employee role is offered");
+    browser.click(&employee).expect("choose the employee role");
+    type_into(&browser, "#f-password", EMMA_PASSWORD);
+    click(&browser, r#"form[action="/users"] button[type="submit"]"#);
+    let users_prefix = url("/users/");
+    browser
+        .wait_until("the new person's page", |b| {
+            let current = b.current_url()?;
+            let id = current.strip_prefix(&users_prefix).unwrap_or_default();
+            Ok(uuid::Uuid::parse_str(id).is_ok().then_some(()))
+        })
+        .unwrap_or_else(|e| panic!("creating Emma did not lead to her page: {e}; {}", page_errors(&browser)));
+    let main = text_of(&browser, "main");
+    assert!(main.contains("Emma Browser"), "her page does not show her name: {main}");
+    let flash = text_of(&browser, ".flash-success");
+    assert!(!flash.trim().is_empty(), "no confirmation after creating her");
+    step("Emma created");
+
+    // c. Sign out: back to the login form.
+    click(&browser, r#"form[action="/logout"] button"#);
+    browser.find("#f-login").expect("signing out shows the login form");
+    step("admin signed out");
+
+    // d. Emma signs in: an employee sees only Home, and people are not for her.
+    sign_in(&browser, &url("/login"), "emma.b", EMMA_PASSWORD);
+    assert_eq!(nav_links(&browser), ["/"], "an employee's navigation is Home only");
+    browser.goto(&url("/users")).expect("open /users");
+    assert_eq!(text_of(&browser, ".error-code"), "403", "an employee may not list people");
+    step("Emma signed in");
+
+    // e. She switches to the other language and back. Her first language is
+    // whatever the admin's browser used when creating her, so read it first.
+    browser.goto(&url("/")).expect("open the home page");
+    let first = html_lang(&browser).expect("read <html lang>");
+    let other = if first == "fr" { "en" } else { "fr" };
+    switch_language(&browser, other);
+    switch_language(&browser, &first);
+    step("language switched and back");
+
+    // f. The home page has its styles; keep a screenshot for people to look at.
+    let styled = browser
+        .execute(
+            "const link = document.querySelector('link[rel=stylesheet]');\
+             return !!(link && link.sheet && link.sheet.cssRules.length > 0);",
+            Vec::new(),
+        )
+        .expect("ask the page about its stylesheet");
+    assert_eq!(styled, json!(true), "the home page's stylesheet did not load");
+    let png = browser.screenshot().expect("take a screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "the screenshot is not a PNG");
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-home.png");
+    std::fs::write(&shot, png).expect("save the screenshot");
+    step(&format!("screenshot saved to {}", shot.display()));
+}
+
+/// Fill the login form at `login_url` and wait for the signed-in navigation.
+fn sign_in(browser: &Session, login_url: &str, login: &str, password: &str) {
+    browser.goto(login_url).expect("open the login page");
+    type_into(browser, "#f-login", login);
+    type_into(browser, "#f-password", password);
+    click(browser, r#"form[action="/login"] button[type="submit"]"#);
+    browser.find("nav.mainnav").unwrap_or_else(|e| panic!("{login} could not sign in: {e}; {}", page_errors(browser)));
+}
+
+/// Pick `lang` in the top bar's language form and press its button. The
+/// value is set without a `change` event: app.js submits the form on change,
+/// and this checks the button people without JavaScript use.
+fn switch_language(browser: &Session, lang: &str) {
+    let select = browser.find("#lang-select").expect("the language picker");
+    browser
+        .execute("arguments[0].value = arguments[1];", vec![Session::arg(&select), json!(lang)])
+        .expect("choose a language");
+    click(browser, r#"form[action="/profile/language"] button"#);
+    browser
+        .wait_until(&format!("<html lang=\"{lang}\">"), |b| Ok((html_lang(b)? == lang).then_some(())))
+        .expect("the page comes back in the chosen language");
+    let expected = if lang == "fr" { "Se déconnecter" } else { "Log out" };
+    assert_eq!(text_of(browser, r#"form[action="/logout"] button"#), expected, "logout button in {lang}");
+}
+
+fn type_into(browser: &Session, css: &str, text: &str) {
+    let field = browser.find(css).unwrap_or_else(|e| panic!("no field {css}: {e}"));
+    browser.send_keys(&field, text).unwrap_or_else(|e| panic!("cannot type into {css}: {e}"));
+}
+
+fn click(browser: &Session, css: &str) {
+    let element = browser.find(css).unwrap_or_else(|e| panic!("nothing to click at {css}: {e}"));
+    browser.click(&element).unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+}
+
+fn text_of(browser: &Session, css: &str) -> String {
+    let element = browser.find(css).unwrap_or_else(|e| panic!("no {css}: {e}"));
+    browser.text(&element).unwrap_or_else(|e| panic!("no text in {css}: {e}"))
+}
+
+/// `<html lang>`; may fail while a new page replaces the current one.
+fn html_lang(browser: &Session) -> WdResult<String> {
+    let html = browser.find_now("html")?;
+    Ok(browser.attribute(&html, "lang")?.unwrap_or_default())
+}
+
+/// The `href` of every link of the main navigation.
+fn nav_links(browser: &Session) -> Vec<String> {
+    let links = browser.find_all("nav.mainnav a").expect("read the navigation");
+    links.iter().map(|link| browser.attribute(link, "href").expect("read a link").unwrap_or_default()).collect()
+}
+
+/// Messages a form shows when it refuses, to explain a failed step.
+fn page_errors(browser: &Session) -> String {
+    let texts: WdResult<Vec<String>> = browser
+        .find_all(".flash-error, .field-error, .error-code")
+        .and_then(|all| all.iter().map(|e| browser.text(e)).collect());
+    let url = browser.current_url().unwrap_or_default();
+    format!("page {url} says {:?}", texts.unwrap_or_default())
+}
+
+/// A port nobody listens on right now.
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    listener.local_addr().expect("read the free port").port()
+}
+
+/// A fresh, short folder under /tmp (PostgreSQL's socket path has a length limit).
+fn scratch_dir(name: &str) -> PathBuf {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos());
+    let dir = PathBuf::from(format!("/tmp/{name}-{}-{}", std::process::id(), nanos.unwrap_or_default()));
+    std::fs::create_dir(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+    dir
+}
+
+/// Wait for `child` to exit, up to `limit`.
+fn wait_exit(child: &mut Child, limit: Duration) -> bool {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if !matches!(child.try_wait(), Ok(None)) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+/// The end of a log file, shown when the test fails.
+fn print_log_tail(what: &str, log: &Path) {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    eprintln!("--- last lines of the {what} log ({}) ---", log.display());
+    for line in &lines[lines.len().saturating_sub(40)..] {
+        eprintln!("{line}");
+    }
+}
+
+/// `parc serve` on a free port with a fresh data folder; stopped with SIGTERM on drop.
+struct Server {
+    child: Child,
+    dir: PathBuf,
+    url: String,
+}
+
+impl Server {
+    fn start() -> Self {
+        let dir = scratch_dir("parc-e2e");
+        let port = free_port();
+        let url = format!("http://127.0.0.1:{port}");
+        let log = File::create(dir.join("server.log")).expect("create the server log");
+        let child = Command::new(env!("CARGO_BIN_EXE_parc"))
+            .arg("serve")
+            .env_remove("DATABASE_URL")
+            .env("PARC_DATA_DIR", dir.join("data"))
+            .env("PARC_BIND", format!("127.0.0.1:{port}"))
+            .env("PARC_PUBLIC_URL", &url)
+            .env("PARC_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("share the server log"))
+            .stderr(log)
+            .spawn()
+            .expect("start the parc binary");
+        let mut server = Self { child, dir, url };
+        server.wait_ready();
+        server
+    }
+
+    /// Poll /readyz: the embedded cluster may need initdb on first start.
+    fn wait_ready(&mut self) {
+        let agent = webdriver::agent();
+        let readyz = format!("{}/readyz", self.url);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("the server exited before being ready ({status})");
+            }
+            if agent.get(&readyz).call().is_ok_and(|r| r.status() == 200) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "the server was not ready within 60 s");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// If the server could not stop its PostgreSQL, stop it (fast shutdown).
+    fn stop_leftover_postgres(&self) {
+        let pid_file = self.dir.join("data/pg/postmaster.pid");
+        let Some(pid) = std::fs::read_to_string(&pid_file).ok().and_then(|t| t.lines().next().map(str::to_owned))
+        else {
+            return;
+        };
+        let _ = Command::new("kill").args(["-INT", pid.trim()]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while pid_file.exists() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        if !wait_exit(&mut self.child, Duration::from_secs(30)) {
+            eprintln!("the server did not stop within 30 s of SIGTERM; killing it");
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+            self.stop_leftover_postgres();
+        }
+        if std::thread::panicking() {
+            print_log_tail("server", &self.dir.join("server.log"));
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// chromedriver on a free port, with its log and Chromium's profile in a scratch folder.
+struct Driver {
+    child: Child,
+    dir: PathBuf,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            print_log_tail("chromedriver", &self.dir.join("chromedriver.log"));
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A headless Chromium session; the session ends (and the browser closes) on drop.
+struct Browser {
+    session: Session,
+    _driver: Driver,
+}
+
+impl Browser {
+    fn start() -> Self {
+        let dir = scratch_dir("parc-chrome");
+        let port = free_port();
+        let log = File::create(dir.join("chromedriver.log")).expect("create the chromedriver log");
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("share the chromedriver log"))
+            .stderr(log)
+            .spawn()
+            .expect("start chromedriver (apt-get install chromium chromium-driver)");
+        let mut driver = Driver { child, dir, url: format!("http://127.0.0.1:{port}") };
+        driver_ready(&mut driver);
+        let profile = driver.dir.join("profile");
+        let args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--window-size=1280,800",
+        ];
+        let mut args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        args.push(format!("--user-data-dir={}", profile.display()));
+        let capabilities = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": { "binary": CHROMIUM, "args": args },
+        });
+        let session = Session::new(&driver.url, capabilities).unwrap_or_else(|e| panic!("cannot start Chromium: {e}"));
+        Self { session, _driver: driver }
+    }
+}
+
+/// Poll chromedriver's /status until it accepts sessions.
+fn driver_ready(driver: &mut Driver) {
+    let agent = webdriver::agent();
+    let status = format!("{}/status", driver.url);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Ok(Some(code)) = driver.child.try_wait() {
+            panic!("chromedriver exited at start ({code})");
+        }
+        let ready = agent.get(&status).call().ok().and_then(|mut r| r.body_mut().read_json::<Value>().ok());
+        if ready.is_some_and(|v| v["value"]["ready"] == json!(true)) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "chromedriver was not ready within 10 s");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+impl Deref for Browser {
+    type Target = Session;
+
+    fn deref(&self) -> &Session {
+        &self.session
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if let Err(error) = self.session.delete() {
+            eprintln!("could not end the browser session: {error}");
+        }
+    }
+}
