@@ -80,7 +80,7 @@ echo "   $(psql_value 'select count(*) from users') people, $(psql_value 'select
 
 # The SQL one list request runs (count + first page), as the server sends it.
 cat >"$DATA/list.sql" <<SQL
-select count(*) from users u join entities en on en.id = u.entity_id left join locations l on l.id = u.location_id left join users m on m.id = u.manager_id where u.entity_id = any('$SCOPE'::uuid[]);
+select count(*) from users u where u.entity_id = any('$SCOPE'::uuid[]);
 select u.id, u.login, u.name, u.email, u.phone, u.entity_id, en.name as entity_name, u.location_id, l.name as location_name, u.manager_id, m.name as manager_name, u.language, u.time_zone, u.active, coalesce((select array_agg(distinct r.role::text) from role_grants r where r.user_id = u.id), '{}') as roles, u.version, u.created_at, u.updated_at from users u join entities en on en.id = u.entity_id left join locations l on l.id = u.location_id left join users m on m.id = u.manager_id where u.entity_id = any('$SCOPE'::uuid[]) order by u.name asc nulls last, u.id limit 50 offset 0;
 SQL
 # The SQL of one person's page, its main query only.

@@ -2,6 +2,8 @@
 
 use std::sync::LazyLock;
 
+use tokio::sync::Semaphore;
+
 use anyhow::Context;
 use argon2::{
     Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
@@ -18,6 +20,26 @@ fn hasher() -> Argon2<'static> {
     // OWASP's argon2id recommendation: 19 MiB, 2 passes, 1 lane.
     let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Password hashes computed at once: one fewer than the cores (at least one),
+/// so a burst of logins (argon2 is slow by design) always leaves a core for
+/// every other request. Logins beyond it wait their turn.
+static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    Semaphore::new(cores.saturating_sub(1).max(1))
+});
+
+/// Run one argon2 computation on the blocking pool, within the limit above.
+async fn off_the_async_threads<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
+    let _permit = HASHING.acquire().await.context("hashing limiter closed")?;
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || {
+        let _entered = span.enter();
+        work()
+    })
+    .await
+    .context("hashing task failed")
 }
 
 /// Verified when the login is unknown, so that case takes as long as a wrong password.
@@ -39,25 +61,20 @@ pub fn check_policy(password: &str, field: &str) -> Result<(), FieldErrors> {
 }
 
 pub async fn hash(password: String) -> anyhow::Result<String> {
-    let span = tracing::Span::current();
-    tokio::task::spawn_blocking(move || {
-        let _entered = span.enter();
+    off_the_async_threads(move || {
         let salt = SaltString::generate(&mut OsRng);
         hasher()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
             .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
     })
-    .await
-    .context("hashing task failed")?
+    .await?
 }
 
 /// True when `password` matches `stored`. With no stored hash (unknown login,
 /// or an account without a password) a dummy hash is still verified.
 pub async fn verify(password: String, stored: Option<String>) -> bool {
-    let span = tracing::Span::current();
-    let outcome = tokio::task::spawn_blocking(move || {
-        let _entered = span.enter();
+    let outcome = off_the_async_threads(move || {
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.clone());
         if password.chars().count() > MAX_LENGTH {

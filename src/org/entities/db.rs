@@ -14,17 +14,16 @@ use crate::{
     },
 };
 
+const FROM: &str = "from entities e left join entities p on p.id = e.parent_id";
 const SELECT: &str = "e.id, e.parent_id, p.name as parent_name, e.name, e.kind, e.country, e.notes, e.version, e.created_at, e.updated_at";
 
 pub async fn find(pool: &PgPool, scope: &Scope, id: Uuid) -> AppResult<Entity> {
-    sqlx::query_as(&format!(
-        "select {SELECT} from entities e left join entities p on p.id = e.parent_id where e.id = $1 and e.id = any($2)"
-    ))
-    .bind(id)
-    .bind(scope.ids())
-    .fetch_optional(pool)
-    .await?
-    .ok_or(AppError::NotFound)
+    sqlx::query_as(&format!("select {SELECT} {FROM} where e.id = $1 and e.id = any($2)"))
+        .bind(id)
+        .bind(scope.ids())
+        .fetch_optional(pool)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// The direct sub-entities of `id` within `scope`, for the detail page.
@@ -211,12 +210,12 @@ impl Listing for EntityList {
     type Filter = EntityFilter;
     type Sort = EntitySort;
     const COLUMNS: &'static str = SELECT;
+    const FROM: &'static str = FROM;
+    const COUNT_FROM: &'static str = "from entities e";
     const TIEBREAK: &'static str = "e.id";
 
-    fn push_from_where(qb: &mut QueryBuilder<'_, Postgres>, scope: &Scope, filter: &EntityFilter, q: Option<&str>) {
-        qb.push("from entities e left join entities p on p.id = e.parent_id where e.id = any(")
-            .push_bind(scope.ids().to_vec())
-            .push(")");
+    fn push_where(qb: &mut QueryBuilder<'_, Postgres>, scope: &Scope, filter: &EntityFilter, q: Option<&str>) {
+        qb.push("where e.id = any(").push_bind(scope.ids().to_vec()).push(")");
         if let Some(kind) = &filter.kind {
             qb.push(" and e.kind = ").push_bind(kind.clone());
         }

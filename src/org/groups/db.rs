@@ -213,10 +213,12 @@ impl Listing for GroupList {
     type Filter = GroupFilter;
     type Sort = GroupSort;
     const COLUMNS: &'static str = SELECT;
+    const FROM: &'static str = FROM;
+    const COUNT_FROM: &'static str = "from groups g";
     const TIEBREAK: &'static str = "g.id";
 
-    fn push_from_where(qb: &mut QueryBuilder<'_, Postgres>, scope: &Scope, filter: &GroupFilter, q: Option<&str>) {
-        qb.push(FROM).push(" where g.entity_id = any(").push_bind(scope.ids().to_vec()).push(")");
+    fn push_where(qb: &mut QueryBuilder<'_, Postgres>, scope: &Scope, filter: &GroupFilter, q: Option<&str>) {
+        qb.push("where g.entity_id = any(").push_bind(scope.ids().to_vec()).push(")");
         if let Some(entity) = filter.entity_id {
             qb.push(" and g.entity_id = ").push_bind(entity);
         }

@@ -238,10 +238,12 @@ impl Listing for LocationList {
     type Filter = LocationFilter;
     type Sort = LocationSort;
     const COLUMNS: &'static str = SELECT;
+    const FROM: &'static str = FROM;
+    const COUNT_FROM: &'static str = "from locations l";
     const TIEBREAK: &'static str = "l.id";
 
-    fn push_from_where(qb: &mut QueryBuilder<'_, Postgres>, scope: &Scope, filter: &LocationFilter, q: Option<&str>) {
-        qb.push(FROM).push(" where l.entity_id = any(").push_bind(scope.ids().to_vec()).push(")");
+    fn push_where(qb: &mut QueryBuilder<'_, Postgres>, scope: &Scope, filter: &LocationFilter, q: Option<&str>) {
+        qb.push("where l.entity_id = any(").push_bind(scope.ids().to_vec()).push(")");
         if let Some(entity) = filter.entity_id {
             qb.push(" and l.entity_id = ").push_bind(entity);
         }

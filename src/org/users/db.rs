@@ -347,10 +347,12 @@ impl Listing for UserList {
     type Filter = UserFilter;
     type Sort = UserSort;
     const COLUMNS: &'static str = SELECT;
+    const FROM: &'static str = FROM;
+    const COUNT_FROM: &'static str = "from users u";
     const TIEBREAK: &'static str = "u.id";
 
-    fn push_from_where(qb: &mut QueryBuilder<'_, Postgres>, scope: &Scope, filter: &UserFilter, q: Option<&str>) {
-        qb.push(FROM).push(" where u.entity_id = any(").push_bind(scope.ids().to_vec()).push(")");
+    fn push_where(qb: &mut QueryBuilder<'_, Postgres>, scope: &Scope, filter: &UserFilter, q: Option<&str>) {
+        qb.push("where u.entity_id = any(").push_bind(scope.ids().to_vec()).push(")");
         if let Some(entity) = filter.entity_id {
             qb.push(" and u.entity_id = ").push_bind(entity);
         }
