@@ -64,6 +64,8 @@ resource_suite!(
         name_field: "name",
         form: super::entity_form,
         body: super::entity_body,
+        sorts: &["name", "kind", "country", "parent", "updated"],
+        filters: &["kind=site", "parent_id={a}"],
     }
 );
 
@@ -81,6 +83,8 @@ resource_suite!(
         name_field: "name",
         form: super::location_form,
         body: super::location_body,
+        sorts: &["name", "kind", "city", "entity", "parent", "updated"],
+        filters: &["kind=room", "entity_id={a}", "parent_id={a}"],
     }
 );
 
@@ -98,6 +102,8 @@ resource_suite!(
         name_field: "name",
         form: super::user_form,
         body: super::user_body,
+        sorts: &["name", "login", "email", "entity", "updated"],
+        filters: &["entity_id={a}", "role=technician", "active=true", "active=false"],
     }
 );
 
@@ -115,5 +121,7 @@ resource_suite!(
         name_field: "name",
         form: super::group_form,
         body: super::group_body,
+        sorts: &["name", "entity", "members", "updated"],
+        filters: &["entity_id={a}", "member_id={a}"],
     }
 );
