@@ -185,15 +185,17 @@ async fn run_tool(pool: &PgPool, command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(UserCommand::List) => {
-            let rows: Vec<(String, String, bool, Vec<String>)> = sqlx::query_as(
-                "select u.login, u.name, u.active,
-                        coalesce((select array_agg(distinct r.role::text) from role_grants r where r.user_id = u.id), '{}')
-                   from users u order by u.login",
+            let rows = sqlx::query!(
+                r#"select u.login, u.name, u.active,
+                          coalesce((select array_agg(distinct r.role::text) from role_grants r where r.user_id = u.id), '{}')
+                            as "roles!"
+                     from users u order by u.login"#
             )
             .fetch_all(pool)
             .await?;
-            for (login, name, active, roles) in rows {
-                println!("{login}\t{name}\t{}\t{}", if active { "active" } else { "disabled" }, roles.join(","));
+            for row in rows {
+                let state = if row.active { "active" } else { "disabled" };
+                println!("{}\t{}\t{state}\t{}", row.login, row.name, row.roles.join(","));
             }
             Ok(())
         }
@@ -211,16 +213,14 @@ async fn run_tool(pool: &PgPool, command: Command) -> anyhow::Result<()> {
 async fn find_entity(pool: &PgPool, name: Option<&str>) -> anyhow::Result<Uuid> {
     let found: Option<Uuid> = match name {
         Some(name) => {
-            sqlx::query_scalar("select id from entities where lower(name) = lower($1) order by created_at limit 1")
-                .bind(name)
-                .fetch_optional(pool)
-                .await?
+            sqlx::query_scalar!(
+                "select id from entities where lower(name) = lower($1) order by created_at limit 1",
+                name
+            )
+            .fetch_optional(pool)
+            .await?
         }
-        None => {
-            sqlx::query_scalar("select id from entities where parent_id is null order by created_at limit 1")
-                .fetch_optional(pool)
-                .await?
-        }
+        None => crate::org::entities::top(pool).await?,
     };
     found.with_context(|| format!("no entity named {}", name.unwrap_or("(top)")))
 }

@@ -32,17 +32,16 @@ pub const DEMO_PEOPLE: [(&str, &str, Role, &str); 4] = [
 ];
 
 pub async fn load(pool: &PgPool) -> anyhow::Result<()> {
-    let loaded: bool = sqlx::query_scalar("select exists (select 1 from users where lower(login) = 'gestionnaire')")
-        .fetch_one(pool)
-        .await?;
+    let loaded =
+        sqlx::query_scalar!(r#"select exists (select 1 from users where lower(login) = 'gestionnaire') as "loaded!""#)
+            .fetch_one(pool)
+            .await?;
     if loaded {
         tracing::info!("demo organisation already loaded");
         return Ok(());
     }
     let actor = AuditActor::cli();
-    let root: Uuid = sqlx::query_scalar("select id from entities where parent_id is null order by created_at limit 1")
-        .fetch_one(pool)
-        .await?;
+    let root = entities::top(pool).await?.ok_or_else(|| anyhow::anyhow!("no top entity: start Parc once first"))?;
     let entity = |name: &str, parent: Uuid, kind: &str, country: &str| EntityInput {
         name: name.into(),
         parent_id: Some(parent),

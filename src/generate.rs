@@ -19,8 +19,7 @@ pub async fn organisation(pool: &PgPool, size: &Size) -> anyhow::Result<()> {
     let hash = password::hash(GENERATED_PASSWORD.into()).await?;
     let mut tx = pool.begin().await?;
     // Entities: subsidiaries under the top entity, sites under the subsidiaries.
-    sqlx::query(
-        "with root as (select id from entities where parent_id is null order by created_at limit 1),
+    sqlx::query!("with root as (select id from entities where parent_id is null order by created_at limit 1),
               subsidiaries as (
                   insert into entities (parent_id, name, kind, country)
                   select root.id, 'Filiale ' || n, 'subsidiary', case when n % 2 = 0 then 'France' else 'Deutschland' end
@@ -29,23 +28,20 @@ pub async fn organisation(pool: &PgPool, size: &Size) -> anyhow::Result<()> {
          insert into entities (parent_id, name, kind, country)
          select s.id, 'Site ' || s.rank || '-' || n, 'site', 'France'
            from (select id, row_number() over (order by id) as rank from subsidiaries) s,
-                generate_series(1, greatest($1 / greatest($1 / 10, 1) - 1, 0)) n",
-    )
-    .bind(size.entities)
+                generate_series(1, greatest($1 / greatest($1 / 10, 1) - 1, 0)) n", size.entities)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "with sites as (select id, row_number() over (order by id) - 1 as rank, count(*) over () as total
                           from entities where kind in ('site', 'subsidiary'))
          insert into locations (entity_id, name, kind, city, address)
          select s.id, 'Salle ' || n, 'room', 'Ville ' || (n % 97), n || ' rue du Parc'
            from generate_series(1, $1) n join sites s on s.rank = n % s.total",
+        size.locations
     )
-    .bind(size.locations)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
-        "with places as (select id, entity_id, row_number() over (order by id) - 1 as rank, count(*) over () as total from locations),
+    sqlx::query!("with places as (select id, entity_id, row_number() over (order by id) - 1 as rank, count(*) over () as total from locations),
               people as (
                   insert into users (login, name, email, entity_id, location_id, language, password_hash)
                   select 'user' || n, 'Prénom' || n || ' Nom' || (n % 1000), 'user' || n || '@example.org',
@@ -54,10 +50,7 @@ pub async fn organisation(pool: &PgPool, size: &Size) -> anyhow::Result<()> {
                   returning id, entity_id, login)
          insert into role_grants (user_id, role, entity_id)
          select id, case when substr(login, 5)::int % 20 = 0 then 'technician'::app_role else 'employee'::app_role end, entity_id
-           from people",
-    )
-    .bind(size.users)
-    .bind(&hash)
+           from people", size.users, &hash)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

@@ -49,7 +49,7 @@ impl Database {
 /// On an empty database: a root entity and the `admin` account, with the
 /// password from PARC_ADMIN_PASSWORD or a random one logged once.
 pub async fn ensure_admin(pool: &PgPool, config: &Config) -> anyhow::Result<()> {
-    let any_user: bool = sqlx::query_scalar("select exists (select 1 from users)").fetch_one(pool).await?;
+    let any_user = sqlx::query_scalar!(r#"select exists (select 1 from users) as "any!""#).fetch_one(pool).await?;
     if any_user {
         return Ok(());
     }
@@ -73,11 +73,7 @@ pub async fn ensure_admin(pool: &PgPool, config: &Config) -> anyhow::Result<()> 
 }
 
 async fn root_entity(pool: &PgPool, actor: &AuditActor) -> anyhow::Result<Uuid> {
-    let existing: Option<Uuid> =
-        sqlx::query_scalar("select id from entities where parent_id is null order by created_at limit 1")
-            .fetch_optional(pool)
-            .await?;
-    if let Some(id) = existing {
+    if let Some(id) = crate::org::entities::top(pool).await? {
         return Ok(id);
     }
     let input = crate::org::entities::domain::EntityInput {

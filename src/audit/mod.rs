@@ -111,19 +111,19 @@ pub async fn record(conn: &mut PgConnection, record: Record<'_>) -> AppResult<bo
     if record.change == Change::Update && changes.is_empty() {
         return Ok(false);
     }
-    sqlx::query(
+    sqlx::query!(
         "insert into audit_log (actor_id, actor_label, source, request_id, object_kind, object_id, entity_id, action, changes)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        record.actor.id,
+        record.actor.label,
+        record.actor.source.as_str(),
+        record.actor.request_id,
+        record.kind.as_str(),
+        record.object_id,
+        record.entity_id,
+        record.change.as_str(),
+        Value::Object(changes)
     )
-    .bind(record.actor.id)
-    .bind(&record.actor.label)
-    .bind(record.actor.source.as_str())
-    .bind(&record.actor.request_id)
-    .bind(record.kind.as_str())
-    .bind(record.object_id)
-    .bind(record.entity_id)
-    .bind(record.change.as_str())
-    .bind(Value::Object(changes))
     .execute(conn)
     .await?;
     Ok(true)
@@ -167,14 +167,15 @@ impl HistoryEntry {
 
 /// The newest `limit` changes of an object, newest first.
 pub async fn history(pool: &PgPool, kind: ObjectKind, id: Uuid, limit: i64) -> AppResult<Vec<HistoryEntry>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as!(
+        HistoryEntry,
         "select id, at, actor_id, actor_label, source, request_id, action, changes
            from audit_log where object_kind = $1 and object_id = $2
           order by at desc, id desc limit $3",
+        kind.as_str(),
+        id,
+        limit
     )
-    .bind(kind.as_str())
-    .bind(id)
-    .bind(limit)
     .fetch_all(pool)
     .await?)
 }
@@ -182,14 +183,15 @@ pub async fn history(pool: &PgPool, kind: ObjectKind, id: Uuid, limit: i64) -> A
 /// The error for an update or delete that matched no row: the object changed
 /// since the person loaded it (naming who changed it and when), or it is gone.
 pub async fn stale_edit(pool: &PgPool, kind: ObjectKind, id: Uuid) -> AppError {
-    let last: Result<Option<(String, DateTime<Utc>, String)>, _> = sqlx::query_as(
+    let last = sqlx::query!(
         "select actor_label, at, action from audit_log where object_kind = $1 and object_id = $2
           order by at desc, id desc limit 1",
+        kind.as_str(),
+        id
     )
-    .bind(kind.as_str())
-    .bind(id)
     .fetch_optional(pool)
-    .await;
+    .await
+    .map(|row| row.map(|r| (r.actor_label, r.at, r.action)));
     match last {
         Ok(Some((by, at, action))) if action != "delete" => AppError::StaleEdit { by, at },
         Ok(_) => AppError::NotFound,

@@ -12,7 +12,6 @@ use super::{
 };
 use crate::{error::AppResult, web::i18n::Lang};
 
-#[derive(sqlx::FromRow)]
 struct ActorRow {
     id: Uuid,
     login: String,
@@ -29,11 +28,13 @@ pub async fn load_actor(
     via: Via,
     request_id: Option<String>,
 ) -> AppResult<Option<Actor>> {
-    let row: Option<ActorRow> =
-        sqlx::query_as("select id, login, name, language, time_zone, entity_id from users where id = $1 and active")
-            .bind(user_id)
-            .fetch_optional(pool)
-            .await?;
+    let row = sqlx::query_as!(
+        ActorRow,
+        "select id, login, name, language, time_zone, entity_id from users where id = $1 and active",
+        user_id
+    )
+    .fetch_optional(pool)
+    .await?;
     let Some(row) = row else { return Ok(None) };
     let grants = load_grants(pool, user_id).await?;
     Ok(Some(Actor {
@@ -51,44 +52,45 @@ pub async fn load_actor(
 
 /// Each grant with the entity it names and all entities below it.
 pub async fn load_grants(pool: &PgPool, user_id: Uuid) -> AppResult<Vec<Grant>> {
-    let rows: Vec<(Role, Uuid, Vec<Uuid>)> = sqlx::query_as(
-        "with recursive tree (role, root, id) as (
-             select g.role, g.entity_id, g.entity_id from role_grants g where g.user_id = $1
-             union
-             select t.role, t.root, e.id from entities e join tree t on e.parent_id = t.id
-         )
-         select role, root, array_agg(id) from tree group by role, root order by role, root",
+    Ok(sqlx::query_as!(
+        Grant,
+        r#"with recursive tree (role, root, id) as (
+               select g.role, g.entity_id, g.entity_id from role_grants g where g.user_id = $1
+               union
+               select t.role, t.root, e.id from entities e join tree t on e.parent_id = t.id
+           )
+           select role as "role!: Role", root as "entity_id!", array_agg(id) as "covered!"
+             from tree group by role, root order by role, root"#,
+        user_id
     )
-    .bind(user_id)
     .fetch_all(pool)
-    .await?;
-    Ok(rows.into_iter().map(|(role, entity_id, covered)| Grant { role, entity_id, covered }).collect())
+    .await?)
 }
 
 /// Id and password hash of an active account, by login (case-insensitive).
 pub async fn credentials(pool: &PgPool, login: &str) -> AppResult<Option<(Uuid, Option<String>)>> {
-    Ok(sqlx::query_as("select id, password_hash from users where lower(login) = lower($1) and active")
-        .bind(login)
+    let row = sqlx::query!("select id, password_hash from users where lower(login) = lower($1) and active", login)
         .fetch_optional(pool)
-        .await?)
+        .await?;
+    Ok(row.map(|r| (r.id, r.password_hash)))
 }
 
 pub async fn password_hash(pool: &PgPool, user_id: Uuid) -> AppResult<Option<String>> {
-    Ok(sqlx::query_scalar("select password_hash from users where id = $1").bind(user_id).fetch_one(pool).await?)
+    Ok(sqlx::query_scalar!("select password_hash from users where id = $1", user_id).fetch_one(pool).await?)
 }
 
 /// A new session; returns the cookie secret and the CSRF token.
 pub async fn create_session(pool: &PgPool, user_id: Uuid, hours: u32) -> AppResult<(String, String)> {
     let secret = secret::new_secret();
     let csrf = secret::new_secret();
-    sqlx::query(
+    sqlx::query!(
         "insert into sessions (id_hash, user_id, csrf_token, expires_at)
          values ($1, $2, $3, now() + make_interval(hours => $4))",
+        secret::digest(&secret),
+        user_id,
+        csrf,
+        i32::try_from(hours).unwrap_or(i32::MAX)
     )
-    .bind(secret::digest(&secret))
-    .bind(user_id)
-    .bind(&csrf)
-    .bind(hours as i32)
     .execute(pool)
     .await?;
     Ok((secret, csrf))
@@ -96,22 +98,24 @@ pub async fn create_session(pool: &PgPool, user_id: Uuid, hours: u32) -> AppResu
 
 /// The user and CSRF token of a live session.
 pub async fn find_session(pool: &PgPool, secret: &str) -> AppResult<Option<(Uuid, String)>> {
-    Ok(sqlx::query_as("select user_id, csrf_token from sessions where id_hash = $1 and expires_at > now()")
-        .bind(secret::digest(secret))
-        .fetch_optional(pool)
-        .await?)
+    let row = sqlx::query!(
+        "select user_id, csrf_token from sessions where id_hash = $1 and expires_at > now()",
+        secret::digest(secret)
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| (r.user_id, r.csrf_token)))
 }
 
 pub async fn delete_session(pool: &PgPool, secret: &str) -> AppResult<()> {
-    sqlx::query("delete from sessions where id_hash = $1").bind(secret::digest(secret)).execute(pool).await?;
+    sqlx::query!("delete from sessions where id_hash = $1", secret::digest(secret)).execute(pool).await?;
     Ok(())
 }
 
 /// End every session and token of a person (password change, disabling).
 pub async fn end_all_access(conn: &mut PgConnection, user_id: Uuid) -> AppResult<()> {
-    sqlx::query("delete from sessions where user_id = $1").bind(user_id).execute(&mut *conn).await?;
-    sqlx::query("update api_tokens set revoked_at = now() where user_id = $1 and revoked_at is null")
-        .bind(user_id)
+    sqlx::query!("delete from sessions where user_id = $1", user_id).execute(&mut *conn).await?;
+    sqlx::query!("update api_tokens set revoked_at = now() where user_id = $1 and revoked_at is null", user_id)
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -119,9 +123,7 @@ pub async fn end_all_access(conn: &mut PgConnection, user_id: Uuid) -> AppResult
 
 /// Set a new password hash and end every session and token.
 pub async fn set_password(conn: &mut PgConnection, user_id: Uuid, hash: &str) -> AppResult<()> {
-    sqlx::query("update users set password_hash = $2, password_changed_at = now() where id = $1")
-        .bind(user_id)
-        .bind(hash)
+    sqlx::query!("update users set password_hash = $2, password_changed_at = now() where id = $1", user_id, hash)
         .execute(&mut *conn)
         .await?;
     end_all_access(conn, user_id).await
@@ -148,16 +150,17 @@ pub async fn create_token(
     expires_at: Option<DateTime<Utc>>,
 ) -> AppResult<(String, TokenInfo)> {
     let secret = format!("parc_{}", secret::new_secret());
-    let info: TokenInfo = sqlx::query_as(
+    let info = sqlx::query_as!(
+        TokenInfo,
         "insert into api_tokens (id, user_id, name, token_hash, prefix, expires_at) values ($1, $2, $3, $4, $5, $6)
          returning id, name, prefix, created_at, expires_at, last_used_at, revoked_at",
+        Uuid::now_v7(),
+        user_id,
+        name,
+        secret::digest(&secret),
+        &secret[..13],
+        expires_at
     )
-    .bind(Uuid::now_v7())
-    .bind(user_id)
-    .bind(name)
-    .bind(secret::digest(&secret))
-    .bind(&secret[..13])
-    .bind(expires_at)
     .fetch_one(pool)
     .await?;
     Ok((secret, info))
@@ -168,47 +171,43 @@ pub async fn token_owner(pool: &PgPool, secret: &str) -> AppResult<Option<Uuid>>
     if secret.len() > 100 {
         return Ok(None);
     }
-    let found: Option<(Uuid, Uuid)> = sqlx::query_as(
+    let found = sqlx::query!(
         "select id, user_id from api_tokens
           where token_hash = $1 and revoked_at is null and (expires_at is null or expires_at > now())",
+        secret::digest(secret)
     )
-    .bind(secret::digest(secret))
     .fetch_optional(pool)
     .await?;
-    let Some((token_id, user_id)) = found else { return Ok(None) };
-    sqlx::query(
+    let Some(token) = found else { return Ok(None) };
+    sqlx::query!(
         "update api_tokens set last_used_at = now()
           where id = $1 and (last_used_at is null or last_used_at < now() - interval '1 minute')",
+        token.id
     )
-    .bind(token_id)
     .execute(pool)
     .await?;
-    Ok(Some(user_id))
+    Ok(Some(token.user_id))
 }
 
 pub async fn list_tokens(pool: &PgPool, user_id: Uuid) -> AppResult<Vec<TokenInfo>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as!(
+        TokenInfo,
         "select id, name, prefix, created_at, expires_at, last_used_at, revoked_at
            from api_tokens where user_id = $1 order by created_at desc",
+        user_id
     )
-    .bind(user_id)
     .fetch_all(pool)
     .await?)
 }
 
 /// Revoke token `id` of `user_id`; false when there is no such live token.
 pub async fn revoke_token(pool: &PgPool, user_id: Uuid, id: Uuid) -> AppResult<bool> {
-    let done =
-        sqlx::query("update api_tokens set revoked_at = now() where id = $1 and user_id = $2 and revoked_at is null")
-            .bind(id)
-            .bind(user_id)
-            .execute(pool)
-            .await?;
+    let done = sqlx::query!(
+        "update api_tokens set revoked_at = now() where id = $1 and user_id = $2 and revoked_at is null",
+        id,
+        user_id
+    )
+    .execute(pool)
+    .await?;
     Ok(done.rows_affected() == 1)
-}
-
-/// The language a person chose.
-pub async fn set_language(pool: &PgPool, user_id: Uuid, lang: Lang) -> AppResult<()> {
-    sqlx::query("update users set language = $2 where id = $1").bind(user_id).bind(lang.code()).execute(pool).await?;
-    Ok(())
 }

@@ -168,9 +168,7 @@ pub async fn set_language(
     let lang = Lang::parse(&form.lang).ok_or_else(|| AppError::BadRequest("unknown language".into()))?;
     if lang != actor.lang {
         let mut tx = state.db.begin().await?;
-        sqlx::query("update users set language = $2, version = version + 1 where id = $1")
-            .bind(actor.id)
-            .bind(lang.code())
+        sqlx::query!("update users set language = $2, version = version + 1 where id = $1", actor.id, lang.code())
             .execute(&mut *tx)
             .await?;
         audit::record(
@@ -223,16 +221,17 @@ async fn profile_page(
     new_token: Option<String>,
     errors: FieldErrors,
 ) -> AppResult<Response> {
-    let roles: Vec<(super::permission::Role, String)> = sqlx::query_as(
-        "select g.role, e.name from role_grants g join entities e on e.id = g.entity_id where g.user_id = $1 order by g.role, e.name",
+    let roles = sqlx::query!(
+        r#"select g.role as "role: super::permission::Role", e.name from role_grants g join entities e on e.id = g.entity_id
+            where g.user_id = $1 order by g.role, e.name"#,
+        actor.id
     )
-    .bind(actor.id)
     .fetch_all(&state.db)
     .await?;
     let page = ProfilePage {
         ctx,
         login: actor.login.clone(),
-        roles: roles.into_iter().map(|(role, entity)| (role.label_key(), entity)).collect(),
+        roles: roles.into_iter().map(|r| (r.role.label_key(), r.name)).collect(),
         tokens: db::list_tokens(&state.db, actor.id).await?,
         new_token,
         errors,

@@ -24,17 +24,18 @@ fn address_key(address: IpAddr) -> String {
 /// Refuse with 429 and a retry delay when either key has too many recent failures.
 pub async fn check(pool: &PgPool, login: &str, address: IpAddr, max_account: i64, max_address: i64) -> AppResult<()> {
     for (key, max) in [(account_key(login), max_account), (address_key(address), max_address)] {
-        let (count, retry_after): (i64, Option<f64>) = sqlx::query_as(
-            "select count(*), extract(epoch from min(at) + make_interval(secs => $2) - now())::float8
-               from (select at from login_failures
-                      where key = $1 and at > now() - make_interval(secs => $2)
-                      order by at desc limit $3) recent",
+        let recent = sqlx::query!(
+            r#"select count(*) as "count!", extract(epoch from min(at) + make_interval(secs => $2) - now())::float8 as retry_after
+                 from (select at from login_failures
+                        where key = $1 and at > now() - make_interval(secs => $2)
+                        order by at desc limit $3) recent"#,
+            key,
+            WINDOW_SECS as f64,
+            max
         )
-        .bind(&key)
-        .bind(WINDOW_SECS as f64)
-        .bind(max)
         .fetch_one(pool)
         .await?;
+        let (count, retry_after) = (recent.count, recent.retry_after);
         if count >= max {
             let retry_after_secs = retry_after.unwrap_or(WINDOW_SECS as f64).ceil().max(1.0) as u64;
             tracing::warn!(throttle = key.split(':').next().unwrap_or_default(), "login throttled");
@@ -45,14 +46,11 @@ pub async fn check(pool: &PgPool, login: &str, address: IpAddr, max_account: i64
 }
 
 pub async fn record_failure(pool: &PgPool, login: &str, address: IpAddr) -> AppResult<()> {
-    sqlx::query("insert into login_failures (key) values ($1), ($2)")
-        .bind(account_key(login))
-        .bind(address_key(address))
+    sqlx::query!("insert into login_failures (key) values ($1), ($2)", account_key(login), address_key(address))
         .execute(pool)
         .await?;
     // Keep the table small; old rows no longer count anyway.
-    sqlx::query("delete from login_failures where at < now() - make_interval(secs => $1)")
-        .bind(WINDOW_SECS as f64)
+    sqlx::query!("delete from login_failures where at < now() - make_interval(secs => $1)", WINDOW_SECS as f64)
         .execute(pool)
         .await?;
     Ok(())
@@ -60,6 +58,6 @@ pub async fn record_failure(pool: &PgPool, login: &str, address: IpAddr) -> AppR
 
 /// A successful login clears the account's failures (not the address's).
 pub async fn clear_account(pool: &PgPool, login: &str) -> AppResult<()> {
-    sqlx::query("delete from login_failures where key = $1").bind(account_key(login)).execute(pool).await?;
+    sqlx::query!("delete from login_failures where key = $1", account_key(login)).execute(pool).await?;
     Ok(())
 }

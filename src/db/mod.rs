@@ -29,14 +29,15 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
 /// Refuse a server that can lose or corrupt committed data.
 pub async fn check_durability(pool: &PgPool) -> anyhow::Result<()> {
     for setting in ["fsync", "full_page_writes"] {
-        let value: String = sqlx::query_scalar(&format!("show {setting}")).fetch_one(pool).await?;
+        let value = sqlx::query_scalar!(r#"select current_setting($1) as "value!""#, setting).fetch_one(pool).await?;
         if value != "on" {
             bail!(
                 "PostgreSQL has {setting} = {value}; Parc refuses to run without {setting} = on (it risks corrupting data)"
             );
         }
     }
-    let synchronous: String = sqlx::query_scalar("show synchronous_commit").fetch_one(pool).await?;
+    let synchronous =
+        sqlx::query_scalar!(r#"select current_setting('synchronous_commit') as "value!""#).fetch_one(pool).await?;
     if synchronous == "off" {
         tracing::warn!("synchronous_commit is off: the last transactions may be lost in a crash");
     }
@@ -46,7 +47,6 @@ pub async fn check_durability(pool: &PgPool) -> anyhow::Result<()> {
 /// The database answers and every migration this binary knows is applied.
 pub async fn is_ready(pool: &PgPool) -> bool {
     let latest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or_default();
-    let applied: Result<Option<i64>, _> =
-        sqlx::query_scalar("select max(version) from _sqlx_migrations where success").fetch_one(pool).await;
+    let applied = sqlx::query_scalar!("select max(version) from _sqlx_migrations where success").fetch_one(pool).await;
     matches!(applied, Ok(Some(version)) if version >= latest)
 }

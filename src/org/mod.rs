@@ -7,32 +7,33 @@ pub mod search;
 pub mod users;
 
 use sqlx::PgPool;
-use uuid::Uuid;
 
 use crate::{auth::permission::Scope, error::AppResult};
 
 /// (id, name) choices for a select list, limited to a scope.
 pub async fn entity_choices(pool: &PgPool, scope: &Scope) -> AppResult<Vec<(String, String)>> {
-    let rows: Vec<(Uuid, String)> = sqlx::query_as(
-        "with recursive tree (id, label, depth) as (
-             select id, name, 0 from entities where parent_id is null
-             union all
-             select e.id, t.label || ' › ' || e.name, t.depth + 1 from entities e join tree t on e.parent_id = t.id
-             where t.depth < 20
-         )
-         select id, label from tree where id = any($1) order by label",
+    let rows = sqlx::query!(
+        r#"with recursive tree (id, label, depth) as (
+               select id, name, 0 from entities where parent_id is null
+               union all
+               select e.id, t.label || ' › ' || e.name, t.depth + 1 from entities e join tree t on e.parent_id = t.id
+               where t.depth < 20
+           )
+           select id as "id!", label as "label!" from tree where id = any($1) order by label"#,
+        scope.ids()
     )
-    .bind(scope.ids())
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(|(id, label)| (id.to_string(), label)).collect())
+    Ok(rows.into_iter().map(|r| (r.id.to_string(), r.label)).collect())
 }
 
 /// True when `scope` covers every entity (a global administrator).
 pub async fn covers_everything(pool: &PgPool, scope: &Scope) -> AppResult<bool> {
-    let outside: bool = sqlx::query_scalar("select exists (select 1 from entities where not (id = any($1)))")
-        .bind(scope.ids())
-        .fetch_one(pool)
-        .await?;
+    let outside = sqlx::query_scalar!(
+        r#"select exists (select 1 from entities where not (id = any($1))) as "outside!""#,
+        scope.ids()
+    )
+    .fetch_one(pool)
+    .await?;
     Ok(!outside)
 }

@@ -47,36 +47,77 @@ struct SearchPage {
     groups: Vec<HitGroup>,
 }
 
+struct Row {
+    id: Uuid,
+    title: String,
+    detail: String,
+}
+
 /// Matches by substring or by trigram similarity, best first.
 async fn search_kind(pool: &PgPool, kind: ObjectKind, scope: &Scope, q: &str) -> AppResult<Vec<Hit>> {
-    let sql = match kind {
+    let (ids, pattern) = (scope.ids(), like_pattern(q));
+    let rows = match kind {
         ObjectKind::User => {
-            "select id, name, login from users
-              where entity_id = any($1) and ((login || ' ' || name || ' ' || coalesce(email, '')) ilike $2
-                    or (login || ' ' || name || ' ' || coalesce(email, '')) % $3)
-              order by similarity(login || ' ' || name || ' ' || coalesce(email, ''), $3) desc, name limit $4"
+            sqlx::query_as!(
+                Row,
+                r#"select id, name as title, login as detail from users
+                    where entity_id = any($1) and ((login || ' ' || name || ' ' || coalesce(email, '')) ilike $2
+                          or (login || ' ' || name || ' ' || coalesce(email, '')) % $3)
+                    order by similarity(login || ' ' || name || ' ' || coalesce(email, ''), $3) desc, name limit $4"#,
+                ids,
+                pattern,
+                q,
+                PER_KIND
+            )
+            .fetch_all(pool)
+            .await?
         }
         ObjectKind::Location => {
-            "select id, name, city from locations
-              where entity_id = any($1) and (name ilike $2 or name % $3)
-              order by similarity(name, $3) desc, name limit $4"
+            sqlx::query_as!(
+                Row,
+                r#"select id, name as title, city as detail from locations
+                    where entity_id = any($1) and (name ilike $2 or name % $3)
+                    order by similarity(name, $3) desc, name limit $4"#,
+                ids,
+                pattern,
+                q,
+                PER_KIND
+            )
+            .fetch_all(pool)
+            .await?
         }
         ObjectKind::Entity => {
-            "select id, name, country from entities
-              where id = any($1) and (name ilike $2 or name % $3)
-              order by similarity(name, $3) desc, name limit $4"
+            sqlx::query_as!(
+                Row,
+                r#"select id, name as title, country as detail from entities
+                    where id = any($1) and (name ilike $2 or name % $3)
+                    order by similarity(name, $3) desc, name limit $4"#,
+                ids,
+                pattern,
+                q,
+                PER_KIND
+            )
+            .fetch_all(pool)
+            .await?
         }
         ObjectKind::Group => {
-            "select id, name, description from groups
-              where entity_id = any($1) and (name ilike $2 or name % $3)
-              order by similarity(name, $3) desc, name limit $4"
+            sqlx::query_as!(
+                Row,
+                r#"select id, name as title, description as detail from groups
+                    where entity_id = any($1) and (name ilike $2 or name % $3)
+                    order by similarity(name, $3) desc, name limit $4"#,
+                ids,
+                pattern,
+                q,
+                PER_KIND
+            )
+            .fetch_all(pool)
+            .await?
         }
     };
-    let rows: Vec<(Uuid, String, String)> =
-        sqlx::query_as(sql).bind(scope.ids()).bind(like_pattern(q)).bind(q).bind(PER_KIND).fetch_all(pool).await?;
     Ok(rows
         .into_iter()
-        .map(|(id, title, detail)| Hit { title, detail, href: format!("/{}/{id}", kind.plural()) })
+        .map(|row| Hit { title: row.title, detail: row.detail, href: format!("/{}/{}", kind.plural(), row.id) })
         .collect())
 }
 

@@ -111,7 +111,8 @@ pub async fn every_sort_and_filter_runs(spec: &Spec) {
     let all = app.api(Some(&token), Method::GET, &format!("/api/v1/{}?per_page=200", spec.plural), None).await.json()["total"].as_i64();
     for filter in spec.filters {
         let query = filter.replace("{a}", &ids.entity_a.to_string());
-        let api = app.api(Some(&token), Method::GET, &format!("/api/v1/{}?{query}&per_page=200", spec.plural), None).await;
+        let api =
+            app.api(Some(&token), Method::GET, &format!("/api/v1/{}?{query}&per_page=200", spec.plural), None).await;
         api.assert_status(StatusCode::OK);
         let total = api.json()["total"].as_i64();
         assert!(total <= all, "{query} narrows the list");

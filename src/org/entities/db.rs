@@ -17,6 +17,13 @@ use crate::{
 const FROM: &str = "from entities e left join entities p on p.id = e.parent_id";
 const SELECT: &str = "e.id, e.parent_id, p.name as parent_name, e.name, e.kind, e.country, e.notes, e.version, e.created_at, e.updated_at";
 
+/// The top of the entity tree (the first created, if there are several).
+pub async fn top(pool: &PgPool) -> AppResult<Option<Uuid>> {
+    Ok(sqlx::query_scalar!("select id from entities where parent_id is null order by created_at limit 1")
+        .fetch_optional(pool)
+        .await?)
+}
+
 pub async fn find(pool: &PgPool, scope: &Scope, id: Uuid) -> AppResult<Entity> {
     sqlx::query_as(&format!("select {SELECT} {FROM} where e.id = $1 and e.id = any($2)"))
         .bind(id)
@@ -28,22 +35,25 @@ pub async fn find(pool: &PgPool, scope: &Scope, id: Uuid) -> AppResult<Entity> {
 
 /// The direct sub-entities of `id` within `scope`, for the detail page.
 pub async fn children(pool: &PgPool, scope: &Scope, id: Uuid) -> AppResult<Vec<(Uuid, String)>> {
-    Ok(sqlx::query_as("select id, name from entities where parent_id = $1 and id = any($2) order by name")
-        .bind(id)
-        .bind(scope.ids())
-        .fetch_all(pool)
-        .await?)
+    let rows = sqlx::query!(
+        "select id, name from entities where parent_id = $1 and id = any($2) order by name",
+        id,
+        scope.ids()
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
 }
 
 /// Whether `candidate` is `id` or lies below it (it cannot become its parent).
 async fn is_within(pool: &PgPool, id: Uuid, candidate: Uuid) -> AppResult<bool> {
-    Ok(sqlx::query_scalar(
-        "with recursive below (id) as (
-             select $1::uuid union select e.id from entities e join below b on e.parent_id = b.id
-         ) select exists (select 1 from below where id = $2)",
+    Ok(sqlx::query_scalar!(
+        r#"with recursive below (id) as (
+               select $1::uuid union select e.id from entities e join below b on e.parent_id = b.id
+           ) select exists (select 1 from below where id = $2) as "within!""#,
+        id,
+        candidate
     )
-    .bind(id)
-    .bind(candidate)
     .fetch_one(pool)
     .await?)
 }
@@ -55,16 +65,18 @@ fn name_taken() -> AppError {
 pub async fn insert(pool: &PgPool, actor: &AuditActor, input: &EntityInput) -> AppResult<Entity> {
     let mut tx = pool.begin().await?;
     let id = Uuid::now_v7();
-    sqlx::query("insert into entities (id, parent_id, name, kind, country, notes) values ($1, $2, $3, $4, $5, $6)")
-        .bind(id)
-        .bind(input.parent_id)
-        .bind(&input.name)
-        .bind(&input.kind)
-        .bind(&input.country)
-        .bind(&input.notes)
-        .execute(&mut *tx)
-        .await
-        .on_constraint("entities_parent_name_key", name_taken)?;
+    sqlx::query!(
+        "insert into entities (id, parent_id, name, kind, country, notes) values ($1, $2, $3, $4, $5, $6)",
+        id,
+        input.parent_id,
+        input.name,
+        input.kind,
+        input.country,
+        input.notes
+    )
+    .execute(&mut *tx)
+    .await
+    .on_constraint("entities_parent_name_key", name_taken)?;
     let after = serde_json::to_value(input).map_err(anyhow::Error::from)?;
     audit::record(
         &mut tx,
@@ -98,17 +110,17 @@ pub async fn update(
         }
     }
     let mut tx = pool.begin().await?;
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "update entities set parent_id = $3, name = $4, kind = $5, country = $6, notes = $7, version = version + 1
           where id = $1 and version = $2",
+        current.id,
+        version,
+        input.parent_id,
+        input.name,
+        input.kind,
+        input.country,
+        input.notes
     )
-    .bind(current.id)
-    .bind(version)
-    .bind(input.parent_id)
-    .bind(&input.name)
-    .bind(&input.kind)
-    .bind(&input.country)
-    .bind(&input.notes)
     .execute(&mut *tx)
     .await
     .on_constraint("entities_parent_name_key", name_taken)?;
@@ -137,9 +149,7 @@ pub async fn update(
 /// Delete, refused while anything still uses the entity.
 pub async fn delete(pool: &PgPool, actor: &AuditActor, current: &Entity, version: i64) -> AppResult<()> {
     let mut tx = pool.begin().await?;
-    let deleted = sqlx::query("delete from entities where id = $1 and version = $2")
-        .bind(current.id)
-        .bind(version)
+    let deleted = sqlx::query!("delete from entities where id = $1 and version = $2", current.id, version)
         .execute(&mut *tx)
         .await
         .map_err(|e| delete_refusal(e, "entities"))?;

@@ -11,7 +11,7 @@ use axum::{Router, routing::get};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-pub use db::insert;
+pub use db::{insert, top};
 use domain::Entity;
 
 use crate::{

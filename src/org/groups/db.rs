@@ -26,19 +26,18 @@ pub async fn find(pool: &PgPool, scope: &Scope, id: Uuid) -> AppResult<Group> {
 }
 
 pub async fn members(conn: &mut PgConnection, id: Uuid) -> AppResult<Vec<Member>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as!(
+        Member,
         "select u.id, u.login, u.name from group_members gm join users u on u.id = gm.user_id where gm.group_id = $1 order by u.name",
+        id
     )
-    .bind(id)
     .fetch_all(conn)
     .await?)
 }
 
 /// The people among `ids` that exist within `scope` (members must be visible to the person adding them).
 pub async fn visible_people(pool: &PgPool, scope: &Scope, ids: &[Uuid]) -> AppResult<Vec<Uuid>> {
-    Ok(sqlx::query_scalar("select id from users where id = any($1) and entity_id = any($2)")
-        .bind(ids)
-        .bind(scope.ids())
+    Ok(sqlx::query_scalar!("select id from users where id = any($1) and entity_id = any($2)", ids, scope.ids())
         .fetch_all(pool)
         .await?)
 }
@@ -57,26 +56,30 @@ fn name_taken() -> AppError {
 }
 
 async fn set_members(conn: &mut PgConnection, id: Uuid, people: &[Uuid]) -> AppResult<()> {
-    sqlx::query("delete from group_members where group_id = $1").bind(id).execute(&mut *conn).await?;
-    sqlx::query("insert into group_members (group_id, user_id) select $1, unnest($2::uuid[]) on conflict do nothing")
-        .bind(id)
-        .bind(people)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query!("delete from group_members where group_id = $1", id).execute(&mut *conn).await?;
+    sqlx::query!(
+        "insert into group_members (group_id, user_id) select $1, unnest($2::uuid[]) on conflict do nothing",
+        id,
+        people
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
 pub async fn insert(pool: &PgPool, actor: &AuditActor, input: &GroupInput, people: &[Uuid]) -> AppResult<Uuid> {
     let mut tx = pool.begin().await?;
     let id = Uuid::now_v7();
-    sqlx::query("insert into groups (id, entity_id, name, description) values ($1, $2, $3, $4)")
-        .bind(id)
-        .bind(input.entity_id)
-        .bind(&input.name)
-        .bind(&input.description)
-        .execute(&mut *tx)
-        .await
-        .on_constraint("groups_entity_name_key", name_taken)?;
+    sqlx::query!(
+        "insert into groups (id, entity_id, name, description) values ($1, $2, $3, $4)",
+        id,
+        input.entity_id,
+        &input.name,
+        &input.description
+    )
+    .execute(&mut *tx)
+    .await
+    .on_constraint("groups_entity_name_key", name_taken)?;
     set_members(&mut tx, id, people).await?;
     let after = snapshot(&mut tx, input, id).await?;
     audit::record(
@@ -107,14 +110,7 @@ pub async fn update(
 ) -> AppResult<()> {
     let mut tx = pool.begin().await?;
     let before = snapshot(&mut tx, &GroupInput::from(current), current.id).await?;
-    let updated = sqlx::query(
-        "update groups set entity_id = $3, name = $4, description = $5, version = version + 1 where id = $1 and version = $2",
-    )
-    .bind(current.id)
-    .bind(version)
-    .bind(input.entity_id)
-    .bind(&input.name)
-    .bind(&input.description)
+    let updated = sqlx::query!("update groups set entity_id = $3, name = $4, description = $5, version = version + 1 where id = $1 and version = $2", current.id, version, input.entity_id, &input.name, &input.description)
     .execute(&mut *tx)
     .await
     .on_constraint("groups_entity_name_key", name_taken)?;
@@ -145,9 +141,7 @@ pub async fn update(
 pub async fn delete(pool: &PgPool, actor: &AuditActor, current: &Group, version: i64) -> AppResult<()> {
     let mut tx = pool.begin().await?;
     let before = snapshot(&mut tx, &GroupInput::from(current), current.id).await?;
-    let deleted = sqlx::query("delete from groups where id = $1 and version = $2")
-        .bind(current.id)
-        .bind(version)
+    let deleted = sqlx::query!("delete from groups where id = $1 and version = $2", current.id, version)
         .execute(&mut *tx)
         .await
         .map_err(|e| delete_refusal(e, "groups"))?;

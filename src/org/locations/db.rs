@@ -26,26 +26,29 @@ pub async fn find(pool: &PgPool, scope: &Scope, id: Uuid) -> AppResult<Location>
 }
 
 pub async fn children(pool: &PgPool, scope: &Scope, id: Uuid) -> AppResult<Vec<(Uuid, String)>> {
-    Ok(sqlx::query_as("select id, name from locations where parent_id = $1 and entity_id = any($2) order by name")
-        .bind(id)
-        .bind(scope.ids())
-        .fetch_all(pool)
-        .await?)
+    let rows = sqlx::query!(
+        "select id, name from locations where parent_id = $1 and entity_id = any($2) order by name",
+        id,
+        scope.ids()
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
 }
 
 /// The parent must exist in `scope` and must not be the location or below it.
 pub async fn parent_allowed(pool: &PgPool, scope: &Scope, id: Option<Uuid>, parent: Uuid) -> AppResult<bool> {
-    Ok(sqlx::query_scalar(
-        "with recursive below (id) as (
-             select $1::uuid where $1 is not null
-             union select l.id from locations l join below b on l.parent_id = b.id
-         )
-         select exists (select 1 from locations where id = $2 and entity_id = any($3))
-            and not exists (select 1 from below where id = $2)",
+    Ok(sqlx::query_scalar!(
+        r#"with recursive below (id) as (
+               select $1::uuid where $1::uuid is not null
+               union select l.id from locations l join below b on l.parent_id = b.id
+           )
+           select exists (select 1 from locations where id = $2 and entity_id = any($3))
+              and not exists (select 1 from below where id = $2) as "allowed!""#,
+        id,
+        parent,
+        scope.ids()
     )
-    .bind(id)
-    .bind(parent)
-    .bind(scope.ids())
     .fetch_one(pool)
     .await?)
 }
@@ -61,20 +64,20 @@ fn snapshot(input: &LocationInput) -> AppResult<serde_json::Value> {
 pub async fn insert(pool: &PgPool, actor: &AuditActor, input: &LocationInput) -> AppResult<Uuid> {
     let mut tx = pool.begin().await?;
     let id = Uuid::now_v7();
-    sqlx::query(
+    sqlx::query!(
         "insert into locations (id, entity_id, parent_id, name, kind, address, postcode, city, country, notes)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        id,
+        input.entity_id,
+        input.parent_id,
+        input.name,
+        input.kind,
+        input.address,
+        input.postcode,
+        input.city,
+        input.country,
+        input.notes
     )
-    .bind(id)
-    .bind(input.entity_id)
-    .bind(input.parent_id)
-    .bind(&input.name)
-    .bind(&input.kind)
-    .bind(&input.address)
-    .bind(&input.postcode)
-    .bind(&input.city)
-    .bind(&input.country)
-    .bind(&input.notes)
     .execute(&mut *tx)
     .await
     .on_constraint("locations_parent_name_key", name_taken)?;
@@ -103,22 +106,22 @@ pub async fn update(
     input: &LocationInput,
 ) -> AppResult<()> {
     let mut tx = pool.begin().await?;
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "update locations set entity_id = $3, parent_id = $4, name = $5, kind = $6, address = $7, postcode = $8,
                 city = $9, country = $10, notes = $11, version = version + 1
           where id = $1 and version = $2",
+        current.id,
+        version,
+        input.entity_id,
+        input.parent_id,
+        input.name,
+        input.kind,
+        input.address,
+        input.postcode,
+        input.city,
+        input.country,
+        input.notes
     )
-    .bind(current.id)
-    .bind(version)
-    .bind(input.entity_id)
-    .bind(input.parent_id)
-    .bind(&input.name)
-    .bind(&input.kind)
-    .bind(&input.address)
-    .bind(&input.postcode)
-    .bind(&input.city)
-    .bind(&input.country)
-    .bind(&input.notes)
     .execute(&mut *tx)
     .await
     .on_constraint("locations_parent_name_key", name_taken)?;
@@ -145,9 +148,7 @@ pub async fn update(
 
 pub async fn delete(pool: &PgPool, actor: &AuditActor, current: &Location, version: i64) -> AppResult<()> {
     let mut tx = pool.begin().await?;
-    let deleted = sqlx::query("delete from locations where id = $1 and version = $2")
-        .bind(current.id)
-        .bind(version)
+    let deleted = sqlx::query!("delete from locations where id = $1 and version = $2", current.id, version)
         .execute(&mut *tx)
         .await
         .map_err(|e| delete_refusal(e, "locations"))?;
@@ -174,19 +175,19 @@ pub async fn delete(pool: &PgPool, actor: &AuditActor, current: &Location, versi
 
 /// (id, "Site › Building › Room") for select lists, within a scope.
 pub async fn choices(pool: &PgPool, scope: &Scope) -> AppResult<Vec<(String, String)>> {
-    let rows: Vec<(Uuid, String)> = sqlx::query_as(
-        "with recursive tree (id, label, depth) as (
-             select id, name, 0 from locations where parent_id is null and entity_id = any($1)
-             union all
-             select l.id, t.label || ' › ' || l.name, t.depth + 1 from locations l join tree t on l.parent_id = t.id
-             where t.depth < 20 and l.entity_id = any($1)
-         )
-         select id, label from tree order by label limit 2000",
+    let rows = sqlx::query!(
+        r#"with recursive tree (id, label, depth) as (
+               select id, name, 0 from locations where parent_id is null and entity_id = any($1)
+               union all
+               select l.id, t.label || ' › ' || l.name, t.depth + 1 from locations l join tree t on l.parent_id = t.id
+               where t.depth < 20 and l.entity_id = any($1)
+           )
+           select id as "id!", label as "label!" from tree order by label limit 2000"#,
+        scope.ids()
     )
-    .bind(scope.ids())
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(|(id, label)| (id.to_string(), label)).collect())
+    Ok(rows.into_iter().map(|r| (r.id.to_string(), r.label)).collect())
 }
 
 #[derive(Clone, Debug, Default)]

@@ -33,11 +33,12 @@ pub async fn find(pool: &PgPool, scope: &Scope, id: Uuid) -> AppResult<User> {
 }
 
 pub async fn grants_of(conn: &mut PgConnection, user_id: Uuid) -> AppResult<Vec<RoleGrantView>> {
-    Ok(sqlx::query_as(
-        "select g.role, g.entity_id, e.name as entity_name from role_grants g join entities e on e.id = g.entity_id
-          where g.user_id = $1 order by g.role, e.name",
+    Ok(sqlx::query_as!(
+        RoleGrantView,
+        r#"select g.role as "role: Role", g.entity_id, e.name as entity_name from role_grants g join entities e on e.id = g.entity_id
+            where g.user_id = $1 order by g.role, e.name"#,
+        user_id
     )
-    .bind(user_id)
     .fetch_all(conn)
     .await?)
 }
@@ -66,12 +67,14 @@ fn email_taken() -> AppError {
 
 async fn write_grants(conn: &mut PgConnection, user_id: Uuid, grants: &[RoleGrant]) -> AppResult<()> {
     for grant in grants {
-        sqlx::query("insert into role_grants (user_id, role, entity_id) values ($1, $2, $3) on conflict do nothing")
-            .bind(user_id)
-            .bind(grant.role)
-            .bind(grant.entity_id)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query!(
+            "insert into role_grants (user_id, role, entity_id) values ($1, $2, $3) on conflict do nothing",
+            user_id,
+            grant.role as Role,
+            grant.entity_id
+        )
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }
@@ -85,23 +88,9 @@ pub async fn insert(
 ) -> AppResult<Uuid> {
     let mut tx = pool.begin().await?;
     let id = Uuid::now_v7();
-    sqlx::query(
-        "insert into users (id, login, name, email, phone, entity_id, location_id, manager_id, language, time_zone, active,
+    sqlx::query!("insert into users (id, login, name, email, phone, entity_id, location_id, manager_id, language, time_zone, active,
                             password_hash, password_changed_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, case when $12::text is null then null else now() end)",
-    )
-    .bind(id)
-    .bind(&input.login)
-    .bind(&input.name)
-    .bind(&input.email)
-    .bind(&input.phone)
-    .bind(input.entity_id)
-    .bind(input.location_id)
-    .bind(input.manager_id)
-    .bind(&input.language)
-    .bind(&input.time_zone)
-    .bind(input.active)
-    .bind(password_hash)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, case when $12::text is null then null else now() end)", id, &input.login, &input.name, input.email.as_deref(), &input.phone, input.entity_id, input.location_id, input.manager_id, &input.language, &input.time_zone, input.active, password_hash)
     .execute(&mut *tx)
     .await
     .on_constraint("users_login_key", login_taken)
@@ -144,23 +133,23 @@ pub async fn update(
 ) -> AppResult<()> {
     let mut tx = pool.begin().await?;
     let before = snapshot(&mut tx, &UserInput::from(current), current.id).await?;
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "update users set login = $3, name = $4, email = $5, phone = $6, entity_id = $7, location_id = $8,
                 manager_id = $9, language = $10, time_zone = $11, active = $12, version = version + 1
           where id = $1 and version = $2",
+        current.id,
+        version,
+        &input.login,
+        &input.name,
+        input.email.as_deref(),
+        &input.phone,
+        input.entity_id,
+        input.location_id,
+        input.manager_id,
+        &input.language,
+        &input.time_zone,
+        input.active
     )
-    .bind(current.id)
-    .bind(version)
-    .bind(&input.login)
-    .bind(&input.name)
-    .bind(&input.email)
-    .bind(&input.phone)
-    .bind(input.entity_id)
-    .bind(input.location_id)
-    .bind(input.manager_id)
-    .bind(&input.language)
-    .bind(&input.time_zone)
-    .bind(input.active)
     .execute(&mut *tx)
     .await
     .on_constraint("users_login_key", login_taken)
@@ -169,7 +158,7 @@ pub async fn update(
         return Err(audit::stale_edit(pool, ObjectKind::User, current.id).await);
     }
     if let Some(grants) = extras.grants {
-        sqlx::query("delete from role_grants where user_id = $1").bind(current.id).execute(&mut *tx).await?;
+        sqlx::query!("delete from role_grants where user_id = $1", current.id).execute(&mut *tx).await?;
         write_grants(&mut tx, current.id, grants).await?;
     }
     if current.active && !input.active {
@@ -203,9 +192,7 @@ pub async fn update(
 pub async fn delete(pool: &PgPool, actor: &AuditActor, current: &User, version: i64) -> AppResult<()> {
     let mut tx = pool.begin().await?;
     let before = snapshot(&mut tx, &UserInput::from(current), current.id).await?;
-    let deleted = sqlx::query("delete from users where id = $1 and version = $2")
-        .bind(current.id)
-        .bind(version)
+    let deleted = sqlx::query!("delete from users where id = $1 and version = $2", current.id, version)
         .execute(&mut *tx)
         .await
         .map_err(|e| delete_refusal(e, "users"))?;
@@ -255,22 +242,25 @@ pub async fn references_visible(
 ) -> AppResult<Vec<&'static str>> {
     let mut wrong = Vec::new();
     if let Some(location) = input.location_id {
-        let ok: bool =
-            sqlx::query_scalar("select exists (select 1 from locations where id = $1 and entity_id = any($2))")
-                .bind(location)
-                .bind(location_scope.ids())
-                .fetch_one(pool)
-                .await?;
+        let ok = sqlx::query_scalar!(
+            r#"select exists (select 1 from locations where id = $1 and entity_id = any($2)) as "ok!""#,
+            location,
+            location_scope.ids()
+        )
+        .fetch_one(pool)
+        .await?;
         if !ok {
             wrong.push("location_id");
         }
     }
     if let Some(manager) = input.manager_id {
-        let ok: bool = sqlx::query_scalar("select exists (select 1 from users where id = $1 and entity_id = any($2))")
-            .bind(manager)
-            .bind(user_scope.ids())
-            .fetch_one(pool)
-            .await?;
+        let ok = sqlx::query_scalar!(
+            r#"select exists (select 1 from users where id = $1 and entity_id = any($2)) as "ok!""#,
+            manager,
+            user_scope.ids()
+        )
+        .fetch_one(pool)
+        .await?;
         if !ok {
             wrong.push("manager_id");
         }
@@ -280,25 +270,26 @@ pub async fn references_visible(
 
 /// (id, label) of people in `scope`, for select lists (capped).
 pub async fn choices(pool: &PgPool, scope: &Scope) -> AppResult<Vec<(String, String)>> {
-    let rows: Vec<(Uuid, String, String)> = sqlx::query_as(
+    let rows = sqlx::query!(
         "select id, name, login from users where entity_id = any($1) and active order by name limit 500",
+        scope.ids()
     )
-    .bind(scope.ids())
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(|(id, name, login)| (id.to_string(), format!("{name} ({login})"))).collect())
+    Ok(rows.into_iter().map(|r| (r.id.to_string(), format!("{} ({})", r.name, r.login))).collect())
 }
 
 /// Groups a person belongs to, within the scope.
 pub async fn groups_of(pool: &PgPool, scope: &Scope, user_id: Uuid) -> AppResult<Vec<(Uuid, String)>> {
-    Ok(sqlx::query_as(
+    let rows = sqlx::query!(
         "select g.id, g.name from group_members gm join groups g on g.id = gm.group_id
           where gm.user_id = $1 and g.entity_id = any($2) order by g.name",
+        user_id,
+        scope.ids()
     )
-    .bind(user_id)
-    .bind(scope.ids())
     .fetch_all(pool)
-    .await?)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
 }
 
 #[derive(Clone, Debug, Default)]
