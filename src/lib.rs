@@ -2,6 +2,7 @@
 //! computer park. `main.rs` parses the command line and calls into this crate.
 
 pub mod api;
+pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod cli;

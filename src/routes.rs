@@ -20,6 +20,7 @@ use tower_http::{
 
 use crate::{
     api::{PREFIX, RouteTable, openapi},
+    assets,
     auth::{self, actor::Actor},
     db,
     error::{ApiError, AppError, AppResult},
@@ -38,7 +39,8 @@ pub fn api_table() -> RouteTable {
     let table = org::entities::api(table);
     let table = org::locations::api(table);
     let table = org::users::api(table);
-    org::groups::api(table)
+    let table = org::groups::api(table);
+    assets::manufacturers::api(table)
 }
 
 fn pages() -> Router<AppState> {
@@ -51,6 +53,7 @@ fn pages() -> Router<AppState> {
         .merge(org::locations::router())
         .merge(org::users::router())
         .merge(org::groups::router())
+        .merge(assets::manufacturers::router())
         .fallback(|| async { AppError::NotFound })
 }
 

@@ -9,7 +9,7 @@ use utoipa::{
 };
 
 use crate::{
-    auth,
+    assets, auth,
     error::AppResult,
     org,
     web::{render, static_files},
@@ -32,6 +32,9 @@ use crate::{
         org::users::api::update_user, org::users::api::delete_user, org::users::api::user_history,
         org::groups::api::list_groups, org::groups::api::find_group, org::groups::api::create_group,
         org::groups::api::update_group, org::groups::api::delete_group, org::groups::api::group_history,
+        assets::manufacturers::api::list_manufacturers, assets::manufacturers::api::find_manufacturer,
+        assets::manufacturers::api::create_manufacturer, assets::manufacturers::api::update_manufacturer,
+        assets::manufacturers::api::delete_manufacturer, assets::manufacturers::api::manufacturer_history,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

@@ -60,11 +60,11 @@ impl Role {
             Role::Admin => true,
             Role::ParkManager => match kind {
                 Entity => action == View,
-                Location | Group => true,
+                Location | Group | Manufacturer | AssetStatus | AssetCategory | AssetModel => true,
                 User => action != Delete,
             },
             Role::Supervisor => match kind {
-                Entity | Location | User => action == View,
+                Entity | Location | User | Manufacturer | AssetStatus | AssetCategory | AssetModel => action == View,
                 Group => true,
             },
             Role::Technician => action == View,
@@ -81,10 +81,23 @@ pub enum ObjectKind {
     Location,
     User,
     Group,
+    Manufacturer,
+    AssetStatus,
+    AssetCategory,
+    AssetModel,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 4] = [ObjectKind::Entity, ObjectKind::Location, ObjectKind::User, ObjectKind::Group];
+    pub const ALL: [ObjectKind; 8] = [
+        ObjectKind::Entity,
+        ObjectKind::Location,
+        ObjectKind::User,
+        ObjectKind::Group,
+        ObjectKind::Manufacturer,
+        ObjectKind::AssetStatus,
+        ObjectKind::AssetCategory,
+        ObjectKind::AssetModel,
+    ];
 
     /// Name in the history table and in permission names.
     pub fn as_str(self) -> &'static str {
@@ -93,6 +106,10 @@ impl ObjectKind {
             ObjectKind::Location => "location",
             ObjectKind::User => "user",
             ObjectKind::Group => "group",
+            ObjectKind::Manufacturer => "manufacturer",
+            ObjectKind::AssetStatus => "asset_status",
+            ObjectKind::AssetCategory => "asset_category",
+            ObjectKind::AssetModel => "asset_model",
         }
     }
 
@@ -103,6 +120,10 @@ impl ObjectKind {
             ObjectKind::Location => "locations",
             ObjectKind::User => "users",
             ObjectKind::Group => "groups",
+            ObjectKind::Manufacturer => "manufacturers",
+            ObjectKind::AssetStatus => "asset-statuses",
+            ObjectKind::AssetCategory => "asset-categories",
+            ObjectKind::AssetModel => "asset-models",
         }
     }
 }
@@ -168,6 +189,18 @@ mod tests {
         assert!(!Role::Supervisor.allows(ObjectKind::User, Action::Create));
         assert!(Role::Supervisor.allows(ObjectKind::Group, Action::Update));
         assert!(Role::Technician.allows(ObjectKind::Location, Action::View));
+    }
+
+    #[test]
+    fn the_catalog_is_the_park_managers() {
+        for kind in
+            [ObjectKind::Manufacturer, ObjectKind::AssetStatus, ObjectKind::AssetCategory, ObjectKind::AssetModel]
+        {
+            assert!(Role::ParkManager.allows(kind, Action::Delete));
+            assert!(Role::Technician.allows(kind, Action::View) && !Role::Technician.allows(kind, Action::Create));
+            assert!(!Role::Supervisor.allows(kind, Action::Update));
+            assert!(!Role::Employee.allows(kind, Action::View));
+        }
     }
 
     #[test]

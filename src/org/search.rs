@@ -114,6 +114,10 @@ async fn search_kind(pool: &PgPool, kind: ObjectKind, scope: &Scope, q: &str) ->
             .fetch_all(pool)
             .await?
         }
+        // Searched with the asset register.
+        ObjectKind::Manufacturer | ObjectKind::AssetStatus | ObjectKind::AssetCategory | ObjectKind::AssetModel => {
+            Vec::new()
+        }
     };
     Ok(rows
         .into_iter()

@@ -144,6 +144,34 @@ impl Parser {
         Some(value)
     }
 
+    /// Optional web address: http(s) only, so a stored link can never run script.
+    pub fn web_address(&mut self, field: &str, value: &str) -> String {
+        let value = self.text(field, value, 500);
+        let valid = value.is_empty()
+            || ((value.starts_with("https://") || value.starts_with("http://"))
+                && value.len() > 8
+                && !value.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>'));
+        if !valid {
+            self.errors.add(field, "field-invalid-url");
+        }
+        value
+    }
+
+    /// Optional date, as YYYY-MM-DD (what date inputs send).
+    pub fn optional_date(&mut self, field: &str, value: &str) -> Option<chrono::NaiveDate> {
+        let value = value.trim();
+        if value.is_empty() {
+            return None;
+        }
+        match chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+            Ok(date) => Some(date),
+            Err(_) => {
+                self.errors.add(field, "field-invalid-date");
+                None
+            }
+        }
+    }
+
     /// The stored version the form was loaded from.
     pub fn version(&mut self, value: &str) -> i64 {
         value.trim().parse().unwrap_or_else(|_| {
@@ -189,6 +217,25 @@ mod tests {
         assert_eq!(p.optional_email("email", "ada@example.org").as_deref(), Some("ada@example.org"));
         assert_eq!(p.optional("phone", " ", 10), None);
         assert!(p.finish(()).is_ok());
+    }
+
+    #[test]
+    fn web_addresses_and_dates() {
+        let mut p = Parser::default();
+        assert_eq!(p.web_address("url", "https://www.dell.com"), "https://www.dell.com");
+        assert_eq!(p.web_address("url", ""), "");
+        assert_eq!(p.optional_date("eol", "2031-12-31"), chrono::NaiveDate::from_ymd_opt(2031, 12, 31));
+        assert!(p.finish(()).is_ok());
+        for bad in ["javascript:alert(1)", "ftp://x", "https://a b", "https://\"><script>"] {
+            let mut p = Parser::default();
+            p.web_address("url", bad);
+            assert_eq!(p.finish(()).expect_err(bad).get("url"), Some("field-invalid-url"));
+        }
+        for bad in ["2026-02-30", "31/12/2031", "tomorrow"] {
+            let mut p = Parser::default();
+            p.optional_date("eol", bad);
+            assert_eq!(p.finish(()).expect_err(bad).get("eol"), Some("field-invalid-date"));
+        }
     }
 
     #[test]

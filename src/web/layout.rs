@@ -127,6 +127,7 @@ fn navigation(actor: &Actor, path: &str) -> Vec<NavItem> {
         ("/locations", "nav-locations", Some(ObjectKind::Location)),
         ("/users", "nav-users", Some(ObjectKind::User)),
         ("/groups", "nav-groups", Some(ObjectKind::Group)),
+        ("/manufacturers", "nav-catalog", Some(ObjectKind::Manufacturer)),
     ]);
     items
         .into_iter()

@@ -18,11 +18,11 @@ use uuid::Uuid;
 use super::{
     PageCtx,
     extract::{ApiId, Id, parse_query},
-    form::VersionForm,
-    layout::after_delete,
+    form::{FieldErrors, VersionForm},
+    layout::{after_delete, redirect_with_flash},
     list::{ListParams, Listing, csv_download, fetch_page},
     render,
-    table::{ConfirmDeleteTemplate, HistoryTemplate, Tabs},
+    table::{ConfirmDeleteTemplate, FormField, FormTemplate, HistoryTemplate, Tabs},
 };
 use crate::{
     api::{ListResponse, expected_version},
@@ -31,7 +31,7 @@ use crate::{
         actor::{Actor, ApiActor},
         permission::{Action, ObjectKind, Scope},
     },
-    error::{ApiResult, AppResult},
+    error::{ApiResult, AppError, AppResult},
     state::AppState,
 };
 
@@ -144,4 +144,120 @@ pub async fn api_delete<R: Resource>(
     let version = expected_version(headers, None).unwrap_or(object.version());
     R::delete(&state.db, actor, &object, version).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A type whose create and edit forms are a plain list of fields
+/// ([`FormTemplate`]); its four form handlers come from here.
+pub trait Editable: Resource {
+    /// The raw form, as posted (all text).
+    type Form: serde::de::DeserializeOwned + Default + Clone + Send + Sync + for<'a> From<&'a Self> + 'static;
+    /// The checked values to write.
+    type Input: Send + Sync;
+    /// Message key of the creation page's title ("manufacturer-new").
+    const NEW_KEY: &'static str;
+
+    fn parse(form: &Self::Form) -> Result<Self::Input, FieldErrors>;
+    fn version_field(form: &Self::Form) -> &str;
+    /// The form's fields with their values and choices.
+    fn fields(state: &AppState, form: &Self::Form) -> impl Future<Output = AppResult<Vec<FormField>>> + Send;
+    /// Checks that need the database or the person (references in scope...).
+    fn check(state: &AppState, actor: &Actor, input: &Self::Input) -> impl Future<Output = AppResult<()>> + Send;
+    fn insert(state: &AppState, actor: &Actor, input: &Self::Input) -> impl Future<Output = AppResult<Uuid>> + Send;
+    fn update(
+        state: &AppState,
+        actor: &Actor,
+        current: &Self,
+        version: i64,
+        input: &Self::Input,
+    ) -> impl Future<Output = AppResult<()>> + Send;
+}
+
+async fn form_page<R: Editable>(
+    state: &AppState,
+    ctx: PageCtx,
+    editing: Option<(Uuid, String)>,
+    form: R::Form,
+    errors: FieldErrors,
+) -> AppResult<Response> {
+    let plural = R::KIND.plural();
+    let (title, action, cancel) = match &editing {
+        Some((id, name)) => {
+            (format!("{} : {name}", ctx.t("action-edit")), format!("/{plural}/{id}/edit"), format!("/{plural}/{id}"))
+        }
+        None => (ctx.t(R::NEW_KEY), format!("/{plural}"), format!("/{plural}")),
+    };
+    let page = FormTemplate {
+        fields: R::fields(state, &form).await?,
+        version: R::version_field(&form).to_owned(),
+        ctx,
+        title,
+        action,
+        cancel,
+        errors,
+    };
+    page.render()
+}
+
+pub async fn new_form<R: Editable>(State(state): State<AppState>, ctx: PageCtx, actor: Actor) -> AppResult<Response> {
+    actor.scope(R::KIND, Action::Create)?;
+    form_page::<R>(&state, ctx, None, R::Form::default(), FieldErrors::default()).await
+}
+
+pub async fn create<R: Editable>(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    actor: Actor,
+    Form(form): Form<R::Form>,
+) -> AppResult<Response> {
+    actor.scope(R::KIND, Action::Create)?;
+    let outcome = async {
+        let input = R::parse(&form).map_err(AppError::Validation)?;
+        R::check(&state, &actor, &input).await?;
+        R::insert(&state, &actor, &input).await
+    }
+    .await;
+    match outcome {
+        Ok(id) => Ok(redirect_with_flash(&R::base(id), "success", "flash-created")),
+        Err(AppError::Validation(errors)) => form_page::<R>(&state, ctx, None, form, errors).await,
+        Err(other) => Err(other),
+    }
+}
+
+pub async fn edit_form<R: Editable>(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    actor: Actor,
+    Id(id): Id,
+) -> AppResult<Response> {
+    let current = R::find(&state.db, &actor.scope(R::KIND, Action::Update)?, id).await?;
+    let form = R::Form::from(&current);
+    form_page::<R>(&state, ctx, Some((id, current.title())), form, FieldErrors::default()).await
+}
+
+pub async fn update<R: Editable>(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    actor: Actor,
+    Id(id): Id,
+    Form(form): Form<R::Form>,
+) -> AppResult<Response> {
+    let current = R::find(&state.db, &actor.scope(R::KIND, Action::Update)?, id).await?;
+    let outcome = async {
+        let input = R::parse(&form).map_err(AppError::Validation)?;
+        let version =
+            R::version_field(&form).trim().parse().map_err(|_| AppError::field("version", "field-invalid"))?;
+        R::check(&state, &actor, &input).await?;
+        R::update(&state, &actor, &current, version, &input).await
+    }
+    .await;
+    let editing = Some((id, current.title()));
+    match outcome {
+        Ok(()) => Ok(redirect_with_flash(&R::base(id), "success", "flash-saved")),
+        Err(AppError::Validation(errors)) => form_page::<R>(&state, ctx, editing, form, errors).await,
+        Err(AppError::StaleEdit { by, at }) => {
+            let ctx = ctx.with_stale(&by, &at);
+            form_page::<R>(&state, ctx, editing, form, FieldErrors::single("version", "stale-edit-short")).await
+        }
+        Err(other) => Err(other),
+    }
 }

@@ -242,3 +242,87 @@ pub struct ConfirmDeleteTemplate {
     pub cancel: String,
     pub version: i64,
 }
+
+/// How a field of a generic form is drawn.
+#[derive(Clone, Debug)]
+pub enum FieldKind {
+    /// An `<input>` of this type (text, date, number, url...).
+    Input(&'static str),
+    TextArea,
+    /// (value, label) choices.
+    Select(Vec<(String, String)>),
+}
+
+/// One field of a generic form, with the value to show (what was typed, or stored).
+#[derive(Clone, Debug)]
+pub struct FormField {
+    pub name: &'static str,
+    pub label_key: &'static str,
+    pub kind: FieldKind,
+    pub value: String,
+    pub required: bool,
+}
+
+impl FormField {
+    pub fn text(name: &'static str, label_key: &'static str, value: &str, required: bool) -> Self {
+        Self { name, label_key, kind: FieldKind::Input("text"), value: value.to_owned(), required }
+    }
+    pub fn input(name: &'static str, label_key: &'static str, kind: &'static str, value: &str) -> Self {
+        Self { name, label_key, kind: FieldKind::Input(kind), value: value.to_owned(), required: false }
+    }
+    pub fn area(name: &'static str, label_key: &'static str, value: &str) -> Self {
+        Self { name, label_key, kind: FieldKind::TextArea, value: value.to_owned(), required: false }
+    }
+    pub fn select(
+        name: &'static str,
+        label_key: &'static str,
+        options: Vec<(String, String)>,
+        value: &str,
+        required: bool,
+    ) -> Self {
+        Self { name, label_key, kind: FieldKind::Select(options), value: value.to_owned(), required }
+    }
+
+    pub fn options(&self) -> Option<&Vec<(String, String)>> {
+        match &self.kind {
+            FieldKind::Select(options) => Some(options),
+            _ => None,
+        }
+    }
+
+    pub fn is_area(&self) -> bool {
+        matches!(self.kind, FieldKind::TextArea)
+    }
+
+    pub fn input_type(&self) -> &'static str {
+        match self.kind {
+            FieldKind::Input(kind) => kind,
+            _ => "text",
+        }
+    }
+}
+
+/// A create or edit form for types whose form is a plain list of fields.
+#[derive(Template)]
+#[template(path = "generic/form.html")]
+pub struct FormTemplate {
+    pub ctx: PageCtx,
+    pub title: String,
+    pub action: String,
+    pub cancel: String,
+    pub version: String,
+    pub fields: Vec<FormField>,
+    pub errors: super::form::FieldErrors,
+}
+
+impl FormTemplate {
+    /// 200 for a fresh form, 422 when it comes back with errors.
+    pub fn render(&self) -> AppResult<Response> {
+        let status = if self.errors.is_empty() {
+            axum::http::StatusCode::OK
+        } else {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        };
+        super::render_status(status, self)
+    }
+}

@@ -162,6 +162,14 @@ async fn seed(pool: &PgPool) {
             tech_a = id;
         }
     }
+    for name in ["Dell", "HP", "Lenovo"] {
+        let maker = parc::assets::manufacturers::domain::ManufacturerInput {
+            name: name.into(),
+            url: String::new(),
+            notes: String::new(),
+        };
+        parc::assets::manufacturers::insert(pool, &actor, &maker).await.expect("manufacturer");
+    }
     for (name, entity_id, members) in [("Equipe A", a, vec![tech_a]), ("Equipe B", b, vec![])] {
         let team = GroupInput { entity_id, name: name.into(), description: String::new() };
         groups::insert(pool, &actor, &team, &members).await.expect("group");

@@ -50,6 +50,32 @@ fn group_body(ids: &Ids, name: &str) -> Value {
     json!({"name": name, "entity_id": ids.entity_a})
 }
 
+fn manufacturer_form(_: &Ids, name: &str) -> Vec<(String, String)> {
+    vec![("name".into(), name.into()), ("url".into(), "https://example.org".into())]
+}
+fn manufacturer_body(_: &Ids, name: &str) -> Value {
+    json!({"name": name, "url": "https://example.org"})
+}
+
+resource_suite!(
+    manufacturers,
+    Spec {
+        plural: "manufacturers",
+        kind: "manufacturer",
+        table: "manufacturers",
+        manager: "pm_a",
+        reader: "tech_a",
+        outsider: "emp_a",
+        visible: "Dell",
+        hidden: None,
+        name_field: "name",
+        form: super::manufacturer_form,
+        body: super::manufacturer_body,
+        sorts: &["name", "models", "updated"],
+        filters: &[],
+    }
+);
+
 resource_suite!(
     entities,
     Spec {
@@ -60,7 +86,7 @@ resource_suite!(
         reader: "pm_a",
         outsider: "emp_a",
         visible: "Site A1",
-        hidden: "Filiale B",
+        hidden: Some("Filiale B"),
         name_field: "name",
         form: super::entity_form,
         body: super::entity_body,
@@ -79,7 +105,7 @@ resource_suite!(
         reader: "tech_a",
         outsider: "emp_a",
         visible: "Bureau A",
-        hidden: "Bureau B",
+        hidden: Some("Bureau B"),
         name_field: "name",
         form: super::location_form,
         body: super::location_body,
@@ -98,7 +124,7 @@ resource_suite!(
         reader: "tech_a",
         outsider: "emp_a",
         visible: "Person tech_a",
-        hidden: "Person tech_b",
+        hidden: Some("Person tech_b"),
         name_field: "name",
         form: super::user_form,
         body: super::user_body,
@@ -117,7 +143,7 @@ resource_suite!(
         reader: "tech_a",
         outsider: "emp_a",
         visible: "Equipe A",
-        hidden: "Equipe B",
+        hidden: Some("Equipe B"),
         name_field: "name",
         form: super::group_form,
         body: super::group_body,

@@ -23,7 +23,8 @@ pub struct Spec {
     pub outsider: &'static str,
     /// A fixture object in the manager's scope, and one outside it.
     pub visible: &'static str,
-    pub hidden: &'static str,
+    /// None for types shared by every entity (the catalog).
+    pub hidden: Option<&'static str>,
     /// The field a new object is named by in forms and JSON.
     pub name_field: &'static str,
     /// Form fields of a valid new object named `name` (entity ids come from `app`).
@@ -65,13 +66,15 @@ pub async fn list_shows_only_the_scope(spec: &Spec) {
     page.assert_status(StatusCode::OK);
     let cells = page.texts("table.list td").join("|");
     assert!(cells.contains(spec.visible), "{} missing from {cells}", spec.visible);
-    assert!(!cells.contains(spec.hidden), "{} leaked into {cells}", spec.hidden);
+    if let Some(hidden) = spec.hidden {
+        assert!(!cells.contains(hidden), "{hidden} leaked into {cells}");
+    }
 
     let token = app.token(spec.manager).await;
     let api = app.api(Some(&token), Method::GET, &format!("/api/v1/{}?per_page=200", spec.plural), None).await;
     api.assert_status(StatusCode::OK);
     let listed = api.json()["items"].to_string();
-    assert!(listed.contains(spec.visible) && !listed.contains(spec.hidden), "{listed}");
+    assert!(listed.contains(spec.visible) && !spec.hidden.is_some_and(|h| listed.contains(h)), "{listed}");
     assert_eq!(api.json()["total"].as_i64(), api.json()["items"].as_array().map(|a| a.len() as i64));
 }
 
@@ -147,7 +150,10 @@ pub async fn no_right_means_403_everywhere(spec: &Spec) {
 
 pub async fn out_of_scope_is_a_missing_object(spec: &Spec) {
     let app = TestApp::new().await;
-    let hidden = id_of(&app, spec, spec.hidden).await;
+    let Some(hidden) = spec.hidden else {
+        return missing_objects_are_404(&app, spec).await;
+    };
+    let hidden = id_of(&app, spec, hidden).await;
     let missing = Uuid::now_v7();
     let session = app.login(spec.manager).await;
     for suffix in ["", "/edit", "/history", "/delete"] {
@@ -178,6 +184,24 @@ pub async fn out_of_scope_is_a_missing_object(spec: &Spec) {
         .await
         .assert_status(StatusCode::NOT_FOUND);
     assert!(app.history(spec.kind, hidden).await.iter().all(|(action, ..)| action == "create"), "nothing written");
+}
+
+/// For shared types: a missing or malformed id is a 404 everywhere.
+async fn missing_objects_are_404(app: &TestApp, spec: &Spec) {
+    let missing = Uuid::now_v7();
+    let session = app.login(spec.manager).await;
+    for suffix in ["", "/edit", "/history", "/delete"] {
+        session.get(&format!("/{}/{missing}{suffix}", spec.plural)).await.assert_status(StatusCode::NOT_FOUND);
+    }
+    session.get(&format!("/{}/not-a-uuid", spec.plural)).await.assert_status(StatusCode::NOT_FOUND);
+    let token = app.token(spec.manager).await;
+    let absent = app.api(Some(&token), Method::GET, &format!("/api/v1/{}/{missing}", spec.plural), None).await;
+    absent.assert_status(StatusCode::NOT_FOUND);
+    assert_eq!(absent.json()["type"], "urn:parc:problem:not-found");
+    let patch = app
+        .api(Some(&token), Method::PATCH, &format!("/api/v1/{}/{missing}", spec.plural), Some(json!({"version": 1})))
+        .await;
+    patch.assert_status(StatusCode::NOT_FOUND);
 }
 
 pub async fn create_writes_the_row_and_its_history(spec: &Spec) {
@@ -233,6 +257,9 @@ pub async fn bad_values_come_back_marked_and_kept(spec: &Spec) {
     }
     // Out-of-scope entity: refused as an invalid choice, nothing written.
     let mut outside = (spec.form)(&ids, "Smuggled");
+    if !outside.iter().any(|(k, _)| k == "entity_id" || k == "parent_id") {
+        return; // a type shared by every entity has no entity to smuggle
+    }
     for field in outside.iter_mut().filter(|(k, _)| k == "entity_id" || k == "parent_id") {
         field.1 = ids.entity_b.to_string();
     }
@@ -376,7 +403,11 @@ pub async fn csv_is_scoped_and_neutralised(spec: &Spec) {
     assert_eq!(csv.header("content-type"), "text/csv; charset=utf-8");
     assert!(csv.header("content-disposition").starts_with("attachment"));
     assert_eq!(csv.header("x-content-type-options"), "nosniff");
-    assert!(csv.body.contains(spec.visible) && !csv.body.contains(spec.hidden), "scoped: {}", csv.body);
+    assert!(
+        csv.body.contains(spec.visible) && !spec.hidden.is_some_and(|h| csv.body.contains(h)),
+        "scoped: {}",
+        csv.body
+    );
     assert!(csv.body.contains("\"'=HYPERLINK("), "formula neutralised: {}", csv.body);
     assert!(!csv.body.lines().any(|line| line.starts_with("=") || line.contains(",=")));
     let rows = csv.body.lines().count() - 1;

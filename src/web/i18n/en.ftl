@@ -202,3 +202,14 @@ error-in-use = This is still in use
 error-too-many-requests = Too many attempts
 error-payload-too-large = The request is too large
 error-internal = Something went wrong on our side
+
+## Catalog
+nav-catalog = Catalog
+kind-manufacturer = Manufacturer
+manufacturer-new = New manufacturer
+catalog-models = Models
+field-url = Web address
+field-invalid-url = Give a web address starting with https:// or http://.
+field-invalid-date = Give a real date (YYYY-MM-DD).
+name-taken = This name is already used.
+in-use-asset_models = Models still use it.

@@ -202,3 +202,14 @@ error-in-use = Cet élément est encore utilisé
 error-too-many-requests = Trop de tentatives
 error-payload-too-large = La requête est trop volumineuse
 error-internal = Une erreur s'est produite de notre côté
+
+## Catalogue
+nav-catalog = Catalogue
+kind-manufacturer = Fabricant
+manufacturer-new = Nouveau fabricant
+catalog-models = Modèles
+field-url = Adresse web
+field-invalid-url = Indiquez une adresse web commençant par https:// ou http://.
+field-invalid-date = Indiquez une date réelle (AAAA-MM-JJ).
+name-taken = Ce nom est déjà utilisé.
+in-use-asset_models = Des modèles l'utilisent encore.
