@@ -40,7 +40,9 @@ pub fn api_table() -> RouteTable {
     let table = org::locations::api(table);
     let table = org::users::api(table);
     let table = org::groups::api(table);
-    assets::manufacturers::api(table)
+    let table = assets::manufacturers::api(table);
+    let table = assets::categories::api(table);
+    assets::statuses::api(table)
 }
 
 fn pages() -> Router<AppState> {
@@ -54,6 +56,8 @@ fn pages() -> Router<AppState> {
         .merge(org::users::router())
         .merge(org::groups::router())
         .merge(assets::manufacturers::router())
+        .merge(assets::statuses::router())
+        .merge(assets::categories::router())
         .fallback(|| async { AppError::NotFound })
 }
 

@@ -35,6 +35,12 @@ use crate::{
         assets::manufacturers::api::list_manufacturers, assets::manufacturers::api::find_manufacturer,
         assets::manufacturers::api::create_manufacturer, assets::manufacturers::api::update_manufacturer,
         assets::manufacturers::api::delete_manufacturer, assets::manufacturers::api::manufacturer_history,
+        assets::statuses::api::list_asset_statuses, assets::statuses::api::find_asset_status,
+        assets::statuses::api::create_asset_status, assets::statuses::api::update_asset_status,
+        assets::statuses::api::delete_asset_status, assets::statuses::api::asset_status_history,
+        assets::categories::api::list_asset_categories, assets::categories::api::find_asset_category,
+        assets::categories::api::create_asset_category, assets::categories::api::update_asset_category,
+        assets::categories::api::delete_asset_category, assets::categories::api::asset_category_history,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

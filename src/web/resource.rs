@@ -159,7 +159,11 @@ pub trait Editable: Resource {
     fn parse(form: &Self::Form) -> Result<Self::Input, FieldErrors>;
     fn version_field(form: &Self::Form) -> &str;
     /// The form's fields with their values and choices.
-    fn fields(state: &AppState, form: &Self::Form) -> impl Future<Output = AppResult<Vec<FormField>>> + Send;
+    fn fields(
+        state: &AppState,
+        ctx: &PageCtx,
+        form: &Self::Form,
+    ) -> impl Future<Output = AppResult<Vec<FormField>>> + Send;
     /// Checks that need the database or the person (references in scope...).
     fn check(state: &AppState, actor: &Actor, input: &Self::Input) -> impl Future<Output = AppResult<()>> + Send;
     fn insert(state: &AppState, actor: &Actor, input: &Self::Input) -> impl Future<Output = AppResult<Uuid>> + Send;
@@ -187,7 +191,7 @@ async fn form_page<R: Editable>(
         None => (ctx.t(R::NEW_KEY), format!("/{plural}"), format!("/{plural}")),
     };
     let page = FormTemplate {
-        fields: R::fields(state, &form).await?,
+        fields: R::fields(state, &ctx, &form).await?,
         version: R::version_field(&form).to_owned(),
         ctx,
         title,

@@ -1,6 +1,7 @@
 //! Integration tests: the whole application against a real PostgreSQL.
 
 mod auth;
+mod catalog;
 mod helpers;
 mod platform;
 mod resources;
@@ -71,6 +72,58 @@ resource_suite!(
         name_field: "name",
         form: super::manufacturer_form,
         body: super::manufacturer_body,
+        sorts: &["name", "models", "updated"],
+        filters: &[],
+    }
+);
+
+fn status_form(_: &Ids, name: &str) -> Vec<(String, String)> {
+    vec![("name".into(), name.into()), ("kind".into(), "pending".into())]
+}
+fn status_body(_: &Ids, name: &str) -> Value {
+    json!({"name": name, "kind": "pending"})
+}
+
+resource_suite!(
+    asset_statuses,
+    Spec {
+        plural: "asset-statuses",
+        kind: "asset_status",
+        table: "asset_statuses",
+        manager: "pm_a",
+        reader: "sup_a",
+        outsider: "emp_a",
+        visible: "En stock",
+        hidden: None,
+        name_field: "name",
+        form: super::status_form,
+        body: super::status_body,
+        sorts: &["name", "kind", "updated"],
+        filters: &["kind=deployable"],
+    }
+);
+
+fn category_form(_: &Ids, name: &str) -> Vec<(String, String)> {
+    vec![("name".into(), name.into()), ("tag_pattern".into(), "T-{YYYY}-{####}".into())]
+}
+fn category_body(_: &Ids, name: &str) -> Value {
+    json!({"name": name, "tag_pattern": "T-{YYYY}-{####}"})
+}
+
+resource_suite!(
+    asset_categories,
+    Spec {
+        plural: "asset-categories",
+        kind: "asset_category",
+        table: "asset_categories",
+        manager: "pm_a",
+        reader: "tech_a",
+        outsider: "emp_b",
+        visible: "Portable",
+        hidden: None,
+        name_field: "name",
+        form: super::category_form,
+        body: super::category_body,
         sorts: &["name", "models", "updated"],
         filters: &[],
     }

@@ -23,6 +23,7 @@ use crate::{
     error::AppResult,
     state::AppState,
     web::{
+        PageCtx,
         form::FieldErrors,
         resource::{self, Editable, Resource},
         table::FormField,
@@ -62,7 +63,7 @@ impl Editable for Manufacturer {
     fn version_field(form: &ManufacturerForm) -> &str {
         &form.version
     }
-    async fn fields(_state: &AppState, form: &ManufacturerForm) -> AppResult<Vec<FormField>> {
+    async fn fields(_state: &AppState, _ctx: &PageCtx, form: &ManufacturerForm) -> AppResult<Vec<FormField>> {
         Ok(form.fields())
     }
     async fn check(_state: &AppState, _actor: &Actor, _input: &ManufacturerInput) -> AppResult<()> {
