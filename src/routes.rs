@@ -42,6 +42,7 @@ pub fn api_table() -> RouteTable {
     let table = org::groups::api(table);
     let table = assets::manufacturers::api(table);
     let table = assets::categories::api(table);
+    let table = assets::models::api(table);
     assets::statuses::api(table)
 }
 
@@ -58,6 +59,7 @@ fn pages() -> Router<AppState> {
         .merge(assets::manufacturers::router())
         .merge(assets::statuses::router())
         .merge(assets::categories::router())
+        .merge(assets::models::router())
         .fallback(|| async { AppError::NotFound })
 }
 

@@ -41,6 +41,9 @@ use crate::{
         assets::categories::api::list_asset_categories, assets::categories::api::find_asset_category,
         assets::categories::api::create_asset_category, assets::categories::api::update_asset_category,
         assets::categories::api::delete_asset_category, assets::categories::api::asset_category_history,
+        assets::models::api::list_asset_models, assets::models::api::find_asset_model,
+        assets::models::api::create_asset_model, assets::models::api::update_asset_model,
+        assets::models::api::delete_asset_model, assets::models::api::asset_model_history,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

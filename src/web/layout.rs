@@ -127,7 +127,7 @@ fn navigation(actor: &Actor, path: &str) -> Vec<NavItem> {
         ("/locations", "nav-locations", Some(ObjectKind::Location)),
         ("/users", "nav-users", Some(ObjectKind::User)),
         ("/groups", "nav-groups", Some(ObjectKind::Group)),
-        ("/manufacturers", "nav-catalog", Some(ObjectKind::Manufacturer)),
+        ("/asset-models", "nav-catalog", Some(ObjectKind::AssetModel)),
     ]);
     items
         .into_iter()
@@ -135,9 +135,17 @@ fn navigation(actor: &Actor, path: &str) -> Vec<NavItem> {
         .map(|(href, key, _)| NavItem {
             href,
             key,
-            current: if href == "/" { path == "/" } else { path.starts_with(href) },
+            current: if href == "/" {
+                path == "/"
+            } else {
+                path.starts_with(href) || (href == "/asset-models" && is_catalog(path))
+            },
         })
         .collect()
+}
+
+fn is_catalog(path: &str) -> bool {
+    ["/asset-categories", "/manufacturers", "/asset-statuses"].iter().any(|p| path.starts_with(p))
 }
 
 fn read_flash(headers: &HeaderMap) -> Option<Flash> {

@@ -86,6 +86,8 @@ pub struct ListTemplate {
     pub per_page: u32,
     /// The filter part of the query string (no sort, dir, page), already encoded.
     pub filter_qs: String,
+    /// Sections of a family of lists (the catalog), shown as tabs.
+    pub sections: Vec<super::layout::NavItem>,
 }
 
 impl ListTemplate {
@@ -125,6 +127,7 @@ impl ListTemplate {
             total: page.total,
             per_page: page.per_page,
             filter_qs: serde_urlencoded::to_string(&pairs).unwrap_or_default(),
+            sections: Vec::new(),
         }
     }
 

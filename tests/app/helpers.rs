@@ -162,14 +162,31 @@ async fn seed(pool: &PgPool) {
             tech_a = id;
         }
     }
+    let mut dell = Uuid::nil();
     for name in ["Dell", "HP", "Lenovo"] {
         let maker = parc::assets::manufacturers::domain::ManufacturerInput {
             name: name.into(),
             url: String::new(),
             notes: String::new(),
         };
-        parc::assets::manufacturers::insert(pool, &actor, &maker).await.expect("manufacturer");
+        let id = parc::assets::manufacturers::insert(pool, &actor, &maker).await.expect("manufacturer");
+        if name == "Dell" {
+            dell = id;
+        }
     }
+    let laptops: Uuid = sqlx::query_scalar("select id from asset_categories where name = 'Portable'")
+        .fetch_one(pool)
+        .await
+        .expect("category");
+    let model = parc::assets::models::domain::ModelInput {
+        category_id: laptops,
+        manufacturer_id: Some(dell),
+        name: "Latitude 5440".into(),
+        part_number: "LAT5440".into(),
+        end_of_life: None,
+        notes: String::new(),
+    };
+    parc::assets::models::insert(pool, &actor, &model).await.expect("model");
     for (name, entity_id, members) in [("Equipe A", a, vec![tech_a]), ("Equipe B", b, vec![])] {
         let team = GroupInput { entity_id, name: name.into(), description: String::new() };
         groups::insert(pool, &actor, &team, &members).await.expect("group");

@@ -129,6 +129,37 @@ resource_suite!(
     }
 );
 
+fn model_form(ids: &Ids, name: &str) -> Vec<(String, String)> {
+    vec![
+        ("name".into(), name.into()),
+        ("category_id".into(), ids.category.to_string()),
+        ("manufacturer_id".into(), ids.manufacturer.to_string()),
+        ("end_of_life".into(), "2031-06-30".into()),
+    ]
+}
+fn model_body(ids: &Ids, name: &str) -> Value {
+    json!({"name": name, "category_id": ids.category, "manufacturer_id": ids.manufacturer, "end_of_life": "2031-06-30"})
+}
+
+resource_suite!(
+    asset_models,
+    Spec {
+        plural: "asset-models",
+        kind: "asset_model",
+        table: "asset_models",
+        manager: "pm_a",
+        reader: "tech_a",
+        outsider: "emp_a",
+        visible: "Latitude 5440",
+        hidden: None,
+        name_field: "name",
+        form: super::model_form,
+        body: super::model_body,
+        sorts: &["name", "category", "manufacturer", "end_of_life", "updated"],
+        filters: &["category_id={c}", "manufacturer_id={m}"],
+    }
+);
+
 resource_suite!(
     entities,
     Spec {

@@ -33,7 +33,8 @@ pub struct Spec {
     pub body: fn(&Ids, &str) -> Value,
     /// Every sort key of the list (the SQL is built at run time, so each one is run here).
     pub sorts: &'static [&'static str],
-    /// Filters as query strings; `{a}` stands for subsidiary A's id.
+    /// Filters as query strings; `{a}` stands for subsidiary A's id, `{c}` for
+    /// the Portable category's, `{m}` for Dell's.
     pub filters: &'static [&'static str],
 }
 
@@ -41,10 +42,18 @@ pub struct Spec {
 pub struct Ids {
     pub entity_a: Uuid,
     pub entity_b: Uuid,
+    /// The "Portable" category and the "Dell" manufacturer.
+    pub category: Uuid,
+    pub manufacturer: Uuid,
 }
 
 async fn ids(app: &TestApp) -> Ids {
-    Ids { entity_a: app.id_of("entities", "Filiale A").await, entity_b: app.id_of("entities", "Filiale B").await }
+    Ids {
+        entity_a: app.id_of("entities", "Filiale A").await,
+        entity_b: app.id_of("entities", "Filiale B").await,
+        category: app.id_of("asset_categories", "Portable").await,
+        manufacturer: app.id_of("manufacturers", "Dell").await,
+    }
 }
 
 async fn id_of(app: &TestApp, spec: &Spec, name: &str) -> Uuid {
@@ -113,7 +122,10 @@ pub async fn every_sort_and_filter_runs(spec: &Spec) {
     }
     let all = app.api(Some(&token), Method::GET, &format!("/api/v1/{}?per_page=200", spec.plural), None).await.json()["total"].as_i64();
     for filter in spec.filters {
-        let query = filter.replace("{a}", &ids.entity_a.to_string());
+        let query = filter
+            .replace("{a}", &ids.entity_a.to_string())
+            .replace("{c}", &ids.category.to_string())
+            .replace("{m}", &ids.manufacturer.to_string());
         let api =
             app.api(Some(&token), Method::GET, &format!("/api/v1/{}?{query}&per_page=200", spec.plural), None).await;
         api.assert_status(StatusCode::OK);

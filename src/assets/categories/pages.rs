@@ -51,6 +51,7 @@ pub async fn list(
             ]
         })
         .collect();
+    view.sections = crate::assets::catalog_sections("/asset-categories");
     view.new_href = actor.can(KIND, Action::Create).then(|| "/asset-categories/new".to_owned());
     view.render()
 }

@@ -74,6 +74,7 @@ pub async fn list(
             ]
         })
         .collect();
+    view.sections = crate::assets::catalog_sections("/asset-statuses");
     view.new_href = actor.can(KIND, Action::Create).then(|| "/asset-statuses/new".to_owned());
     view.render()
 }
