@@ -25,6 +25,9 @@ pub enum AppError {
     BadRequest(String),
     #[error("invalid fields")]
     Validation(FieldErrors),
+    /// A unique value (a tag, a serial) someone else already has: 409, with the field.
+    #[error("already taken")]
+    Taken(FieldErrors),
     #[error("unprocessable: {0}")]
     Unprocessable(String),
     #[error("precondition required: {0}")]
@@ -66,7 +69,9 @@ impl AppError {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
-            AppError::Conflict(_) | AppError::StaleEdit { .. } | AppError::InUse(_) => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::StaleEdit { .. } | AppError::InUse(_) | AppError::Taken(_) => {
+                StatusCode::CONFLICT
+            }
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -81,6 +86,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::BadRequest(_) => "bad-request",
             AppError::Validation(_) => "validation",
+            AppError::Taken(_) => "taken",
             AppError::Unprocessable(_) => "unprocessable",
             AppError::PreconditionRequired(_) => "precondition-required",
             AppError::Conflict(_) => "conflict",
@@ -110,6 +116,14 @@ impl AppError {
 
     pub fn field(field: &str, message_key: &str) -> Self {
         AppError::Validation(FieldErrors::single(field, message_key))
+    }
+
+    /// The field errors a form should show next to its fields, if that is what this is.
+    pub fn into_field_errors(self) -> Result<FieldErrors, AppError> {
+        match self {
+            AppError::Validation(errors) | AppError::Taken(errors) => Ok(errors),
+            other => Err(other),
+        }
     }
 
     fn log(&self) {
@@ -188,7 +202,7 @@ impl IntoResponse for ApiError {
         error.log();
         let status = error.status();
         let errors = match &error {
-            AppError::Validation(fields) => fields
+            AppError::Validation(fields) | AppError::Taken(fields) => fields
                 .iter()
                 .map(|(field, code)| ProblemField {
                     field: field.to_string(),

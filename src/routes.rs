@@ -43,6 +43,7 @@ pub fn api_table() -> RouteTable {
     let table = assets::manufacturers::api(table);
     let table = assets::categories::api(table);
     let table = assets::models::api(table);
+    let table = assets::register::api(table);
     assets::statuses::api(table)
 }
 
@@ -60,6 +61,7 @@ fn pages() -> Router<AppState> {
         .merge(assets::statuses::router())
         .merge(assets::categories::router())
         .merge(assets::models::router())
+        .merge(assets::register::router())
         .fallback(|| async { AppError::NotFound })
 }
 

@@ -44,6 +44,9 @@ use crate::{
         assets::models::api::list_asset_models, assets::models::api::find_asset_model,
         assets::models::api::create_asset_model, assets::models::api::update_asset_model,
         assets::models::api::delete_asset_model, assets::models::api::asset_model_history,
+        assets::register::api::list_assets, assets::register::api::find_asset, assets::register::api::find_asset_by_tag,
+        assets::register::api::find_assets_by_serial, assets::register::api::create_asset, assets::register::api::update_asset,
+        assets::register::api::delete_asset, assets::register::api::asset_history,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

@@ -4,6 +4,7 @@
 pub mod categories;
 pub mod manufacturers;
 pub mod models;
+pub mod register;
 pub mod statuses;
 pub mod tag;
 

@@ -60,14 +60,17 @@ impl Role {
             Role::Admin => true,
             Role::ParkManager => match kind {
                 Entity => action == View,
-                Location | Group | Manufacturer | AssetStatus | AssetCategory | AssetModel => true,
+                Location | Group | Manufacturer | AssetStatus | AssetCategory | AssetModel | Asset => true,
                 User => action != Delete,
             },
             Role::Supervisor => match kind {
-                Entity | Location | User | Manufacturer | AssetStatus | AssetCategory | AssetModel => action == View,
+                Entity | Location | User | Manufacturer | AssetStatus | AssetCategory | AssetModel | Asset => {
+                    action == View
+                }
                 Group => true,
             },
-            Role::Technician => action == View,
+            // Technicians read the park and edit the assets they work on.
+            Role::Technician => action == View || (kind == Asset && action == Update),
             Role::Employee => false,
         }
     }
@@ -85,10 +88,11 @@ pub enum ObjectKind {
     AssetStatus,
     AssetCategory,
     AssetModel,
+    Asset,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 8] = [
+    pub const ALL: [ObjectKind; 9] = [
         ObjectKind::Entity,
         ObjectKind::Location,
         ObjectKind::User,
@@ -97,6 +101,7 @@ impl ObjectKind {
         ObjectKind::AssetStatus,
         ObjectKind::AssetCategory,
         ObjectKind::AssetModel,
+        ObjectKind::Asset,
     ];
 
     /// Name in the history table and in permission names.
@@ -110,6 +115,7 @@ impl ObjectKind {
             ObjectKind::AssetStatus => "asset_status",
             ObjectKind::AssetCategory => "asset_category",
             ObjectKind::AssetModel => "asset_model",
+            ObjectKind::Asset => "asset",
         }
     }
 
@@ -124,6 +130,7 @@ impl ObjectKind {
             ObjectKind::AssetStatus => "asset-statuses",
             ObjectKind::AssetCategory => "asset-categories",
             ObjectKind::AssetModel => "asset-models",
+            ObjectKind::Asset => "assets",
         }
     }
 }

@@ -115,9 +115,11 @@ async fn search_kind(pool: &PgPool, kind: ObjectKind, scope: &Scope, q: &str) ->
             .await?
         }
         // Searched with the asset register.
-        ObjectKind::Manufacturer | ObjectKind::AssetStatus | ObjectKind::AssetCategory | ObjectKind::AssetModel => {
-            Vec::new()
-        }
+        ObjectKind::Manufacturer
+        | ObjectKind::AssetStatus
+        | ObjectKind::AssetCategory
+        | ObjectKind::AssetModel
+        | ObjectKind::Asset => Vec::new(),
     };
     Ok(rows
         .into_iter()

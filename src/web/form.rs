@@ -172,6 +172,44 @@ impl Parser {
         }
     }
 
+    /// Optional amount of money: at most 2 decimals, not negative, below a
+    /// trillion. Accepts "1234.5", "1 234,50" (French) and "1,234.50".
+    pub fn optional_money(&mut self, field: &str, value: &str) -> Option<rust_decimal::Decimal> {
+        let compact: String = value.chars().filter(|c| !c.is_whitespace() && *c != '\u{202f}').collect();
+        if compact.is_empty() {
+            return None;
+        }
+        // The last separator is the decimal one; any other is grouping.
+        let normalised = match compact.rfind([',', '.']) {
+            Some(at) => {
+                let (whole, fraction) = compact.split_at(at);
+                format!("{}.{}", whole.replace([',', '.'], ""), &fraction[1..])
+            }
+            None => compact,
+        };
+        // Plain digits only: no exponent ("1e9"), no sign but a leading minus.
+        let plain = normalised.strip_prefix('-').unwrap_or(&normalised);
+        if plain.is_empty() || !plain.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            self.errors.add(field, "field-invalid-money");
+            return None;
+        }
+        match normalised.parse::<rust_decimal::Decimal>() {
+            Ok(amount) if amount.is_sign_negative() => {
+                self.errors.add(field, "field-negative");
+                None
+            }
+            Ok(amount) if amount.scale() > 2 || amount >= rust_decimal::Decimal::from(1_000_000_000_000i64) => {
+                self.errors.add(field, "field-invalid-money");
+                None
+            }
+            Ok(amount) => Some(amount),
+            Err(_) => {
+                self.errors.add(field, "field-invalid-money");
+                None
+            }
+        }
+    }
+
     /// The stored version the form was loaded from.
     pub fn version(&mut self, value: &str) -> i64 {
         value.trim().parse().unwrap_or_else(|_| {
@@ -235,6 +273,26 @@ mod tests {
             let mut p = Parser::default();
             p.optional_date("eol", bad);
             assert_eq!(p.finish(()).expect_err(bad).get("eol"), Some("field-invalid-date"));
+        }
+    }
+
+    #[test]
+    fn money_in_french_and_english_writing() {
+        let mut p = Parser::default();
+        assert_eq!(p.optional_money("price", "1 234,50").map(|d| d.to_string()), Some("1234.50".into()));
+        assert_eq!(p.optional_money("price", "1,234.5").map(|d| d.to_string()), Some("1234.5".into()));
+        assert_eq!(p.optional_money("price", "899").map(|d| d.to_string()), Some("899".into()));
+        assert_eq!(p.optional_money("price", ""), None);
+        assert!(p.finish(()).is_ok());
+        for (bad, key) in [
+            ("-5", "field-negative"),
+            ("abc", "field-invalid-money"),
+            ("1.234", "field-invalid-money"),
+            ("1e9", "field-invalid-money"),
+        ] {
+            let mut p = Parser::default();
+            p.optional_money("price", bad);
+            assert_eq!(p.finish(()).expect_err(bad).get("price"), Some(key), "{bad}");
         }
     }
 

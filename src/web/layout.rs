@@ -123,6 +123,7 @@ fn visitor_lang(headers: &HeaderMap) -> Lang {
 fn navigation(actor: &Actor, path: &str) -> Vec<NavItem> {
     let mut items = vec![("/", "nav-home", None)];
     items.extend([
+        ("/assets", "nav-assets", Some(ObjectKind::Asset)),
         ("/entities", "nav-entities", Some(ObjectKind::Entity)),
         ("/locations", "nav-locations", Some(ObjectKind::Location)),
         ("/users", "nav-users", Some(ObjectKind::User)),

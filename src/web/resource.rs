@@ -165,7 +165,13 @@ pub trait Editable: Resource {
         form: &Self::Form,
     ) -> impl Future<Output = AppResult<Vec<FormField>>> + Send;
     /// Checks that need the database or the person (references in scope...).
-    fn check(state: &AppState, actor: &Actor, input: &Self::Input) -> impl Future<Output = AppResult<()>> + Send;
+    /// `action` is Create or Update.
+    fn check(
+        state: &AppState,
+        actor: &Actor,
+        input: &Self::Input,
+        action: Action,
+    ) -> impl Future<Output = AppResult<()>> + Send;
     fn insert(state: &AppState, actor: &Actor, input: &Self::Input) -> impl Future<Output = AppResult<Uuid>> + Send;
     fn update(
         state: &AppState,
@@ -216,14 +222,14 @@ pub async fn create<R: Editable>(
     actor.scope(R::KIND, Action::Create)?;
     let outcome = async {
         let input = R::parse(&form).map_err(AppError::Validation)?;
-        R::check(&state, &actor, &input).await?;
+        R::check(&state, &actor, &input, Action::Create).await?;
         R::insert(&state, &actor, &input).await
     }
     .await;
-    match outcome {
+    match outcome.map_err(AppError::into_field_errors) {
         Ok(id) => Ok(redirect_with_flash(&R::base(id), "success", "flash-created")),
-        Err(AppError::Validation(errors)) => form_page::<R>(&state, ctx, None, form, errors).await,
-        Err(other) => Err(other),
+        Err(Ok(errors)) => form_page::<R>(&state, ctx, None, form, errors).await,
+        Err(Err(other)) => Err(other),
     }
 }
 
@@ -250,14 +256,16 @@ pub async fn update<R: Editable>(
         let input = R::parse(&form).map_err(AppError::Validation)?;
         let version =
             R::version_field(&form).trim().parse().map_err(|_| AppError::field("version", "field-invalid"))?;
-        R::check(&state, &actor, &input).await?;
+        R::check(&state, &actor, &input, Action::Update).await?;
         R::update(&state, &actor, &current, version, &input).await
     }
     .await;
     let editing = Some((id, current.title()));
     match outcome {
         Ok(()) => Ok(redirect_with_flash(&R::base(id), "success", "flash-saved")),
-        Err(AppError::Validation(errors)) => form_page::<R>(&state, ctx, editing, form, errors).await,
+        Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
+            form_page::<R>(&state, ctx, editing, form, errors).await
+        }
         Err(AppError::StaleEdit { by, at }) => {
             let ctx = ctx.with_stale(&by, &at);
             form_page::<R>(&state, ctx, editing, form, FieldErrors::single("version", "stale-edit-short")).await

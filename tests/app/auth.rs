@@ -417,10 +417,10 @@ async fn https_deployments_get_secure_host_cookies() {
 async fn each_role_sees_its_own_navigation() {
     let app = TestApp::new().await;
     let expected: [(&str, &[&str]); 5] = [
-        ("admin", &["/", "/entities", "/locations", "/users", "/groups", "/asset-models"]),
-        ("pm_a", &["/", "/entities", "/locations", "/users", "/groups", "/asset-models"]),
-        ("sup_a", &["/", "/entities", "/locations", "/users", "/groups", "/asset-models"]),
-        ("tech_a", &["/", "/entities", "/locations", "/users", "/groups", "/asset-models"]),
+        ("admin", &["/", "/assets", "/entities", "/locations", "/users", "/groups", "/asset-models"]),
+        ("pm_a", &["/", "/assets", "/entities", "/locations", "/users", "/groups", "/asset-models"]),
+        ("sup_a", &["/", "/assets", "/entities", "/locations", "/users", "/groups", "/asset-models"]),
+        ("tech_a", &["/", "/assets", "/entities", "/locations", "/users", "/groups", "/asset-models"]),
         ("emp_a", &["/"]),
     ];
     for (login, links) in expected {

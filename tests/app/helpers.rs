@@ -186,7 +186,35 @@ async fn seed(pool: &PgPool) {
         end_of_life: None,
         notes: String::new(),
     };
-    parc::assets::models::insert(pool, &actor, &model).await.expect("model");
+    let latitude = parc::assets::models::insert(pool, &actor, &model).await.expect("model");
+    let in_stock: Uuid = sqlx::query_scalar("select id from asset_statuses where name = 'En stock'")
+        .fetch_one(pool)
+        .await
+        .expect("status");
+    for (tag, name, serial, entity_id) in
+        [("PT-FIX-0001", "Fixture laptop A", "SN-A-1", a), ("PT-FIX-0002", "Fixture laptop B", "SN-B-1", b)]
+    {
+        let asset = parc::assets::register::domain::AssetInput {
+            tag: Some(tag.into()),
+            name: name.into(),
+            serial: Some(serial.into()),
+            model_id: latitude,
+            status_id: in_stock,
+            entity_id,
+            location_id: None,
+            assigned_user_id: None,
+            assigned_group_id: None,
+            supplier: String::new(),
+            order_number: String::new(),
+            invoice_number: String::new(),
+            purchase_date: None,
+            price: None,
+            currency: "EUR".into(),
+            warranty_end: None,
+            notes: String::new(),
+        };
+        parc::assets::register::db::insert(pool, &actor, &asset).await.expect("asset");
+    }
     for (name, entity_id, members) in [("Equipe A", a, vec![tech_a]), ("Equipe B", b, vec![])] {
         let team = GroupInput { entity_id, name: name.into(), description: String::new() };
         groups::insert(pool, &actor, &team, &members).await.expect("group");
@@ -303,7 +331,11 @@ impl TestApp {
 
     /// Id of the row of `table` named `name`.
     pub async fn id_of(&self, table: &str, name: &str) -> Uuid {
-        let column = if table == "users" { "login" } else { "name" };
+        let column = match table {
+            "users" => "login",
+            "assets" => "tag",
+            _ => "name",
+        };
         sqlx::query_scalar(&format!("select id from {table} where {column} = $1"))
             .bind(name)
             .fetch_one(&self.pool)

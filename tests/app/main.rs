@@ -1,5 +1,6 @@
 //! Integration tests: the whole application against a real PostgreSQL.
 
+mod asset_rules;
 mod auth;
 mod catalog;
 mod helpers;
@@ -70,6 +71,7 @@ resource_suite!(
         visible: "Dell",
         hidden: None,
         name_field: "name",
+        required: "name",
         form: super::manufacturer_form,
         body: super::manufacturer_body,
         sorts: &["name", "models", "updated"],
@@ -96,6 +98,7 @@ resource_suite!(
         visible: "En stock",
         hidden: None,
         name_field: "name",
+        required: "name",
         form: super::status_form,
         body: super::status_body,
         sorts: &["name", "kind", "updated"],
@@ -122,6 +125,7 @@ resource_suite!(
         visible: "Portable",
         hidden: None,
         name_field: "name",
+        required: "name",
         form: super::category_form,
         body: super::category_body,
         sorts: &["name", "models", "updated"],
@@ -153,10 +157,64 @@ resource_suite!(
         visible: "Latitude 5440",
         hidden: None,
         name_field: "name",
+        required: "name",
         form: super::model_form,
         body: super::model_body,
         sorts: &["name", "category", "manufacturer", "end_of_life", "updated"],
         filters: &["category_id={c}", "manufacturer_id={m}"],
+    }
+);
+
+fn asset_form(ids: &Ids, name: &str) -> Vec<(String, String)> {
+    vec![
+        ("name".into(), name.into()),
+        ("model_id".into(), ids.model.to_string()),
+        ("status_id".into(), ids.status.to_string()),
+        ("entity_id".into(), ids.entity_a.to_string()),
+        ("price".into(), "1 299,90".into()),
+        ("purchase_date".into(), "2026-01-15".into()),
+    ]
+}
+fn asset_body(ids: &Ids, name: &str) -> Value {
+    json!({"name": name, "model_id": ids.model, "status_id": ids.status, "entity_id": ids.entity_a, "price": "1299.90"})
+}
+
+resource_suite!(
+    assets,
+    Spec {
+        plural: "assets",
+        kind: "asset",
+        table: "assets",
+        manager: "pm_a",
+        reader: "tech_a",
+        outsider: "emp_a",
+        visible: "Fixture laptop A",
+        hidden: Some("Fixture laptop B"),
+        name_field: "name",
+        required: "model_id",
+        form: super::asset_form,
+        body: super::asset_body,
+        sorts: &[
+            "tag",
+            "name",
+            "serial",
+            "model",
+            "status",
+            "location",
+            "assignee",
+            "purchase_date",
+            "warranty_end",
+            "updated"
+        ],
+        filters: &[
+            "status_kind=deployable",
+            "status_id={s}",
+            "category_id={c}",
+            "model_id={mo}",
+            "entity_id={a}",
+            "location_id={a}",
+            "assigned_user_id={a}"
+        ],
     }
 );
 
@@ -172,6 +230,7 @@ resource_suite!(
         visible: "Site A1",
         hidden: Some("Filiale B"),
         name_field: "name",
+        required: "name",
         form: super::entity_form,
         body: super::entity_body,
         sorts: &["name", "kind", "country", "parent", "updated"],
@@ -191,6 +250,7 @@ resource_suite!(
         visible: "Bureau A",
         hidden: Some("Bureau B"),
         name_field: "name",
+        required: "name",
         form: super::location_form,
         body: super::location_body,
         sorts: &["name", "kind", "city", "entity", "parent", "updated"],
@@ -210,6 +270,7 @@ resource_suite!(
         visible: "Person tech_a",
         hidden: Some("Person tech_b"),
         name_field: "name",
+        required: "name",
         form: super::user_form,
         body: super::user_body,
         sorts: &["name", "login", "email", "entity", "updated"],
@@ -229,6 +290,7 @@ resource_suite!(
         visible: "Equipe A",
         hidden: Some("Equipe B"),
         name_field: "name",
+        required: "name",
         form: super::group_form,
         body: super::group_body,
         sorts: &["name", "entity", "members", "updated"],

@@ -66,7 +66,12 @@ impl Editable for AssetCategory {
     async fn fields(_state: &AppState, _ctx: &PageCtx, form: &CategoryForm) -> AppResult<Vec<FormField>> {
         Ok(form.fields())
     }
-    async fn check(_state: &AppState, _actor: &Actor, _input: &CategoryInput) -> AppResult<()> {
+    async fn check(
+        _state: &AppState,
+        _actor: &Actor,
+        _input: &CategoryInput,
+        _action: crate::auth::permission::Action,
+    ) -> AppResult<()> {
         Ok(())
     }
     async fn insert(state: &AppState, actor: &Actor, input: &CategoryInput) -> AppResult<Uuid> {

@@ -66,7 +66,12 @@ impl Editable for Manufacturer {
     async fn fields(_state: &AppState, _ctx: &PageCtx, form: &ManufacturerForm) -> AppResult<Vec<FormField>> {
         Ok(form.fields())
     }
-    async fn check(_state: &AppState, _actor: &Actor, _input: &ManufacturerInput) -> AppResult<()> {
+    async fn check(
+        _state: &AppState,
+        _actor: &Actor,
+        _input: &ManufacturerInput,
+        _action: crate::auth::permission::Action,
+    ) -> AppResult<()> {
         Ok(())
     }
     async fn insert(state: &AppState, actor: &Actor, input: &ManufacturerInput) -> AppResult<Uuid> {

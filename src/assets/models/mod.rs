@@ -68,7 +68,12 @@ impl Editable for AssetModel {
         let manufacturers = crate::assets::manufacturers::choices(&state.db).await?;
         Ok(form.fields(categories, manufacturers))
     }
-    async fn check(_state: &AppState, _actor: &Actor, _input: &ModelInput) -> AppResult<()> {
+    async fn check(
+        _state: &AppState,
+        _actor: &Actor,
+        _input: &ModelInput,
+        _action: crate::auth::permission::Action,
+    ) -> AppResult<()> {
         Ok(())
     }
     async fn insert(state: &AppState, actor: &Actor, input: &ModelInput) -> AppResult<Uuid> {

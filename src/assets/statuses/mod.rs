@@ -66,7 +66,12 @@ impl Editable for AssetStatus {
     async fn fields(_state: &AppState, ctx: &PageCtx, form: &StatusForm) -> AppResult<Vec<FormField>> {
         Ok(form.fields(pages::kind_options(ctx)))
     }
-    async fn check(_state: &AppState, _actor: &Actor, _input: &StatusInput) -> AppResult<()> {
+    async fn check(
+        _state: &AppState,
+        _actor: &Actor,
+        _input: &StatusInput,
+        _action: crate::auth::permission::Action,
+    ) -> AppResult<()> {
         Ok(())
     }
     async fn insert(state: &AppState, actor: &Actor, input: &StatusInput) -> AppResult<Uuid> {

@@ -51,6 +51,14 @@ async fn snapshot(conn: &mut PgConnection, input: &GroupInput, id: Uuid) -> AppR
     Ok(value)
 }
 
+/// (id, name) of the groups in `scope`, for select lists.
+pub async fn choices(pool: &PgPool, scope: &Scope) -> AppResult<Vec<(String, String)>> {
+    let rows = sqlx::query!("select id, name from groups where entity_id = any($1) order by name", scope.ids())
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.id.to_string(), r.name)).collect())
+}
+
 fn name_taken() -> AppError {
     AppError::field("name", "group-name-taken")
 }

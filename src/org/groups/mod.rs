@@ -13,7 +13,7 @@ use axum::{
 use sqlx::PgPool;
 use uuid::Uuid;
 
-pub use db::insert;
+pub use db::{choices, insert};
 use domain::Group;
 
 use crate::{

@@ -1,0 +1,462 @@
+//! All SQL of assets.
+
+use chrono::NaiveDate;
+use sqlx::{Acquire, PgConnection, PgPool, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use super::domain::{Asset, AssetInput};
+use crate::{
+    assets::{statuses::domain::StatusKind, tag::TagPattern},
+    audit::{self, AuditActor, Change, Record},
+    auth::permission::{ObjectKind, Scope},
+    error::{AppError, AppResult, ResultExt, delete_refusal},
+    web::{
+        form::FieldErrors,
+        list::{CsvRecord, Listing, SortKey, like_pattern},
+    },
+};
+
+const SELECT: &str = "a.id, a.tag, a.name, a.serial, a.model_id, am.name as model_name, am.category_id, c.name as category_name,
+    mf.name as manufacturer_name, a.status_id, s.name as status_name, s.kind as status_kind, a.entity_id, en.name as entity_name,
+    a.location_id, l.name as location_name, a.assigned_user_id, u.name as assigned_user_name, a.assigned_group_id,
+    g.name as assigned_group_name, a.supplier, a.order_number, a.invoice_number, a.purchase_date, a.price, a.currency,
+    a.warranty_end, a.notes, a.version, a.created_at, a.updated_at";
+const FROM: &str =
+    "from assets a join asset_models am on am.id = a.model_id join asset_categories c on c.id = am.category_id
+    left join manufacturers mf on mf.id = a.manufacturer_id join asset_statuses s on s.id = a.status_id
+    join entities en on en.id = a.entity_id left join locations l on l.id = a.location_id
+    left join users u on u.id = a.assigned_user_id left join groups g on g.id = a.assigned_group_id";
+const KIND: ObjectKind = ObjectKind::Asset;
+
+pub async fn find(pool: &PgPool, scope: &Scope, id: Uuid) -> AppResult<Asset> {
+    sqlx::query_as(&format!("select {SELECT} {FROM} where a.id = $1 and a.entity_id = any($2)"))
+        .bind(id)
+        .bind(scope.ids())
+        .fetch_optional(pool)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The next tag of the model's category pattern, counted in this transaction.
+async fn allocate_tag(conn: &mut PgConnection, model_id: Uuid, on: NaiveDate) -> AppResult<String> {
+    let pattern = sqlx::query_scalar!(
+        "select c.tag_pattern from asset_models m join asset_categories c on c.id = m.category_id where m.id = $1",
+        model_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| AppError::field("model_id", "field-invalid-choice"))?;
+    // The table refuses patterns without a counter; a pattern stored before
+    // this check existed still gets a tag rather than an error.
+    let pattern = TagPattern::parse(&pattern)
+        .or_else(|_| TagPattern::parse("A-{YYYY}-{#####}"))
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let series = pattern.series(on);
+    let next = sqlx::query_scalar!(
+        "insert into tag_counters (series, last) values ($1, 1)
+         on conflict (series) do update set last = tag_counters.last + 1 returning last",
+        series
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(pattern.render(on, next))
+}
+
+fn taken(field: &str, key: &str) -> AppError {
+    AppError::Taken(FieldErrors::single(field, key))
+}
+
+/// Unique and foreign-key violations of an asset row, as field errors.
+fn row_errors<T>(result: Result<T, sqlx::Error>) -> AppResult<T> {
+    result
+        .on_constraint("assets_tag_key", || taken("tag", "tag-taken"))
+        .on_constraint("assets_serial_key", || taken("serial", "serial-taken"))
+        .on_constraint("assets_model_id_fkey", || AppError::field("model_id", "field-invalid-choice"))
+        .on_constraint("assets_status_id_fkey", || AppError::field("status_id", "field-invalid-choice"))
+}
+
+async fn insert_row(conn: &mut PgConnection, id: Uuid, tag: &str, input: &AssetInput) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into assets (id, tag, name, serial, model_id, status_id, entity_id, location_id, assigned_user_id,
+                             assigned_group_id, supplier, order_number, invoice_number, purchase_date, price, currency,
+                             warranty_end, notes)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+        id,
+        tag,
+        input.name,
+        input.serial,
+        input.model_id,
+        input.status_id,
+        input.entity_id,
+        input.location_id,
+        input.assigned_user_id,
+        input.assigned_group_id,
+        input.supplier,
+        input.order_number,
+        input.invoice_number,
+        input.purchase_date,
+        input.price,
+        input.currency,
+        input.warranty_end,
+        input.notes
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+fn snapshot(input: &AssetInput) -> AppResult<serde_json::Value> {
+    Ok(serde_json::to_value(input).map_err(anyhow::Error::from)?)
+}
+
+/// Insert, allocating the tag when none is given. An allocated tag someone
+/// already typed by hand is skipped for the next one.
+pub async fn insert(pool: &PgPool, actor: &AuditActor, input: &AssetInput) -> AppResult<Uuid> {
+    let mut tx = pool.begin().await?;
+    let id = Uuid::now_v7();
+    let today = chrono::Utc::now().date_naive();
+    let mut attempts = 0;
+    let tag = loop {
+        let tag = match &input.tag {
+            Some(tag) => tag.clone(),
+            None => allocate_tag(&mut tx, input.model_id, today).await?,
+        };
+        let mut savepoint = (&mut *tx).begin().await?;
+        match row_errors(insert_row(&mut savepoint, id, &tag, input).await) {
+            Ok(()) => {
+                savepoint.commit().await?;
+                break tag;
+            }
+            Err(AppError::Taken(errors)) if input.tag.is_none() && errors.get("tag").is_some() && attempts < 20 => {
+                savepoint.rollback().await?;
+                attempts += 1;
+            }
+            Err(other) => return Err(other),
+        }
+    };
+    let stored = AssetInput { tag: Some(tag), ..input.clone() };
+    let record = Record {
+        kind: KIND,
+        object_id: id,
+        entity_id: Some(input.entity_id),
+        change: Change::Create,
+        before: None,
+        after: Some(snapshot(&stored)?),
+        actor,
+    };
+    audit::record(&mut tx, record).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn update(
+    pool: &PgPool,
+    actor: &AuditActor,
+    current: &Asset,
+    version: i64,
+    input: &AssetInput,
+) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    let tag = input.tag.clone().unwrap_or_else(|| current.tag.clone());
+    let updated = row_errors(
+        sqlx::query!(
+            "update assets set tag = $3, name = $4, serial = $5, model_id = $6, status_id = $7, entity_id = $8, location_id = $9,
+                    assigned_user_id = $10, assigned_group_id = $11, supplier = $12, order_number = $13, invoice_number = $14,
+                    purchase_date = $15, price = $16, currency = $17, warranty_end = $18, notes = $19, version = version + 1
+              where id = $1 and version = $2",
+            current.id,
+            version,
+            tag,
+            input.name,
+            input.serial,
+            input.model_id,
+            input.status_id,
+            input.entity_id,
+            input.location_id,
+            input.assigned_user_id,
+            input.assigned_group_id,
+            input.supplier,
+            input.order_number,
+            input.invoice_number,
+            input.purchase_date,
+            input.price,
+            input.currency,
+            input.warranty_end,
+            input.notes
+        )
+        .execute(&mut *tx)
+        .await,
+    )?;
+    if updated.rows_affected() == 0 {
+        return Err(audit::stale_edit(pool, KIND, current.id).await);
+    }
+    let before = snapshot(&AssetInput::from(current))?;
+    let after = snapshot(&AssetInput { tag: Some(tag), ..input.clone() })?;
+    let record = Record {
+        kind: KIND,
+        object_id: current.id,
+        entity_id: Some(input.entity_id),
+        change: Change::Update,
+        before: Some(before),
+        after: Some(after),
+        actor,
+    };
+    audit::record(&mut tx, record).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete(pool: &PgPool, actor: &AuditActor, current: &Asset, version: i64) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    let deleted = sqlx::query!("delete from assets where id = $1 and version = $2", current.id, version)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| delete_refusal(e, "assets"))?;
+    if deleted.rows_affected() == 0 {
+        return Err(audit::stale_edit(pool, KIND, current.id).await);
+    }
+    let before = snapshot(&AssetInput::from(current))?;
+    let record = Record {
+        kind: KIND,
+        object_id: current.id,
+        entity_id: Some(current.entity_id),
+        change: Change::Delete,
+        before: Some(before),
+        after: None,
+        actor,
+    };
+    audit::record(&mut tx, record).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Whether the location, person and group exist within the scopes the actor sees.
+pub async fn references_visible(
+    pool: &PgPool,
+    input: &AssetInput,
+    locations: &Scope,
+    people: &Scope,
+) -> AppResult<Option<&'static str>> {
+    let row = sqlx::query!(
+        r#"select ($1::uuid is null or exists (select 1 from locations where id = $1 and entity_id = any($4))) as "location!",
+                  ($2::uuid is null or exists (select 1 from users where id = $2 and entity_id = any($5))) as "user!",
+                  ($3::uuid is null or exists (select 1 from groups where id = $3 and entity_id = any($5))) as "group!""#,
+        input.location_id,
+        input.assigned_user_id,
+        input.assigned_group_id,
+        locations.ids(),
+        people.ids()
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(if !row.location {
+        Some("location_id")
+    } else if !row.user {
+        Some("assigned_user_id")
+    } else if !row.group {
+        Some("assigned_group_id")
+    } else {
+        None
+    })
+}
+
+/// (id, "Category › Model") of every model, for select lists.
+pub async fn model_choices(pool: &PgPool) -> AppResult<Vec<(String, String)>> {
+    let rows = sqlx::query!(
+        r#"select am.id, c.name || ' › ' || coalesce(m.name || ' ', '') || am.name as "label!"
+             from asset_models am join asset_categories c on c.id = am.category_id left join manufacturers m on m.id = am.manufacturer_id
+            order by 2"#
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id.to_string(), r.label)).collect())
+}
+
+/// (id, name) of every status, for select lists.
+pub async fn status_choices(pool: &PgPool) -> AppResult<Vec<(String, String)>> {
+    let rows = sqlx::query!("select id, name from asset_statuses order by kind, name").fetch_all(pool).await?;
+    Ok(rows.into_iter().map(|r| (r.id.to_string(), r.name)).collect())
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct AssetFilter {
+    pub status_id: Option<Uuid>,
+    pub status_kind: Option<StatusKind>,
+    pub category_id: Option<Uuid>,
+    pub model_id: Option<Uuid>,
+    pub entity_id: Option<Uuid>,
+    pub location_id: Option<Uuid>,
+    pub assigned_user_id: Option<Uuid>,
+}
+
+impl AssetFilter {
+    /// Archived assets leave the default list; a search, a status or a kind brings them back.
+    fn hides_archived(&self, q: Option<&str>) -> bool {
+        q.is_none() && self.status_id.is_none() && self.status_kind.is_none()
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum AssetSort {
+    Tag,
+    Name,
+    Serial,
+    Model,
+    Status,
+    Location,
+    Assignee,
+    PurchaseDate,
+    WarrantyEnd,
+    Updated,
+}
+
+impl SortKey for AssetSort {
+    const ALL: &'static [Self] = &[
+        Self::Tag,
+        Self::Name,
+        Self::Serial,
+        Self::Model,
+        Self::Status,
+        Self::Location,
+        Self::Assignee,
+        Self::PurchaseDate,
+        Self::WarrantyEnd,
+        Self::Updated,
+    ];
+    const DEFAULT: Self = Self::Tag;
+    fn name(self) -> &'static str {
+        match self {
+            Self::Tag => "tag",
+            Self::Name => "name",
+            Self::Serial => "serial",
+            Self::Model => "model",
+            Self::Status => "status",
+            Self::Location => "location",
+            Self::Assignee => "assignee",
+            Self::PurchaseDate => "purchase_date",
+            Self::WarrantyEnd => "warranty_end",
+            Self::Updated => "updated",
+        }
+    }
+    fn column(self) -> &'static str {
+        match self {
+            Self::Tag => "a.tag",
+            Self::Name => "a.name",
+            Self::Serial => "a.serial",
+            Self::Model => "am.name",
+            Self::Status => "s.name",
+            Self::Location => "l.name",
+            Self::Assignee => "u.name",
+            Self::PurchaseDate => "a.purchase_date",
+            Self::WarrantyEnd => "a.warranty_end",
+            Self::Updated => "a.updated_at",
+        }
+    }
+}
+
+pub struct AssetList;
+
+impl Listing for AssetList {
+    type Row = Asset;
+    type Filter = AssetFilter;
+    type Sort = AssetSort;
+    const COLUMNS: &'static str = SELECT;
+    const FROM: &'static str = FROM;
+    /// The status join stays: the default list leaves archived assets out.
+    const COUNT_FROM: &'static str = "from assets a join asset_statuses s on s.id = a.status_id";
+    const TIEBREAK: &'static str = "a.id";
+
+    fn push_where(qb: &mut QueryBuilder<'_, Postgres>, scope: &Scope, filter: &AssetFilter, q: Option<&str>) {
+        qb.push("where a.entity_id = any(").push_bind(scope.ids().to_vec()).push(")");
+        if filter.hides_archived(q) {
+            qb.push(" and s.kind <> 'archived'");
+        }
+        let ids = [
+            (" and a.status_id = ", filter.status_id),
+            (" and a.model_id = ", filter.model_id),
+            (" and a.entity_id = ", filter.entity_id),
+            (" and a.location_id = ", filter.location_id),
+            (" and a.assigned_user_id = ", filter.assigned_user_id),
+        ];
+        for (condition, value) in ids {
+            if let Some(value) = value {
+                qb.push(condition).push_bind(value);
+            }
+        }
+        if let Some(kind) = filter.status_kind {
+            qb.push(" and s.kind = ").push_bind(kind);
+        }
+        if let Some(category) = filter.category_id {
+            qb.push(" and a.model_id in (select id from asset_models where category_id = ")
+                .push_bind(category)
+                .push(")");
+        }
+        if let Some(q) = q {
+            // The same expression as the trigram index assets_search_trgm.
+            qb.push(" and (a.tag || ' ' || a.name || ' ' || coalesce(a.serial, '')) ilike ").push_bind(like_pattern(q));
+        }
+    }
+}
+
+impl CsvRecord for Asset {
+    fn csv_header() -> &'static [&'static str] {
+        &[
+            "tag",
+            "name",
+            "serial",
+            "category",
+            "manufacturer",
+            "model",
+            "status",
+            "entity",
+            "location",
+            "assigned_to",
+            "group",
+            "supplier",
+            "order_number",
+            "invoice_number",
+            "purchase_date",
+            "price",
+            "currency",
+            "warranty_end",
+            "notes",
+        ]
+    }
+    fn csv_row(&self) -> Vec<String> {
+        let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        vec![
+            self.tag.clone(),
+            self.name.clone(),
+            self.serial.clone().unwrap_or_default(),
+            self.category_name.clone(),
+            self.manufacturer_name.clone().unwrap_or_default(),
+            self.model_name.clone(),
+            self.status_name.clone(),
+            self.entity_name.clone(),
+            self.location_name.clone().unwrap_or_default(),
+            self.assigned_user_name.clone().unwrap_or_default(),
+            self.assigned_group_name.clone().unwrap_or_default(),
+            self.supplier.clone(),
+            self.order_number.clone(),
+            self.invoice_number.clone(),
+            date(self.purchase_date),
+            self.price.map(|p| p.to_string()).unwrap_or_default(),
+            self.currency.clone(),
+            date(self.warranty_end),
+            self.notes.clone(),
+        ]
+    }
+}
+
+/// The asset with this tag (case-insensitive), whatever its scope: the caller
+/// then reads it through `find`, which applies the scope.
+pub async fn id_by_tag(pool: &PgPool, tag: &str) -> AppResult<Option<Uuid>> {
+    Ok(sqlx::query_scalar!("select id from assets where lower(tag) = lower($1)", tag).fetch_optional(pool).await?)
+}
+
+/// Assets with this serial, across manufacturers.
+pub async fn ids_by_serial(pool: &PgPool, serial: &str) -> AppResult<Vec<Uuid>> {
+    Ok(sqlx::query_scalar!("select id from assets where lower(serial) = lower($1) order by tag", serial.trim())
+        .fetch_all(pool)
+        .await?)
+}

@@ -1,0 +1,184 @@
+//! The asset register: every piece of equipment, its tag, serial, model,
+//! status, place, holder and purchase facts.
+
+pub mod api;
+pub mod db;
+pub mod domain;
+mod form;
+mod pages;
+
+use axum::{Router, routing::get};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use domain::{Asset, AssetInput};
+use form::AssetForm;
+
+use crate::{
+    api::RouteTable,
+    auth::{
+        actor::Actor,
+        permission::{Action, ObjectKind, Scope},
+    },
+    error::{AppError, AppResult},
+    org::{entity_choices, groups, locations, users},
+    state::AppState,
+    web::{
+        PageCtx,
+        form::FieldErrors,
+        resource::{self, Editable, Resource},
+        table::FormField,
+    },
+};
+
+impl Resource for Asset {
+    const KIND: ObjectKind = ObjectKind::Asset;
+    const KIND_KEY: &'static str = "kind-asset";
+    type List = db::AssetList;
+
+    fn title(&self) -> String {
+        self.tag.clone()
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+    async fn find(pool: &PgPool, scope: &Scope, id: Uuid) -> AppResult<Self> {
+        db::find(pool, scope, id).await
+    }
+    async fn delete(pool: &PgPool, actor: &Actor, current: &Self, version: i64) -> AppResult<()> {
+        db::delete(pool, &actor.audit(), current, version).await
+    }
+    fn filter(raw: Option<&str>) -> AppResult<db::AssetFilter> {
+        pages::filter_from(raw)
+    }
+}
+
+/// The entity must be in the actor's scope for `action`; the place, person and
+/// group must be ones they can see.
+pub(crate) async fn check_input(state: &AppState, actor: &Actor, input: &AssetInput, action: Action) -> AppResult<()> {
+    if !actor.scope(ObjectKind::Asset, action)?.contains(input.entity_id) {
+        return Err(AppError::field("entity_id", "field-invalid-choice"));
+    }
+    let locations = actor.scope_or_empty(ObjectKind::Location, Action::View);
+    let people = actor.scope_or_empty(ObjectKind::User, Action::View);
+    match db::references_visible(&state.db, input, &locations, &people).await? {
+        Some(field) => Err(AppError::field(field, "field-invalid-choice")),
+        None => Ok(()),
+    }
+}
+
+impl Editable for Asset {
+    type Form = AssetForm;
+    type Input = AssetInput;
+    const NEW_KEY: &'static str = "asset-new";
+
+    /// A form without a version is a creation: an empty tag is then allocated.
+    fn parse(form: &AssetForm) -> Result<AssetInput, FieldErrors> {
+        form.parse(form.version.trim().is_empty())
+    }
+    fn version_field(form: &AssetForm) -> &str {
+        &form.version
+    }
+    async fn fields(state: &AppState, ctx: &PageCtx, form: &AssetForm) -> AppResult<Vec<FormField>> {
+        let Some(actor) = &ctx.user else { return Err(AppError::Unauthenticated) };
+        let creating = form.version.trim().is_empty();
+        let action = if creating { Action::Create } else { Action::Update };
+        let people = actor.scope_or_empty(ObjectKind::User, Action::View);
+        let mut fields = vec![
+            FormField::text("tag", "field-tag", &form.tag, !creating),
+            FormField::text("name", "field-name", &form.name, false),
+            FormField::text("serial", "field-serial", &form.serial, false),
+            FormField::select(
+                "model_id",
+                "kind-asset-model",
+                db::model_choices(&state.db).await?,
+                &form.model_id,
+                true,
+            ),
+            FormField::select("status_id", "field-status", db::status_choices(&state.db).await?, &form.status_id, true),
+            FormField::select(
+                "entity_id",
+                "field-entity",
+                entity_choices(&state.db, &actor.scope_or_empty(ObjectKind::Asset, action)).await?,
+                &form.entity_id,
+                true,
+            ),
+            FormField::select(
+                "location_id",
+                "field-location",
+                locations::choices(&state.db, &actor.scope_or_empty(ObjectKind::Location, Action::View)).await?,
+                &form.location_id,
+                false,
+            ),
+            FormField::select(
+                "assigned_user_id",
+                "field-assigned-to",
+                users::db::choices(&state.db, &people).await?,
+                &form.assigned_user_id,
+                false,
+            ),
+            FormField::select(
+                "assigned_group_id",
+                "field-assigned-group",
+                groups::choices(&state.db, &people).await?,
+                &form.assigned_group_id,
+                false,
+            ),
+            FormField::text("supplier", "field-supplier", &form.supplier, false),
+            FormField::text("order_number", "field-order-number", &form.order_number, false),
+            FormField::text("invoice_number", "field-invoice-number", &form.invoice_number, false),
+            FormField::input("purchase_date", "field-purchase-date", "date", &form.purchase_date),
+            FormField::text("price", "field-price", &form.price, false),
+            FormField::text(
+                "currency",
+                "field-currency",
+                if form.currency.is_empty() { "EUR" } else { &form.currency },
+                false,
+            ),
+            FormField::input("warranty_end", "field-warranty-end", "date", &form.warranty_end),
+            FormField::area("notes", "field-notes", &form.notes),
+        ];
+        if creating {
+            fields[0].label_key = "field-tag-or-automatic";
+        }
+        Ok(fields)
+    }
+    async fn check(state: &AppState, actor: &Actor, input: &AssetInput, action: Action) -> AppResult<()> {
+        check_input(state, actor, input, action).await
+    }
+    async fn insert(state: &AppState, actor: &Actor, input: &AssetInput) -> AppResult<Uuid> {
+        db::insert(&state.db, &actor.audit(), input).await
+    }
+    async fn update(
+        state: &AppState,
+        actor: &Actor,
+        current: &Self,
+        version: i64,
+        input: &AssetInput,
+    ) -> AppResult<()> {
+        db::update(&state.db, &actor.audit(), current, version, input).await
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/assets", get(pages::list).post(resource::create::<Asset>))
+        .route("/assets/new", get(resource::new_form::<Asset>))
+        .route("/assets/export.csv", get(resource::export::<Asset>))
+        .route("/assets/{id}", get(pages::show))
+        .route("/assets/{id}/edit", get(resource::edit_form::<Asset>).post(resource::update::<Asset>))
+        .route("/assets/{id}/delete", get(resource::delete_form::<Asset>).post(resource::delete::<Asset>))
+        .route("/assets/{id}/history", get(resource::history::<Asset>))
+}
+
+pub fn api(table: RouteTable) -> RouteTable {
+    table
+        .get("/api/v1/assets", api::list_assets)
+        .post("/api/v1/assets", api::create_asset)
+        .get("/api/v1/assets/by-tag/{tag}", api::find_asset_by_tag)
+        .get("/api/v1/assets/by-serial/{serial}", api::find_assets_by_serial)
+        .get("/api/v1/assets/{id}", api::find_asset)
+        .patch("/api/v1/assets/{id}", api::update_asset)
+        .delete("/api/v1/assets/{id}", api::delete_asset)
+        .get("/api/v1/assets/{id}/history", api::asset_history)
+}

@@ -1,0 +1,172 @@
+//! HTML pages of assets: the list and the asset page.
+
+use axum::{
+    extract::{RawQuery, State},
+    response::Response,
+};
+use serde::Deserialize;
+
+use super::db::{self, AssetFilter, AssetList};
+use crate::{
+    assets::{categories, statuses::domain::StatusKind},
+    auth::{
+        actor::Actor,
+        permission::{Action, ObjectKind},
+    },
+    error::{AppError, AppResult},
+    org::entity_choices,
+    state::AppState,
+    web::{
+        PageCtx,
+        extract::{Id, filter_id, parse_query},
+        list::{ListParams, fetch_page},
+        render,
+        table::{Cell, Column, DetailTemplate, Fact, FilterSelect, ListTemplate, Related, Tabs},
+    },
+};
+
+const KIND: ObjectKind = ObjectKind::Asset;
+
+#[derive(Debug, Default, Deserialize)]
+struct FilterParams {
+    status_id: Option<String>,
+    status_kind: Option<String>,
+    category_id: Option<String>,
+    model_id: Option<String>,
+    entity_id: Option<String>,
+    location_id: Option<String>,
+    assigned_user_id: Option<String>,
+}
+
+pub(super) fn filter_from(raw: Option<&str>) -> AppResult<AssetFilter> {
+    let p: FilterParams = parse_query(raw)?;
+    let status_kind = match p.status_kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+        None => None,
+        Some(k) => Some(StatusKind::parse(k).ok_or_else(|| AppError::BadRequest("unknown status kind".into()))?),
+    };
+    Ok(AssetFilter {
+        status_id: filter_id(&p.status_id, "status_id")?,
+        status_kind,
+        category_id: filter_id(&p.category_id, "category_id")?,
+        model_id: filter_id(&p.model_id, "model_id")?,
+        entity_id: filter_id(&p.entity_id, "entity_id")?,
+        location_id: filter_id(&p.location_id, "location_id")?,
+        assigned_user_id: filter_id(&p.assigned_user_id, "assigned_user_id")?,
+    })
+}
+
+fn id_text(id: Option<uuid::Uuid>) -> String {
+    id.map(|id| id.to_string()).unwrap_or_default()
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    actor: Actor,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
+    let scope = actor.scope(KIND, Action::View)?;
+    let query = parse_query::<ListParams>(raw.as_deref())?.check()?;
+    let filter = filter_from(raw.as_deref())?;
+    let page = fetch_page::<AssetList>(&state.db, &scope, &filter, &query).await?;
+    let kinds = StatusKind::ALL.iter().map(|k| (k.as_str().to_owned(), ctx.t(&k.label_key()))).collect();
+    let filters = vec![
+        FilterSelect {
+            name: "status_kind",
+            label_key: "status-kind",
+            options: kinds,
+            selected: filter.status_kind.map(|k| k.as_str().to_owned()).unwrap_or_default(),
+        },
+        FilterSelect {
+            name: "status_id",
+            label_key: "field-status",
+            options: db::status_choices(&state.db).await?,
+            selected: id_text(filter.status_id),
+        },
+        FilterSelect {
+            name: "category_id",
+            label_key: "kind-asset-category",
+            options: categories::choices(&state.db).await?,
+            selected: id_text(filter.category_id),
+        },
+        FilterSelect {
+            name: "entity_id",
+            label_key: "field-entity",
+            options: entity_choices(&state.db, &scope).await?,
+            selected: id_text(filter.entity_id),
+        },
+    ];
+    let mut view = ListTemplate::new(ctx, "nav-assets", "/assets", &query, &page, filters);
+    view.columns = vec![
+        Column::sortable("field-tag", "tag"),
+        Column::sortable("field-name", "name"),
+        Column::sortable("kind-asset-model", "model"),
+        Column::sortable("field-status", "status"),
+        Column::sortable("field-location", "location"),
+        Column::sortable("field-assigned-to", "assignee"),
+        Column::sortable("field-serial", "serial"),
+    ];
+    view.rows = page
+        .items
+        .iter()
+        .map(|a| {
+            vec![
+                Cell::link(a.tag.clone(), format!("/assets/{}", a.id)),
+                Cell::text(a.name.clone()),
+                Cell::text(a.model_name.clone()),
+                Cell::badge(a.status_name.clone(), a.status_kind.badge()),
+                Cell::object(a.location_name.clone(), "locations", a.location_id),
+                Cell::object(a.assigned_user_name.clone(), "users", a.assigned_user_id),
+                Cell::text(a.serial.clone().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    view.new_href = actor.can(KIND, Action::Create).then(|| "/assets/new".to_owned());
+    view.render()
+}
+
+pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(id): Id) -> AppResult<Response> {
+    let asset = db::find(&state.db, &actor.scope(KIND, Action::View)?, id).await?;
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let price = asset.price.map(|p| format!("{p} {}", asset.currency)).unwrap_or_default();
+    let facts = vec![
+        Fact::text("field-tag", asset.tag.clone()),
+        Fact::text("field-name", asset.name.clone()),
+        Fact::text("field-serial", asset.serial.clone().unwrap_or_default()),
+        Fact::new(
+            "kind-asset-model",
+            Cell::link(asset.model_name.clone(), format!("/asset-models/{}", asset.model_id)),
+        ),
+        Fact::new(
+            "kind-asset-category",
+            Cell::link(asset.category_name.clone(), format!("/asset-categories/{}", asset.category_id)),
+        ),
+        Fact::text("kind-manufacturer", asset.manufacturer_name.clone().unwrap_or_default()),
+        Fact::new("field-status", Cell::badge(asset.status_name.clone(), asset.status_kind.badge())),
+        Fact::new("field-entity", Cell::link(asset.entity_name.clone(), format!("/entities/{}", asset.entity_id))),
+        Fact::new("field-location", Cell::object(asset.location_name.clone(), "locations", asset.location_id)),
+        Fact::new("field-assigned-to", Cell::object(asset.assigned_user_name.clone(), "users", asset.assigned_user_id)),
+        Fact::new(
+            "field-assigned-group",
+            Cell::object(asset.assigned_group_name.clone(), "groups", asset.assigned_group_id),
+        ),
+        Fact::text("field-supplier", asset.supplier.clone()),
+        Fact::text("field-order-number", asset.order_number.clone()),
+        Fact::text("field-invoice-number", asset.invoice_number.clone()),
+        Fact::text("field-purchase-date", date(asset.purchase_date)),
+        Fact::text("field-price", price),
+        Fact::text("field-warranty-end", date(asset.warranty_end)),
+        Fact::text("field-notes", asset.notes.clone()),
+        Fact::text("field-updated", ctx.time(&asset.updated_at)),
+    ];
+    render(&DetailTemplate {
+        ctx,
+        kind_key: "kind-asset",
+        title: asset.tag.clone(),
+        tabs: Tabs { base: format!("/assets/{id}"), current: "main" },
+        facts,
+        related: Vec::<Related>::new(),
+        can_edit: actor.scope_or_empty(KIND, Action::Update).contains(asset.entity_id),
+        can_delete: actor.scope_or_empty(KIND, Action::Delete).contains(asset.entity_id),
+    })
+}
