@@ -149,10 +149,11 @@ fn text_of(browser: &Session, css: &str) -> String {
     browser.text(&element).unwrap_or_else(|e| panic!("no text in {css}: {e}"))
 }
 
-/// `<html lang>`; may fail while a new page replaces the current one.
+/// `<html lang>`, read by a script so no element reference can go stale
+/// while a new page replaces the current one.
 fn html_lang(browser: &Session) -> WdResult<String> {
-    let html = browser.find_now("html")?;
-    Ok(browser.attribute(&html, "lang")?.unwrap_or_default())
+    let lang = browser.execute("return document.documentElement.lang;", Vec::new())?;
+    Ok(lang.as_str().unwrap_or_default().to_owned())
 }
 
 /// The `href` of every link of the main navigation.

@@ -35,8 +35,10 @@ impl WebDriverError {
     }
 
     /// Errors that go away by themselves while a page is (re)loading.
+    /// Errors a page being replaced produces; polling again resolves them.
     fn is_transient(&self) -> bool {
         matches!(self.error.as_str(), "no such element" | "stale element reference" | "element not interactable")
+            || self.message.contains("does not belong to the document")
     }
 }
 
