@@ -226,3 +226,156 @@ async fn technicians_edit_assets_but_do_not_create_or_delete_them() {
         .await
         .assert_status(StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn check_out_to_a_person_then_back_in() {
+    let app = TestApp::new().await;
+    let token = app.token("tech_a").await;
+    let id = app.id_of("assets", "PT-FIX-0001").await;
+    let emma = app.id_of("users", "emp_a").await;
+    let out = app
+        .api(
+            Some(&token),
+            Method::POST,
+            &format!("/api/v1/assets/{id}/checkout"),
+            Some(json!({"user_id": emma, "expected_return": "2099-12-31", "note": "new hire"})),
+        )
+        .await;
+    out.assert_status(StatusCode::OK);
+    assert_eq!(out.json()["assigned_user_id"], json!(emma));
+    assert_eq!(out.json()["status_kind"], "deployed");
+    let session = app.login("tech_a").await;
+    let page = session.get(&format!("/assets/{id}")).await;
+    assert!(page.texts("[data-testid=holder]").join(" ").contains("Person emp_a"));
+    let back = app
+        .api(
+            Some(&token),
+            Method::POST,
+            &format!("/api/v1/assets/{id}/checkin"),
+            Some(json!({"condition": "screen scratched"})),
+        )
+        .await;
+    back.assert_status(StatusCode::OK);
+    assert_eq!(back.json()["assigned_user_id"], Value::Null);
+    assert_eq!(back.json()["status_kind"], "deployable");
+    let page = session.get(&format!("/assets/{id}")).await;
+    let timeline = page.texts("[data-testid=timeline] td").join("|");
+    assert!(
+        timeline.contains("Person emp_a") && timeline.contains("screen scratched") && timeline.contains("new hire"),
+        "{timeline}"
+    );
+    let steps: Vec<Value> = sqlx::query_scalar(
+        "select changes->'lifecycle'->'new' from audit_log where object_id = $1 and changes ? 'lifecycle' order by id",
+    )
+    .bind(id)
+    .fetch_all(&app.pool)
+    .await
+    .expect("history");
+    assert_eq!(steps, vec![json!("checkout"), json!("checkin")]);
+}
+
+#[tokio::test]
+async fn two_people_checking_out_one_asset_one_wins_the_other_is_told_who() {
+    let app = TestApp::new().await;
+    let token = app.token("pm_a").await;
+    let id = app.id_of("assets", "PT-FIX-0001").await;
+    let people =
+        [app.id_of("users", "emp_a").await, app.id_of("users", "tech_a").await, app.id_of("users", "sup_a").await];
+    let path = format!("/api/v1/assets/{id}/checkout");
+    let attempts = (0..20).map(|n| {
+        let body = json!({"user_id": people[n % people.len()]});
+        app.api(Some(&token), Method::POST, &path, Some(body))
+    });
+    let responses = join_all(attempts).await;
+    let winners: Vec<&crate::helpers::TestResponse> = responses.iter().filter(|r| r.status == StatusCode::OK).collect();
+    assert_eq!(winners.len(), 1);
+    let holder = sqlx::query_scalar::<_, String>(
+        "select u.name from asset_checkouts c join users u on u.id = c.user_id where c.asset_id = $1 and c.checked_in_at is null",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .expect("one open check-out");
+    for refused in responses.iter().filter(|r| r.status != StatusCode::OK) {
+        refused.assert_status(StatusCode::CONFLICT);
+        let detail = refused.json()["detail"].as_str().unwrap_or_default().to_owned();
+        assert!(detail.contains(&holder), "the refusal names who holds it: {detail}");
+    }
+    let open: i64 = sqlx::query_scalar("select count(*) from asset_checkouts where asset_id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(open, 1);
+}
+
+#[tokio::test]
+async fn refused_lifecycle_steps_change_nothing() {
+    let app = TestApp::new().await;
+    let token = app.token("pm_a").await;
+    let id = app.id_of("assets", "PT-FIX-0001").await;
+    let emp_a = app.id_of("users", "emp_a").await;
+    let emp_b = app.id_of("users", "emp_b").await;
+    let room = app.id_of("locations", "Bureau A").await;
+    let path = format!("/api/v1/assets/{id}/checkout");
+    let cases = [
+        (json!({"user_id": emp_a, "location_id": room}), StatusCode::UNPROCESSABLE_ENTITY),
+        (json!({}), StatusCode::UNPROCESSABLE_ENTITY),
+        (json!({"user_id": emp_b}), StatusCode::UNPROCESSABLE_ENTITY),
+        (json!({"user_id": emp_a, "expected_return": "2020-01-01"}), StatusCode::UNPROCESSABLE_ENTITY),
+        (json!({"asset_id": id}), StatusCode::UNPROCESSABLE_ENTITY),
+        (json!({"user_id": emp_a, "owner": "me"}), StatusCode::UNPROCESSABLE_ENTITY),
+    ];
+    for (body, status) in cases {
+        let response = app.api(Some(&token), Method::POST, &path, Some(body.clone())).await;
+        assert_eq!(response.status, status, "{body}");
+    }
+    app.api(Some(&token), Method::POST, &format!("/api/v1/assets/{id}/checkin"), Some(json!({})))
+        .await
+        .assert_status(StatusCode::CONFLICT);
+    // A stolen laptop does not go out.
+    let asset = app.api(Some(&token), Method::GET, &format!("/api/v1/assets/{id}"), None).await.json();
+    let stolen = app.id_of("asset_statuses", "Volé").await;
+    app.api(
+        Some(&token),
+        Method::PATCH,
+        &format!("/api/v1/assets/{id}"),
+        Some(json!({"version": asset["version"], "status_id": stolen})),
+    )
+    .await
+    .assert_status(StatusCode::OK);
+    let refused = app.api(Some(&token), Method::POST, &path, Some(json!({"user_id": emp_a}))).await;
+    refused.assert_status(StatusCode::CONFLICT);
+    let checkouts: i64 =
+        sqlx::query_scalar("select count(*) from asset_checkouts").fetch_one(&app.pool).await.expect("count");
+    assert_eq!(checkouts, 0);
+    // Employees cannot hand out equipment.
+    let employee = app.token("emp_a").await;
+    app.api(Some(&employee), Method::POST, &path, Some(json!({"user_id": emp_a})))
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_asset_page_checks_out_and_in() {
+    let app = TestApp::new().await;
+    let id = app.id_of("assets", "PT-FIX-0001").await;
+    let emp = app.id_of("users", "emp_a").await.to_string();
+    let session = app.login("tech_a").await;
+    let out = session
+        .post(&format!("/assets/{id}/checkout"), &[("user_id", emp.as_str()), ("expected_return", ""), ("note", "")])
+        .await;
+    out.assert_status(StatusCode::SEE_OTHER);
+    let page = session.get(out.location()).await;
+    assert!(page.has(".flash-success"));
+    assert!(page.texts("[data-testid=holder]").join(" ").contains("Person emp_a"));
+    // A second check-out is refused, and the page says who holds it.
+    let again = session.post(&format!("/assets/{id}/checkout"), &[("user_id", emp.as_str())]).await;
+    let page = session.get(again.location()).await;
+    assert!(page.has(".flash-error"));
+    assert!(page.texts("[data-testid=holder]").join(" ").contains("Person emp_a"));
+    let back = session.post(&format!("/assets/{id}/checkin"), &[("condition", "fine"), ("status_id", "")]).await;
+    back.assert_status(StatusCode::SEE_OTHER);
+    let page = session.get(back.location()).await;
+    assert!(page.has(".flash-success") && page.texts("[data-testid=holder]").is_empty());
+}

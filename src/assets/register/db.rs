@@ -278,6 +278,15 @@ pub async fn status_choices(pool: &PgPool) -> AppResult<Vec<(String, String)>> {
     Ok(rows.into_iter().map(|r| (r.id.to_string(), r.name)).collect())
 }
 
+/// Statuses an asset can come back to (ready, or away for repair).
+pub async fn return_status_choices(pool: &PgPool) -> AppResult<Vec<(String, String)>> {
+    let rows =
+        sqlx::query!("select id, name from asset_statuses where kind in ('deployable', 'pending') order by kind, name")
+            .fetch_all(pool)
+            .await?;
+    Ok(rows.into_iter().map(|r| (r.id.to_string(), r.name)).collect())
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct AssetFilter {
     pub status_id: Option<Uuid>,

@@ -5,9 +5,14 @@ pub mod api;
 pub mod db;
 pub mod domain;
 mod form;
+pub mod handlers;
+pub mod lifecycle;
 mod pages;
 
-use axum::{Router, routing::get};
+use axum::{
+    Router,
+    routing::{get, post},
+};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -169,6 +174,8 @@ pub fn router() -> Router<AppState> {
         .route("/assets/{id}/edit", get(resource::edit_form::<Asset>).post(resource::update::<Asset>))
         .route("/assets/{id}/delete", get(resource::delete_form::<Asset>).post(resource::delete::<Asset>))
         .route("/assets/{id}/history", get(resource::history::<Asset>))
+        .route("/assets/{id}/checkout", post(handlers::checkout_page))
+        .route("/assets/{id}/checkin", post(handlers::checkin_page))
 }
 
 pub fn api(table: RouteTable) -> RouteTable {
@@ -181,4 +188,6 @@ pub fn api(table: RouteTable) -> RouteTable {
         .patch("/api/v1/assets/{id}", api::update_asset)
         .delete("/api/v1/assets/{id}", api::delete_asset)
         .get("/api/v1/assets/{id}/history", api::asset_history)
+        .post("/api/v1/assets/{id}/checkout", handlers::checkout_asset)
+        .post("/api/v1/assets/{id}/checkin", handlers::checkin_asset)
 }

@@ -1,12 +1,16 @@
 //! HTML pages of assets: the list and the asset page.
 
+use askama::Template;
 use axum::{
     extract::{RawQuery, State},
     response::Response,
 };
 use serde::Deserialize;
 
-use super::db::{self, AssetFilter, AssetList};
+use super::{
+    db::{self, AssetFilter, AssetList},
+    lifecycle::{self, Checkout},
+};
 use crate::{
     assets::{categories, statuses::domain::StatusKind},
     auth::{
@@ -14,14 +18,15 @@ use crate::{
         permission::{Action, ObjectKind},
     },
     error::{AppError, AppResult},
-    org::entity_choices,
+    org::{entity_choices, locations, users},
     state::AppState,
     web::{
         PageCtx,
         extract::{Id, filter_id, parse_query},
+        form::FieldErrors,
         list::{ListParams, fetch_page},
         render,
-        table::{Cell, Column, DetailTemplate, Fact, FilterSelect, ListTemplate, Related, Tabs},
+        table::{Cell, Column, Fact, FilterSelect, ListTemplate, Tabs},
     },
 };
 
@@ -159,14 +164,49 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
         Fact::text("field-notes", asset.notes.clone()),
         Fact::text("field-updated", ctx.time(&asset.updated_at)),
     ];
-    render(&DetailTemplate {
-        ctx,
-        kind_key: "kind-asset",
-        title: asset.tag.clone(),
-        tabs: Tabs { base: format!("/assets/{id}"), current: "main" },
-        facts,
-        related: Vec::<Related>::new(),
-        can_edit: actor.scope_or_empty(KIND, Action::Update).contains(asset.entity_id),
+    let timeline = lifecycle::timeline(&state.db, id).await?;
+    let can_edit = actor.scope_or_empty(KIND, Action::Update).contains(asset.entity_id);
+    let people = actor.scope_or_empty(ObjectKind::User, Action::View);
+    let (people, places, return_statuses) = if can_edit {
+        (
+            users::db::choices(&state.db, &people).await?,
+            locations::choices(&state.db, &actor.scope_or_empty(ObjectKind::Location, Action::View)).await?,
+            db::return_status_choices(&state.db).await?,
+        )
+    } else {
+        Default::default()
+    };
+    render(&AssetPage {
+        open: timeline.iter().find(|c| c.checked_in_at.is_none()).cloned(),
+        deployable: asset.status_kind == StatusKind::Deployable,
         can_delete: actor.scope_or_empty(KIND, Action::Delete).contains(asset.entity_id),
+        tabs: Tabs { base: format!("/assets/{id}"), current: "main" },
+        errors: FieldErrors::default(),
+        ctx,
+        asset,
+        facts,
+        timeline,
+        can_edit,
+        people,
+        places,
+        return_statuses,
     })
+}
+
+#[derive(Template)]
+#[template(path = "assets/detail.html")]
+struct AssetPage {
+    ctx: PageCtx,
+    asset: super::domain::Asset,
+    tabs: Tabs,
+    facts: Vec<Fact>,
+    open: Option<Checkout>,
+    timeline: Vec<Checkout>,
+    deployable: bool,
+    can_edit: bool,
+    can_delete: bool,
+    people: Vec<(String, String)>,
+    places: Vec<(String, String)>,
+    return_statuses: Vec<(String, String)>,
+    errors: FieldErrors,
 }
