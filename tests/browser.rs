@@ -77,9 +77,9 @@ fn a_person_signs_in_creates_a_colleague_who_signs_in_and_changes_language() {
     browser.find("#f-login").expect("signing out shows the login form");
     step("admin signed out");
 
-    // d. Emma signs in: an employee sees only Home, and people are not for her.
+    // d. Emma signs in: an employee sees Home and her equipment, and people are not for her.
     sign_in(&browser, &url("/login"), "emma.b", EMMA_PASSWORD);
-    assert_eq!(nav_links(&browser), ["/"], "an employee's navigation is Home only");
+    assert_eq!(nav_links(&browser), ["/", "/my-equipment"], "an employee's navigation is Home and their equipment");
     browser.goto(&url("/users")).expect("open /users");
     assert_eq!(text_of(&browser, ".error-code"), "403", "an employee may not list people");
     step("Emma signed in");

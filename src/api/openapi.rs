@@ -47,7 +47,7 @@ use crate::{
         assets::register::api::list_assets, assets::register::api::find_asset, assets::register::api::find_asset_by_tag,
         assets::register::api::find_assets_by_serial, assets::register::api::create_asset, assets::register::api::update_asset,
         assets::register::api::delete_asset, assets::register::api::asset_history,
-        assets::register::handlers::checkout_asset, assets::register::handlers::checkin_asset,
+        assets::register::handlers::checkout_asset, assets::register::handlers::checkin_asset, assets::register::api::my_assets,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

@@ -114,12 +114,26 @@ async fn search_kind(pool: &PgPool, kind: ObjectKind, scope: &Scope, q: &str) ->
             .fetch_all(pool)
             .await?
         }
-        // Searched with the asset register.
+        ObjectKind::Asset => {
+            sqlx::query_as!(
+                Row,
+                r#"select a.id, a.tag as title, a.name || coalesce(' · ' || a.serial, '') as "detail!" from assets a
+                    where a.entity_id = any($1) and ((a.tag || ' ' || a.name || ' ' || coalesce(a.serial, '')) ilike $2
+                          or (a.tag || ' ' || a.name || ' ' || coalesce(a.serial, '')) % $3)
+                    order by similarity(a.tag || ' ' || a.name || ' ' || coalesce(a.serial, ''), $3) desc, a.tag limit $4"#,
+                ids,
+                pattern,
+                q,
+                PER_KIND
+            )
+            .fetch_all(pool)
+            .await?
+        }
+        // The catalog is browsed through its own lists.
         ObjectKind::Manufacturer
         | ObjectKind::AssetStatus
         | ObjectKind::AssetCategory
-        | ObjectKind::AssetModel
-        | ObjectKind::Asset => Vec::new(),
+        | ObjectKind::AssetModel => Vec::new(),
     };
     Ok(rows
         .into_iter()
@@ -137,6 +151,7 @@ pub async fn page(
     let mut groups = Vec::new();
     if !q.is_empty() {
         let kinds = [
+            (ObjectKind::Asset, "nav-assets"),
             (ObjectKind::User, "nav-users"),
             (ObjectKind::Location, "nav-locations"),
             (ObjectKind::Entity, "nav-entities"),

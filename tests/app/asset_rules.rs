@@ -379,3 +379,38 @@ async fn the_asset_page_checks_out_and_in() {
     let page = session.get(back.location()).await;
     assert!(page.has(".flash-success") && page.texts("[data-testid=holder]").is_empty());
 }
+
+#[tokio::test]
+async fn every_person_sees_their_own_equipment() {
+    let app = TestApp::new().await;
+    let token = app.token("pm_a").await;
+    let id = app.id_of("assets", "PT-FIX-0001").await;
+    let emp = app.id_of("users", "emp_a").await;
+    let employee = app.login("emp_a").await;
+    assert!(employee.get("/my-equipment").await.has(".empty"), "nothing yet");
+    app.api(Some(&token), Method::POST, &format!("/api/v1/assets/{id}/checkout"), Some(json!({"user_id": emp})))
+        .await
+        .assert_status(StatusCode::OK);
+    let page = employee.get("/my-equipment").await;
+    page.assert_status(StatusCode::OK);
+    let cells = page.texts("[data-testid=mine] td").join("|");
+    assert!(cells.contains("PT-FIX-0001") && cells.contains("Latitude 5440"), "{cells}");
+    assert!(!page.body.contains(&format!("/assets/{id}")), "an employee gets no link into the register");
+    let own = app.token("emp_a").await;
+    let api = app.api(Some(&own), Method::GET, "/api/v1/me/assets", None).await.json();
+    assert_eq!(api[0]["tag"], "PT-FIX-0001");
+    // Someone else's equipment is not theirs to see.
+    let other = app.token("emp_b").await;
+    assert_eq!(app.api(Some(&other), Method::GET, "/api/v1/me/assets", None).await.json(), json!([]));
+}
+
+#[tokio::test]
+async fn the_search_box_finds_assets_by_tag_serial_or_a_typo() {
+    let app = TestApp::new().await;
+    let session = app.login("pm_a").await;
+    for query in ["PT-FIX-0001", "sn-a-1", "Fixture laptp"] {
+        let page = session.get(&format!("/search?q={}", parc::web::urlencode(query))).await;
+        assert!(page.texts("section.card a").iter().any(|t| t == "PT-FIX-0001"), "{query}");
+        assert!(!page.body.contains("PT-FIX-0002"), "subsidiary B's asset stays hidden");
+    }
+}

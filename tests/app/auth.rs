@@ -417,11 +417,11 @@ async fn https_deployments_get_secure_host_cookies() {
 async fn each_role_sees_its_own_navigation() {
     let app = TestApp::new().await;
     let expected: [(&str, &[&str]); 5] = [
-        ("admin", &["/", "/assets", "/entities", "/locations", "/users", "/groups", "/asset-models"]),
-        ("pm_a", &["/", "/assets", "/entities", "/locations", "/users", "/groups", "/asset-models"]),
-        ("sup_a", &["/", "/assets", "/entities", "/locations", "/users", "/groups", "/asset-models"]),
-        ("tech_a", &["/", "/assets", "/entities", "/locations", "/users", "/groups", "/asset-models"]),
-        ("emp_a", &["/"]),
+        ("admin", &["/", "/my-equipment", "/assets", "/entities", "/locations", "/users", "/groups", "/asset-models"]),
+        ("pm_a", &["/", "/my-equipment", "/assets", "/entities", "/locations", "/users", "/groups", "/asset-models"]),
+        ("sup_a", &["/", "/my-equipment", "/assets", "/entities", "/locations", "/users", "/groups", "/asset-models"]),
+        ("tech_a", &["/", "/my-equipment", "/assets", "/entities", "/locations", "/users", "/groups", "/asset-models"]),
+        ("emp_a", &["/", "/my-equipment"]),
     ];
     for (login, links) in expected {
         let session = app.login(login).await;

@@ -139,3 +139,9 @@ pub async fn asset_history(
 ) -> ApiResult<Json<Vec<HistoryEntry>>> {
     resource::api_history::<Asset>(&state, &actor, id).await
 }
+
+/// The assets the caller holds (any role)
+#[utoipa::path(get, path = "/api/v1/me/assets", tag = "assets", responses((status = 200, body = Vec<Asset>)))]
+pub async fn my_assets(State(state): State<AppState>, actor: ApiActor) -> ApiResult<Json<Vec<Asset>>> {
+    Ok(Json(db::held_by(&state.db, actor.id).await?))
+}

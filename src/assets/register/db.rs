@@ -278,6 +278,15 @@ pub async fn status_choices(pool: &PgPool) -> AppResult<Vec<(String, String)>> {
     Ok(rows.into_iter().map(|r| (r.id.to_string(), r.name)).collect())
 }
 
+/// The assets a person holds, whatever the register's permissions: everyone
+/// may see their own equipment.
+pub async fn held_by(pool: &PgPool, user_id: Uuid) -> AppResult<Vec<Asset>> {
+    Ok(sqlx::query_as(&format!("select {SELECT} {FROM} where a.assigned_user_id = $1 order by a.tag"))
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?)
+}
+
 /// Statuses an asset can come back to (ready, or away for repair).
 pub async fn return_status_choices(pool: &PgPool) -> AppResult<Vec<(String, String)>> {
     let rows =

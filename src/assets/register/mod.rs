@@ -174,6 +174,7 @@ pub fn router() -> Router<AppState> {
         .route("/assets/{id}/edit", get(resource::edit_form::<Asset>).post(resource::update::<Asset>))
         .route("/assets/{id}/delete", get(resource::delete_form::<Asset>).post(resource::delete::<Asset>))
         .route("/assets/{id}/history", get(resource::history::<Asset>))
+        .route("/my-equipment", get(pages::mine))
         .route("/assets/{id}/checkout", post(handlers::checkout_page))
         .route("/assets/{id}/checkin", post(handlers::checkin_page))
 }
@@ -188,6 +189,7 @@ pub fn api(table: RouteTable) -> RouteTable {
         .patch("/api/v1/assets/{id}", api::update_asset)
         .delete("/api/v1/assets/{id}", api::delete_asset)
         .get("/api/v1/assets/{id}/history", api::asset_history)
+        .get("/api/v1/me/assets", api::my_assets)
         .post("/api/v1/assets/{id}/checkout", handlers::checkout_asset)
         .post("/api/v1/assets/{id}/checkin", handlers::checkin_asset)
 }

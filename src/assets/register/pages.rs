@@ -210,3 +210,17 @@ struct AssetPage {
     return_statuses: Vec<(String, String)>,
     errors: FieldErrors,
 }
+
+#[derive(Template)]
+#[template(path = "assets/mine.html")]
+struct MinePage {
+    ctx: PageCtx,
+    assets: Vec<super::domain::Asset>,
+    can_open: bool,
+}
+
+/// "My equipment": what the person holds, for every role.
+pub async fn mine(State(state): State<AppState>, ctx: PageCtx, actor: Actor) -> AppResult<Response> {
+    let assets = db::held_by(&state.db, actor.id).await?;
+    render(&MinePage { ctx, assets, can_open: actor.can(KIND, Action::View) })
+}

@@ -277,3 +277,5 @@ checkout-refused = It cannot be checked out: someone holds it already, or it is 
 checkin-refused = It is not checked out.
 checkout-one-target = Choose one person, one place or one asset.
 return-in-past = The expected return date is already past.
+nav-my-equipment = My equipment
+mine-empty = No equipment is assigned to you.

@@ -277,3 +277,5 @@ checkout-refused = Attribution impossible : quelqu'un le détient déjà, ou il 
 checkin-refused = Il n'est pas attribué.
 checkout-one-target = Choisissez une personne, un lieu ou un matériel.
 return-in-past = La date de retour prévue est déjà passée.
+nav-my-equipment = Mon matériel
+mine-empty = Aucun matériel ne vous est attribué.
