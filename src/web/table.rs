@@ -88,6 +88,8 @@ pub struct ListTemplate {
     pub filter_qs: String,
     /// Sections of a family of lists (the catalog), shown as tabs.
     pub sections: Vec<super::layout::NavItem>,
+    /// More links beside the export (href, message key), e.g. labels of the filtered list.
+    pub links: Vec<(String, &'static str)>,
 }
 
 impl ListTemplate {
@@ -128,7 +130,13 @@ impl ListTemplate {
             per_page: page.per_page,
             filter_qs: serde_urlencoded::to_string(&pairs).unwrap_or_default(),
             sections: Vec::new(),
+            links: Vec::new(),
         }
+    }
+
+    /// `path` with this list's search and filters.
+    pub fn with_filters(&self, path: &str) -> String {
+        format!("{path}?{}", self.filter_qs)
     }
 
     /// `path?filters&rest`, without a dangling `&` when there are no filters.

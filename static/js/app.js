@@ -152,3 +152,11 @@
     }
   });
 })();
+
+// Print buttons (label sheets): no inline handlers under the CSP.
+document.addEventListener('click', (event) => {
+  const button = event.target.closest('[data-print]');
+  if (button) {
+    window.print();
+  }
+});

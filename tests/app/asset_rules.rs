@@ -414,3 +414,60 @@ async fn the_search_box_finds_assets_by_tag_serial_or_a_typo() {
         assert!(!page.body.contains("PT-FIX-0002"), "subsidiary B's asset stays hidden");
     }
 }
+
+/// Rasterise the label's QR code (one `<rect x y>` per dark module inside
+/// an `<svg viewBox="0 0 size size">`) and decode it.
+fn decode_qr(page: &str) -> String {
+    let document = scraper::Html::parse_document(page);
+    let select = |css: &str| scraper::Selector::parse(css).expect("selector");
+    let svg = document.select(&select("[data-testid=qr] svg")).next().expect("the QR code");
+    let view_box = svg.value().attr("viewBox").or_else(|| svg.value().attr("viewbox")).expect("viewBox");
+    let size: usize = view_box.split(' ').nth(2).and_then(|v| v.parse().ok()).expect("size");
+    let mut dark = vec![false; size * size];
+    for rect in svg.select(&select("rect[x]")) {
+        let coordinate =
+            |name: &str| rect.value().attr(name).and_then(|v| v.parse::<usize>().ok()).expect("coordinate");
+        dark[coordinate("y") * size + coordinate("x")] = true;
+    }
+    let scale = 4;
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(size * scale, size * scale, |x, y| {
+        if dark[(y / scale) * size + x / scale] { 0 } else { 255 }
+    });
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code on the label");
+    grids[0].decode().expect("a decodable QR code").1
+}
+
+#[tokio::test]
+async fn labels_carry_a_decodable_qr_code_to_the_asset_page() {
+    let app = TestApp::new().await;
+    let id = app.id_of("assets", "PT-FIX-0001").await;
+    let session = app.login("tech_a").await;
+    let page = session.get(&format!("/assets/{id}/label")).await;
+    page.assert_status(StatusCode::OK);
+    assert_eq!(page.texts("[data-testid=label] .tag"), vec!["PT-FIX-0001".to_owned()]);
+    assert_eq!(decode_qr(&page.body), format!("http://127.0.0.1:8080/assets/{id}"));
+    assert!(page.has("[data-testid=barcode] svg rect"), "a Code 128 barcode of the tag");
+    // The QR's address opens the asset page after login.
+    let anonymous = app.get(&format!("/assets/{id}")).await;
+    assert_eq!(anonymous.location(), format!("/login?next=%2Fassets%2F{id}"));
+    // A sheet of the filtered list, and nothing outside the scope.
+    let sheet = session.get("/assets/labels?q=fixture").await;
+    assert_eq!(sheet.texts("[data-testid=label] .tag"), vec!["PT-FIX-0001".to_owned()]);
+    let hidden = app.id_of("assets", "PT-FIX-0002").await;
+    session.get(&format!("/assets/{hidden}/label")).await.assert_status(StatusCode::NOT_FOUND);
+    session.get(&format!("/assets/labels?ids={id},{hidden}")).await.assert_status(StatusCode::NOT_FOUND);
+    app.login("emp_a").await.get(&format!("/assets/{id}/label")).await.assert_status(StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_tag_only_holds_label_safe_characters() {
+    let app = TestApp::new().await;
+    let f = fixture(&app).await;
+    for tag in ["<script>", "PC 001", "PC\"01", "ÉCRAN-1"] {
+        let refused =
+            app.api(Some(&f.token), Method::POST, "/api/v1/assets", Some(body(&f, json!({"tag": tag})))).await;
+        refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused.json()["errors"][0]["code"], "tag-invalid", "{tag}");
+    }
+}

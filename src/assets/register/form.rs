@@ -41,7 +41,8 @@ impl AssetForm {
     pub fn parse(&self, creating: bool) -> Result<AssetInput, FieldErrors> {
         let mut p = Parser::default();
         let tag = if creating { p.optional("tag", &self.tag, 60) } else { Some(p.required("tag", &self.tag, 60)) };
-        if tag.as_deref().is_some_and(|t| t.chars().any(|c| c.is_whitespace() || c.is_control())) {
+        // Tags go on labels and into barcodes: letters, digits and a few separators.
+        if tag.as_deref().is_some_and(|t| !t.chars().all(|c| c.is_ascii_alphanumeric() || "-_/.:#+".contains(c))) {
             p.errors.add("tag", "tag-invalid");
         }
         let currency = match self.currency.trim() {

@@ -6,6 +6,7 @@ pub mod db;
 pub mod domain;
 mod form;
 pub mod handlers;
+pub mod labels;
 pub mod lifecycle;
 mod pages;
 
@@ -175,6 +176,8 @@ pub fn router() -> Router<AppState> {
         .route("/assets/{id}/delete", get(resource::delete_form::<Asset>).post(resource::delete::<Asset>))
         .route("/assets/{id}/history", get(resource::history::<Asset>))
         .route("/my-equipment", get(pages::mine))
+        .route("/assets/labels", get(labels::sheet))
+        .route("/assets/{id}/label", get(labels::one))
         .route("/assets/{id}/checkout", post(handlers::checkout_page))
         .route("/assets/{id}/checkin", post(handlers::checkin_page))
 }

@@ -43,7 +43,7 @@ struct FilterParams {
     assigned_user_id: Option<String>,
 }
 
-pub(super) fn filter_from(raw: Option<&str>) -> AppResult<AssetFilter> {
+pub(crate) fn filter_from(raw: Option<&str>) -> AppResult<AssetFilter> {
     let p: FilterParams = parse_query(raw)?;
     let status_kind = match p.status_kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
         None => None,
@@ -127,6 +127,7 @@ pub async fn list(
         })
         .collect();
     view.new_href = actor.can(KIND, Action::Create).then(|| "/assets/new".to_owned());
+    view.links.push((view.with_filters("/assets/labels"), "labels-action"));
     view.render()
 }
 
