@@ -7,6 +7,11 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::{
+    assets::{
+        manufacturers::{self, domain::ManufacturerInput},
+        models::{self, domain::ModelInput},
+        register::{db as assets_db, domain::AssetInput, lifecycle},
+    },
     audit::AuditActor,
     auth::{password, permission::Role},
     org::{
@@ -123,9 +128,118 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<()> {
     };
     groups::insert(pool, &actor, &team("Support N1", "Premier niveau : prise d'appel, diagnostic"), &[ids[2]]).await?;
     groups::insert(pool, &actor, &team("Support N2", "Second niveau : escalade"), &[ids[1]]).await?;
+    park(pool, &actor, paris, lyon, room, ids[3]).await?;
     tracing::info!(
         "demo organisation loaded; demo logins (password {DEMO_PASSWORD}): {}",
         DEMO_PEOPLE.iter().map(|p| p.0).collect::<Vec<_>>().join(", ")
     );
+    Ok(())
+}
+
+/// A small park: three manufacturers, four models, a dozen assets in Paris
+/// and Lyon, two of them handed to the demo employee.
+async fn park(
+    pool: &PgPool,
+    actor: &AuditActor,
+    paris: Uuid,
+    lyon: Uuid,
+    room: Uuid,
+    employee: Uuid,
+) -> anyhow::Result<()> {
+    // The catalog may already hold some of these: reuse them by name.
+    let maker = |name: &'static str, url: &'static str| async move {
+        let existing = sqlx::query_scalar!("select id from manufacturers where lower(name) = lower($1)", name)
+            .fetch_optional(pool)
+            .await?;
+        match existing {
+            Some(id) => Ok::<Uuid, anyhow::Error>(id),
+            None => Ok(manufacturers::insert(
+                pool,
+                actor,
+                &ManufacturerInput { name: name.into(), url: url.into(), notes: String::new() },
+            )
+            .await?),
+        }
+    };
+    let dell = maker("Dell", "https://www.dell.com").await?;
+    let hp = maker("HP", "https://www.hp.com").await?;
+    let lenovo = maker("Lenovo", "https://www.lenovo.com").await?;
+    let category = |name: &'static str| async move {
+        sqlx::query_scalar!("select id from asset_categories where name = $1", name).fetch_one(pool).await
+    };
+    let model = |category_id: Uuid, manufacturer_id: Uuid, name: &str, part: &str| ModelInput {
+        category_id,
+        manufacturer_id: Some(manufacturer_id),
+        name: name.into(),
+        part_number: part.into(),
+        end_of_life: None,
+        notes: String::new(),
+    };
+    let find_or_insert = |input: ModelInput| async move {
+        let existing = sqlx::query_scalar!(
+            "select id from asset_models where lower(name) = lower($1) and manufacturer_id is not distinct from $2",
+            input.name,
+            input.manufacturer_id
+        )
+        .fetch_optional(pool)
+        .await?;
+        match existing {
+            Some(id) => Ok::<Uuid, anyhow::Error>(id),
+            None => Ok(models::insert(pool, actor, &input).await?),
+        }
+    };
+    let laptop = find_or_insert(model(category("Portable").await?, dell, "Latitude 5440", "LAT5440")).await?;
+    let desktop = find_or_insert(model(category("Ordinateur").await?, hp, "EliteDesk 800 G9", "5V8N0EA")).await?;
+    let monitor = find_or_insert(model(category("Écran").await?, dell, "P2422H", "DELL-P2422H")).await?;
+    let thinkpad = find_or_insert(model(category("Portable").await?, lenovo, "ThinkPad T14 Gen 4", "21HD")).await?;
+    let status = |name: &'static str| async move {
+        sqlx::query_scalar!("select id from asset_statuses where name = $1", name).fetch_one(pool).await
+    };
+    let in_stock = status("En stock").await?;
+    let repair = status("En réparation").await?;
+    let assets = [
+        (laptop, "5CG3341ABC", paris, "1249.00"),
+        (laptop, "5CG3341ABD", paris, "1249.00"),
+        (laptop, "5CG3341ABE", lyon, "1249.00"),
+        (thinkpad, "PF4XK2LM", paris, "1389.90"),
+        (desktop, "CZC3210QWE", paris, "899.00"),
+        (desktop, "CZC3210QWF", lyon, "899.00"),
+        (monitor, "CN0P2422H01", paris, "219.99"),
+        (monitor, "CN0P2422H02", paris, "219.99"),
+        (monitor, "CN0P2422H03", lyon, "219.99"),
+        (monitor, "CN0P2422H04", lyon, "219.99"),
+        (desktop, "CZC3210QWG", paris, "899.00"),
+        (laptop, "5CG3341ABF", paris, "1249.00"),
+    ];
+    let mut created = Vec::new();
+    for (n, (model_id, serial, entity_id, price)) in assets.into_iter().enumerate() {
+        let input = AssetInput {
+            tag: None,
+            name: String::new(),
+            serial: Some(serial.into()),
+            model_id,
+            status_id: if n == 10 { repair } else { in_stock },
+            entity_id,
+            location_id: (entity_id == paris).then_some(room),
+            assigned_user_id: None,
+            assigned_group_id: None,
+            supplier: "Bureau Vallée Pro".into(),
+            order_number: format!("CMD-2026-{:04}", 100 + n),
+            invoice_number: format!("FA-2026-{:04}", 500 + n),
+            purchase_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 15),
+            price: price.parse().ok(),
+            currency: "EUR".into(),
+            warranty_end: chrono::NaiveDate::from_ymd_opt(2029, 1, 15),
+            notes: String::new(),
+        };
+        created.push(assets_db::insert(pool, actor, &input).await?);
+    }
+    // The employee's laptop and monitor.
+    let everywhere = crate::auth::permission::Scope::new(vec![paris, lyon]);
+    for id in [created[0], created[6]] {
+        let asset = assets_db::find(pool, &everywhere, id).await?;
+        lifecycle::check_out(pool, actor, &asset, lifecycle::Target::User(employee), None, "Poste de travail", None)
+            .await?;
+    }
     Ok(())
 }

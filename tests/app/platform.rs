@@ -179,3 +179,36 @@ async fn a_second_command_joins_the_running_cluster() {
     assert!(parc::db::connect(&first.url("postgres"), 1).await.is_err(), "stopped");
     std::fs::remove_dir_all(&folder).ok();
 }
+
+#[tokio::test]
+async fn the_demo_loads_once_with_a_small_park() {
+    let app = TestApp::new().await;
+    parc::demo::load(&app.pool).await.expect("demo");
+    let counts = || async {
+        let row: (i64, i64, i64, i64) = sqlx::query_as(
+            "select (select count(*) from users), (select count(*) from assets), (select count(*) from asset_checkouts),
+                    (select count(*) from audit_log)",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .expect("counts");
+        row
+    };
+    let first = counts().await;
+    parc::demo::load(&app.pool).await.expect("demo again");
+    assert_eq!(counts().await, first, "loading twice changes nothing");
+    let token = app
+        .api(
+            None,
+            Method::POST,
+            "/api/v1/auth/login",
+            Some(serde_json::json!({"login": "employe", "password": parc::demo::DEMO_PASSWORD})),
+        )
+        .await
+        .json()["token"]
+        .as_str()
+        .expect("the demo employee logs in")
+        .to_owned();
+    let mine = app.api(Some(&token), Method::GET, "/api/v1/me/assets", None).await.json();
+    assert_eq!(mine.as_array().map(Vec::len), Some(2), "the demo employee holds a laptop and a monitor");
+}
