@@ -48,6 +48,7 @@ use crate::{
         assets::register::api::find_assets_by_serial, assets::register::api::create_asset, assets::register::api::update_asset,
         assets::register::api::delete_asset, assets::register::api::asset_history,
         assets::register::handlers::checkout_asset, assets::register::handlers::checkin_asset, assets::register::api::my_assets,
+        assets::register::handlers::change_asset_status,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

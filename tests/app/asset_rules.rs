@@ -471,3 +471,62 @@ async fn a_tag_only_holds_label_safe_characters() {
         assert_eq!(refused.json()["errors"][0]["code"], "tag-invalid", "{tag}");
     }
 }
+
+#[tokio::test]
+async fn repair_retire_and_dispose_with_a_reason() {
+    let app = TestApp::new().await;
+    let token = app.token("tech_a").await;
+    let id = app.id_of("assets", "PT-FIX-0001").await;
+    let path = format!("/api/v1/assets/{id}/status");
+    let repair = app.id_of("asset_statuses", "En réparation").await;
+    let disposed = app.id_of("asset_statuses", "Mis au rebut").await;
+    // No reason, no change.
+    let refused = app.api(Some(&token), Method::POST, &path, Some(json!({"status_id": repair, "reason": " "}))).await;
+    refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.json()["errors"][0]["field"], "reason");
+    let sent = app
+        .api(Some(&token), Method::POST, &path, Some(json!({"status_id": repair, "reason": "keyboard broken"})))
+        .await;
+    sent.assert_status(StatusCode::OK);
+    assert_eq!(sent.json()["status_kind"], "pending");
+    // Held by someone: it must come back before it is disposed of.
+    let in_stock = app.id_of("asset_statuses", "En stock").await;
+    app.api(Some(&token), Method::POST, &path, Some(json!({"status_id": in_stock, "reason": "repaired"})))
+        .await
+        .assert_status(StatusCode::OK);
+    let emp = app.id_of("users", "emp_a").await;
+    app.api(Some(&token), Method::POST, &format!("/api/v1/assets/{id}/checkout"), Some(json!({"user_id": emp})))
+        .await
+        .assert_status(StatusCode::OK);
+    let held =
+        app.api(Some(&token), Method::POST, &path, Some(json!({"status_id": disposed, "reason": "end of life"}))).await;
+    held.assert_status(StatusCode::CONFLICT);
+    assert!(held.json()["detail"].as_str().unwrap_or_default().contains("Person emp_a"));
+    app.api(Some(&token), Method::POST, &format!("/api/v1/assets/{id}/checkin"), Some(json!({})))
+        .await
+        .assert_status(StatusCode::OK);
+    let gone = app
+        .api(
+            Some(&token),
+            Method::POST,
+            &path,
+            Some(json!({"status_id": disposed, "reason": "end of life", "on": "2026-11-20"})),
+        )
+        .await;
+    gone.assert_status(StatusCode::OK);
+    assert_eq!(gone.json()["status_kind"], "archived");
+    let reasons: Vec<Value> = sqlx::query_scalar(
+        "select changes->'reason'->'new' from audit_log where object_id = $1 and changes ? 'reason' order by id",
+    )
+    .bind(id)
+    .fetch_all(&app.pool)
+    .await
+    .expect("history");
+    assert_eq!(reasons, vec![json!("keyboard broken"), json!("repaired"), json!("end of life")]);
+    let since: Value = sqlx::query_scalar("select changes->'status_since'->'new' from audit_log where object_id = $1 and changes ? 'reason' order by id desc limit 1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("date");
+    assert_eq!(since, json!("2026-11-20"));
+}

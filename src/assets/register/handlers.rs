@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::{
     db,
     domain::Asset,
-    lifecycle::{self, CheckinRequest, CheckoutRequest, Target},
+    lifecycle::{self, CheckinRequest, CheckoutRequest, StatusChange, Target},
 };
 use crate::{
     auth::{
@@ -173,6 +173,62 @@ pub async fn checkin_page(
         Ok(_) => Ok(redirect_with_flash(&back, "success", "checked-in")),
         Err(AppError::Conflict(_)) => Ok(redirect_with_flash(&back, "error", "checkin-refused")),
         Err(AppError::Validation(_)) => Ok(redirect_with_flash(&back, "error", "form-has-errors")),
+        Err(other) => Err(other),
+    }
+}
+
+async fn change_status(state: &AppState, actor: &Actor, id: Uuid, request: &StatusChange) -> AppResult<Asset> {
+    let scope = actor.scope(ObjectKind::Asset, Action::Update)?;
+    let asset = db::find(&state.db, &scope, id).await?;
+    let mut parser = crate::web::form::Parser::default();
+    let reason = parser.required("reason", &request.reason, 2000);
+    let on = parser
+        .optional_date("on", request.on.as_deref().unwrap_or_default())
+        .unwrap_or_else(|| chrono::Utc::now().date_naive());
+    parser.finish(()).map_err(AppError::Validation)?;
+    lifecycle::change_status(&state.db, &actor.audit(), &asset, request.status_id, &reason, on).await?;
+    db::find(&state.db, &scope, id).await
+}
+
+/// Change an asset's status, saying why (repair, retirement, disposal, loss)
+#[utoipa::path(post, path = "/api/v1/assets/{id}/status", tag = "assets", request_body = StatusChange,
+    responses((status = 200, body = Asset), (status = 409, body = crate::error::Problem, description = "still checked out"),
+              (status = 422, body = crate::error::Problem)))]
+pub async fn change_asset_status(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiId(id): ApiId,
+    crate::api::ApiJson(body): crate::api::ApiJson<StatusChange>,
+) -> ApiResult<Json<Asset>> {
+    Ok(Json(change_status(&state, &actor, id, &body).await?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StatusForm {
+    status_id: String,
+    reason: String,
+    on: String,
+}
+
+pub async fn status_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    Id(id): Id,
+    Form(form): Form<StatusForm>,
+) -> AppResult<Response> {
+    let back = format!("/assets/{id}");
+    let Some(status_id) = optional_id(&form.status_id)? else {
+        return Ok(redirect_with_flash(&back, "error", "form-has-errors"));
+    };
+    let request = StatusChange { status_id, reason: form.reason, on: Some(form.on) };
+    match change_status(&state, &actor, id, &request).await {
+        Ok(_) => Ok(redirect_with_flash(&back, "success", "status-changed")),
+        Err(AppError::Conflict(_)) => Ok(redirect_with_flash(&back, "error", "status-refused-checked-out")),
+        Err(AppError::Validation(errors)) => {
+            let key = errors.iter().next().map(|(_, key)| key.to_owned()).unwrap_or_else(|| "form-has-errors".into());
+            Ok(redirect_with_flash(&back, "error", &key))
+        }
         Err(other) => Err(other),
     }
 }

@@ -254,6 +254,65 @@ pub async fn check_in(
     Ok(())
 }
 
+/// Body of POST /api/v1/assets/{id}/status.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    pub status_id: Uuid,
+    /// Why (sent to repair, stolen, end of life...). Required.
+    pub reason: String,
+    /// When it happened, YYYY-MM-DD (today by default), e.g. the disposal date.
+    pub on: Option<String>,
+}
+
+/// Move an asset to another status, saying why (repair and back, retire,
+/// dispose, lost, stolen). An asset someone holds must be checked in before it
+/// leaves the "in use" statuses.
+pub async fn change_status(
+    pool: &PgPool,
+    actor: &AuditActor,
+    asset: &Asset,
+    status: Uuid,
+    reason: &str,
+    on: NaiveDate,
+) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    lock(&mut tx, asset).await?;
+    let kind = sqlx::query_scalar!(r#"select kind as "kind: StatusKind" from asset_statuses where id = $1"#, status)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| AppError::field("status_id", "field-invalid-choice"))?;
+    if kind != StatusKind::Deployed {
+        if let Some(open) = open_checkout(&mut tx, asset.id).await? {
+            return Err(AppError::Conflict(format!("check it in from {} first", open.holder())));
+        }
+    }
+    sqlx::query!("update assets set status_id = $2, version = version + 1 where id = $1", asset.id, status)
+        .execute(&mut *tx)
+        .await?;
+    let after = AssetInput { status_id: status, ..AssetInput::from(asset) };
+    let mut before = serde_json::to_value(AssetInput::from(asset)).map_err(anyhow::Error::from)?;
+    let mut after = serde_json::to_value(after).map_err(anyhow::Error::from)?;
+    if let (Some(before), Some(after)) = (before.as_object_mut(), after.as_object_mut()) {
+        before.insert("reason".into(), serde_json::Value::Null);
+        after.insert("reason".into(), reason.into());
+        before.insert("status_since".into(), serde_json::Value::Null);
+        after.insert("status_since".into(), on.to_string().into());
+    }
+    let record = Record {
+        kind: ObjectKind::Asset,
+        object_id: asset.id,
+        entity_id: Some(asset.entity_id),
+        change: Change::Update,
+        before: Some(before),
+        after: Some(after),
+        actor,
+    };
+    audit::record(&mut tx, record).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// The history row of a lifecycle step: the fields that moved, and the step's name.
 async fn record(
     conn: &mut PgConnection,

@@ -180,6 +180,7 @@ pub fn router() -> Router<AppState> {
         .route("/assets/{id}/label", get(labels::one))
         .route("/assets/{id}/checkout", post(handlers::checkout_page))
         .route("/assets/{id}/checkin", post(handlers::checkin_page))
+        .route("/assets/{id}/status", post(handlers::status_page))
 }
 
 pub fn api(table: RouteTable) -> RouteTable {
@@ -195,4 +196,5 @@ pub fn api(table: RouteTable) -> RouteTable {
         .get("/api/v1/me/assets", api::my_assets)
         .post("/api/v1/assets/{id}/checkout", handlers::checkout_asset)
         .post("/api/v1/assets/{id}/checkin", handlers::checkin_asset)
+        .post("/api/v1/assets/{id}/status", handlers::change_asset_status)
 }

@@ -168,11 +168,12 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
     let timeline = lifecycle::timeline(&state.db, id).await?;
     let can_edit = actor.scope_or_empty(KIND, Action::Update).contains(asset.entity_id);
     let people = actor.scope_or_empty(ObjectKind::User, Action::View);
-    let (people, places, return_statuses) = if can_edit {
+    let (people, places, return_statuses, statuses) = if can_edit {
         (
             users::db::choices(&state.db, &people).await?,
             locations::choices(&state.db, &actor.scope_or_empty(ObjectKind::Location, Action::View)).await?,
             db::return_status_choices(&state.db).await?,
+            db::status_choices(&state.db).await?,
         )
     } else {
         Default::default()
@@ -191,6 +192,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
         people,
         places,
         return_statuses,
+        statuses,
     })
 }
 
@@ -209,6 +211,7 @@ struct AssetPage {
     people: Vec<(String, String)>,
     places: Vec<(String, String)>,
     return_statuses: Vec<(String, String)>,
+    statuses: Vec<(String, String)>,
     errors: FieldErrors,
 }
 
