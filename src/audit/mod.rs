@@ -165,6 +165,92 @@ impl HistoryEntry {
     }
 }
 
+/// Names of the objects the history mentions by id (a model, a person...),
+/// so the History tab shows "Latitude 5440" rather than an id.
+pub async fn names_of_ids(
+    pool: &PgPool,
+    entries: &[HistoryEntry],
+) -> AppResult<std::collections::HashMap<String, String>> {
+    let mut ids: Vec<Uuid> = entries
+        .iter()
+        .filter_map(|e| e.changes.as_object())
+        .flat_map(|fields| fields.values())
+        .flat_map(|pair| [pair.get("old"), pair.get("new")])
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter_map(|text| Uuid::parse_str(text).ok())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows = sqlx::query!(
+        r#"select id as "id!", name as "name!" from (
+               select id, name from entities union all select id, name from locations
+               union all select id, name from users union all select id, name from groups
+               union all select id, name from manufacturers union all select id, name from asset_statuses
+               union all select id, name from asset_categories union all select id, name from asset_models
+               union all select id, tag from assets
+           ) named where id = any($1)"#,
+        &ids
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id.to_string(), r.name)).collect())
+}
+
+/// The message key of a recorded field's label.
+pub fn field_label_key(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "name" => "field-name",
+        "tag" => "field-tag",
+        "serial" => "field-serial",
+        "model_id" => "kind-asset-model",
+        "status_id" => "field-status",
+        "entity_id" => "field-entity",
+        "location_id" => "field-location",
+        "assigned_user_id" => "field-assigned-to",
+        "assigned_group_id" => "field-assigned-group",
+        "parent_id" => "history-field-parent",
+        "parent_asset_id" => "history-field-parent",
+        "kind" => "history-field-kind",
+        "notes" => "field-notes",
+        "description" => "field-description",
+        "login" => "field-login",
+        "email" => "field-email",
+        "phone" => "field-phone",
+        "manager_id" => "field-manager",
+        "language" => "language",
+        "time_zone" => "field-time-zone",
+        "active" => "active",
+        "roles" => "field-roles",
+        "members" => "group-members",
+        "password" => "field-password",
+        "url" => "field-url",
+        "tag_pattern" => "field-tag-pattern",
+        "category_id" => "kind-asset-category",
+        "manufacturer_id" => "kind-manufacturer",
+        "part_number" => "field-part-number",
+        "end_of_life" => "field-end-of-life",
+        "supplier" => "field-supplier",
+        "order_number" => "field-order-number",
+        "invoice_number" => "field-invoice-number",
+        "purchase_date" => "field-purchase-date",
+        "price" => "field-price",
+        "currency" => "field-currency",
+        "warranty_end" => "field-warranty-end",
+        "address" => "field-address",
+        "postcode" => "field-postcode",
+        "city" => "field-city",
+        "country" => "field-country",
+        "lifecycle" => "lifecycle",
+        "reason" => "status-reason",
+        "status_since" => "history-field-since",
+        _ => return None,
+    })
+}
+
 /// The newest `limit` changes of an object, newest first.
 pub async fn history(pool: &PgPool, kind: ObjectKind, id: Uuid, limit: i64) -> AppResult<Vec<HistoryEntry>> {
     Ok(sqlx::query_as!(

@@ -117,10 +117,12 @@ async fn search_kind(pool: &PgPool, kind: ObjectKind, scope: &Scope, q: &str) ->
         ObjectKind::Asset => {
             sqlx::query_as!(
                 Row,
-                r#"select a.id, a.tag as title, a.name || coalesce(' · ' || a.serial, '') as "detail!" from assets a
-                    where a.entity_id = any($1) and ((a.tag || ' ' || a.name || ' ' || coalesce(a.serial, '')) ilike $2
+                r#"select a.id, a.tag as title, am.name || coalesce(' · ' || nullif(a.name, ''), '') || coalesce(' · ' || a.serial, '') as "detail!"
+                     from assets a join asset_models am on am.id = a.model_id
+                    where a.entity_id = any($1) and ((a.tag || ' ' || a.name || ' ' || coalesce(a.serial, '') || ' ' || am.name) ilike $2
                           or (a.tag || ' ' || a.name || ' ' || coalesce(a.serial, '')) % $3)
-                    order by similarity(a.tag || ' ' || a.name || ' ' || coalesce(a.serial, ''), $3) desc, a.tag limit $4"#,
+                    order by (a.tag ilike $2) desc, similarity(a.tag || ' ' || a.name || ' ' || coalesce(a.serial, ''), $3) desc, a.tag
+                    limit $4"#,
                 ids,
                 pattern,
                 q,

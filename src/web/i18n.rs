@@ -138,6 +138,8 @@ mod tests {
         assert_eq!(tr(Lang::Fr, "nav-users"), "Utilisateurs");
         assert_eq!(tr(Lang::Fr, "no-such-key"), "no-such-key");
         assert_eq!(tr_args(Lang::Fr, "list-total", &[("count", "1")]), "1 élément");
+        // French counts zero as singular: the number must still be the real one.
+        assert_eq!(tr_args(Lang::Fr, "list-total", &[("count", "0")]), "0 élément");
         assert_eq!(tr_args(Lang::En, "list-total", &[("count", "12")]), "12 items");
     }
 

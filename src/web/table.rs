@@ -241,6 +241,38 @@ pub struct HistoryTemplate {
     pub title: String,
     pub tabs: Tabs,
     pub entries: Vec<HistoryEntry>,
+    /// Names of the objects the changes mention by id.
+    pub names: std::collections::HashMap<String, String>,
+}
+
+impl HistoryTemplate {
+    /// (field label, old, new) as a person reads them: translated field names,
+    /// names instead of ids, "—" for nothing.
+    pub fn changes(&self, entry: &HistoryEntry) -> Vec<(String, String, String)> {
+        let show = |value: String| -> String {
+            if value.is_empty() {
+                return "—".into();
+            }
+            if let Some(name) = self.names.get(&value) {
+                return name.clone();
+            }
+            match value.as_str() {
+                "checkout" => self.ctx.t("check-out"),
+                "checkin" => self.ctx.t("check-in"),
+                "true" => self.ctx.t("yes"),
+                "false" => self.ctx.t("no"),
+                _ => value,
+            }
+        };
+        entry
+            .fields()
+            .into_iter()
+            .map(|(field, old, new)| {
+                let label = crate::audit::field_label_key(&field).map(|key| self.ctx.t(key)).unwrap_or(field);
+                (label, show(old), show(new))
+            })
+            .collect()
+    }
 }
 
 #[derive(Template)]

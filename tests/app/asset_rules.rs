@@ -530,3 +530,29 @@ async fn repair_retire_and_dispose_with_a_reason() {
         .expect("date");
     assert_eq!(since, json!("2026-11-20"));
 }
+
+#[tokio::test]
+async fn the_history_tab_speaks_in_names_not_ids() {
+    let app = TestApp::new().await;
+    let token = app.token("pm_a").await;
+    let id = app.id_of("assets", "PT-FIX-0001").await;
+    let emp = app.id_of("users", "emp_a").await;
+    app.api(Some(&token), Method::POST, &format!("/api/v1/assets/{id}/checkout"), Some(json!({"user_id": emp})))
+        .await
+        .assert_status(StatusCode::OK);
+    let session = app.login("pm_a").await; // English in the fixture
+    let tab = session.get(&format!("/assets/{id}/history")).await;
+    let fields = tab.texts("table.history .diff-field");
+    assert!(fields.iter().any(|f| f == "Assigned to") && fields.iter().any(|f| f == "Status"), "{fields:?}");
+    let values = tab.texts("table.history .new").join("|");
+    assert!(
+        values.contains("Person emp_a") && values.contains("En service") && values.contains("Check out"),
+        "{values}"
+    );
+    assert!(!values.contains(&emp.to_string()), "no raw ids: {values}");
+    // An empty search says there is nothing, with the right count.
+    let none = session.get("/assets?q=zzzz-nothing").await;
+    assert_eq!(none.texts("[data-testid=total]"), vec!["0 items".to_owned()]);
+    let found = session.get("/assets?q=latitude").await;
+    assert!(found.texts("table.list td").join("|").contains("PT-FIX-0001"), "the model's name finds its assets");
+}

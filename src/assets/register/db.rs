@@ -410,8 +410,13 @@ impl Listing for AssetList {
                 .push(")");
         }
         if let Some(q) = q {
-            // The same expression as the trigram index assets_search_trgm.
-            qb.push(" and (a.tag || ' ' || a.name || ' ' || coalesce(a.serial, '')) ilike ").push_bind(like_pattern(q));
+            // Tag, name, serial (the trigram index assets_search_trgm), or the model's or manufacturer's name.
+            let pattern = like_pattern(q);
+            qb.push(" and ((a.tag || ' ' || a.name || ' ' || coalesce(a.serial, '')) ilike ")
+                .push_bind(pattern.clone());
+            qb.push(" or a.model_id in (select am.id from asset_models am left join manufacturers m on m.id = am.manufacturer_id where (am.name || ' ' || coalesce(m.name, '')) ilike ")
+                .push_bind(pattern)
+                .push("))");
         }
     }
 }

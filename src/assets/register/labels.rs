@@ -90,21 +90,22 @@ fn label(base_url: &str, asset: &Asset) -> AppResult<Label> {
 struct LabelsPage {
     ctx: PageCtx,
     sheets: Vec<Vec<Label>>,
+    back: String,
 }
 
-fn page(ctx: PageCtx, labels: Vec<Label>) -> AppResult<Response> {
+fn page(ctx: PageCtx, labels: Vec<Label>, back: String) -> AppResult<Response> {
     let mut sheets = Vec::new();
     let mut rest = labels.into_iter().peekable();
     while rest.peek().is_some() {
         sheets.push(rest.by_ref().take(PER_SHEET).collect());
     }
-    render(&LabelsPage { ctx, sheets })
+    render(&LabelsPage { ctx, sheets, back })
 }
 
 /// One asset's label.
 pub async fn one(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(id): Id) -> AppResult<Response> {
     let asset = db::find(&state.db, &actor.scope(ObjectKind::Asset, Action::View)?, id).await?;
-    page(ctx, vec![label(&state.config.public_url, &asset)?])
+    page(ctx, vec![label(&state.config.public_url, &asset)?], format!("/assets/{id}"))
 }
 
 /// Labels of the assets the list shows with the same filters (or `ids=a,b,c`).
@@ -133,7 +134,7 @@ pub async fn sheet(
         }
     };
     let labels = assets.iter().map(|a| label(&state.config.public_url, a)).collect::<AppResult<Vec<_>>>()?;
-    page(ctx, labels)
+    page(ctx, labels, "/assets".into())
 }
 
 /// `ids=a,b,c` from the query string, if given.

@@ -10,7 +10,7 @@ nav-users = Users
 nav-groups = Groups
 nav-api = API reference
 search = Search
-search-everything = Search people, places, entities
+search-everything = Assets, people, places…
 search-nothing = Nothing found.
 language = Language
 change-language = Change
@@ -35,7 +35,7 @@ inactive = Disabled
 
 ## Lists
 list-total = { $count ->
-    [one] 1 item
+    [one] { $count } item
    *[other] { $count } items
 }
 list-empty = Nothing here yet.
@@ -216,7 +216,7 @@ in-use-asset_models = Models still use it.
 kind-asset-status = Asset status
 asset-status-new = New status
 nav-statuses = Statuses
-status-kind = Meaning
+status-kind = Kind of status
 status-kind-deployable = Ready to deploy
 status-kind-deployed = In use
 status-kind-pending = Away (repair, preparation)
@@ -275,7 +275,7 @@ checked-out = Checked out.
 checked-in = Checked in.
 checkout-refused = It cannot be checked out: someone holds it already, or it is not ready to deploy.
 checkin-refused = It is not checked out.
-checkout-one-target = Choose one person, one place or one asset.
+checkout-one-target = Choose a person or a place.
 return-in-past = The expected return date is already past.
 nav-my-equipment = My equipment
 mine-empty = No equipment is assigned to you.
@@ -288,3 +288,10 @@ status-reason = Reason
 status-since = Since (empty: today)
 status-changed = Status changed.
 status-refused-checked-out = Someone holds it: check it in first.
+choose = — Choose —
+back = Back
+checked-out-on = Out since
+checked-in-on = Back on
+history-field-parent = Inside
+history-field-kind = Kind
+history-field-since = Since

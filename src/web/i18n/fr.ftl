@@ -10,7 +10,7 @@ nav-users = Utilisateurs
 nav-groups = Groupes
 nav-api = Référence de l'API
 search = Rechercher
-search-everything = Personnes, lieux, entités…
+search-everything = Matériel, personnes, lieux…
 search-nothing = Aucun résultat.
 language = Langue
 change-language = Changer
@@ -35,7 +35,7 @@ inactive = Désactivé
 
 ## Listes
 list-total = { $count ->
-    [one] 1 élément
+    [one] { $count } élément
    *[other] { $count } éléments
 }
 list-empty = Rien pour l'instant.
@@ -216,7 +216,7 @@ in-use-asset_models = Des modèles l'utilisent encore.
 kind-asset-status = Statut de matériel
 asset-status-new = Nouveau statut
 nav-statuses = Statuts
-status-kind = Signification
+status-kind = Type de statut
 status-kind-deployable = Prêt à déployer
 status-kind-deployed = En service
 status-kind-pending = Indisponible (réparation, préparation)
@@ -275,7 +275,7 @@ checked-out = Attribué.
 checked-in = Restitué.
 checkout-refused = Attribution impossible : quelqu'un le détient déjà, ou il n'est pas prêt à déployer.
 checkin-refused = Il n'est pas attribué.
-checkout-one-target = Choisissez une personne, un lieu ou un matériel.
+checkout-one-target = Choisissez une personne ou un lieu.
 return-in-past = La date de retour prévue est déjà passée.
 nav-my-equipment = Mon matériel
 mine-empty = Aucun matériel ne vous est attribué.
@@ -288,3 +288,10 @@ status-reason = Motif
 status-since = Depuis le (vide : aujourd'hui)
 status-changed = Statut changé.
 status-refused-checked-out = Quelqu'un le détient : restituez-le d'abord.
+choose = — Choisir —
+back = Retour
+checked-out-on = Attribué le
+checked-in-on = Restitué le
+history-field-parent = Dans
+history-field-kind = Type
+history-field-since = Depuis le
