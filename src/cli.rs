@@ -55,6 +55,12 @@ pub enum Command {
         locations: i32,
         #[arg(long, default_value_t = 10_000)]
         users: i32,
+        /// Assets (0: none), with a realistic spread of models, statuses, places and holders.
+        #[arg(long, default_value_t = 0)]
+        assets: i32,
+        /// History rows on those assets (500 of them on the first one).
+        #[arg(long, default_value_t = 0)]
+        history: i32,
     },
 }
 
@@ -121,11 +127,12 @@ async fn run_tool(pool: &PgPool, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Serve { .. } | Command::Migrate => Ok(()),
         Command::Demo => crate::demo::load(pool).await,
-        Command::Generate { entities, locations, users } => {
-            let size = crate::generate::Size { entities, locations, users };
+        Command::Generate { entities, locations, users, assets, history } => {
+            let size = crate::generate::Size { entities, locations, users, assets, history };
             crate::generate::organisation(pool, &size).await?;
             println!(
-                "generated {entities} entities, {locations} locations, {users} people (password {})",
+                "generated {entities} entities, {locations} locations, {users} people, {assets} assets, {history} history rows \
+                 (password {})",
                 crate::generate::GENERATED_PASSWORD
             );
             Ok(())

@@ -29,6 +29,12 @@ pub trait SortKey: Copy + Send + Sync + 'static {
     fn name(self) -> &'static str;
     /// SQL expression, a constant.
     fn column(self) -> &'static str;
+    /// True when the column is on the base table (COUNT_FROM): a page is then
+    /// found on that table alone and only its rows get the display joins,
+    /// instead of joining every row skipped by the offset.
+    fn on_base_table(self) -> bool {
+        false
+    }
 }
 
 /// One object type's list: its row, filter and sort keys, and its SQL.
@@ -159,9 +165,22 @@ pub async fn fetch_page<L: Listing>(
     L::push_where(&mut count, scope, filter, query.q.as_deref());
     let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
 
-    let mut rows = select_rows::<L>(scope, filter, query);
     let offset = i64::from(query.page - 1) * i64::from(query.per_page);
-    rows.push(" limit ").push_bind(i64::from(query.per_page)).push(" offset ").push_bind(offset);
+    let mut rows = if query.sort.on_base_table() {
+        // Deferred join: the page's ids from the base table, then their details.
+        let mut rows = QueryBuilder::new("select ");
+        rows.push(L::COLUMNS).push(" ").push(L::FROM).push(" where ").push(L::TIEBREAK).push(" = any(array(select ");
+        rows.push(L::TIEBREAK).push(" ").push(L::COUNT_FROM).push(" ");
+        L::push_where(&mut rows, scope, filter, query.q.as_deref());
+        push_order(&mut rows, query, L::TIEBREAK);
+        rows.push(" limit ").push_bind(i64::from(query.per_page)).push(" offset ").push_bind(offset).push("))");
+        push_order(&mut rows, query, L::TIEBREAK);
+        rows
+    } else {
+        let mut rows = select_rows::<L>(scope, filter, query);
+        rows.push(" limit ").push_bind(i64::from(query.per_page)).push(" offset ").push_bind(offset);
+        rows
+    };
     let items = rows.build_query_as::<L::Row>().fetch_all(pool).await?;
     Ok(Page { items, total, page: query.page, per_page: query.per_page })
 }

@@ -556,3 +556,28 @@ async fn the_history_tab_speaks_in_names_not_ids() {
     let found = session.get("/assets?q=latitude").await;
     assert!(found.texts("table.list td").join("|").contains("PT-FIX-0001"), "the model's name finds its assets");
 }
+
+async fn default_list_has(app: &TestApp, token: &str, tag: &str) -> bool {
+    let list = app.api(Some(token), Method::GET, "/api/v1/assets", None).await.json();
+    list["items"].as_array().is_some_and(|items| items.iter().any(|a| a["tag"] == tag))
+}
+
+#[tokio::test]
+async fn a_status_turned_archived_takes_its_assets_out_of_the_default_list() {
+    let app = TestApp::new().await;
+    let token = app.token("pm_a").await;
+    assert!(default_list_has(&app, &token, "PT-FIX-0001").await);
+    let status = app.id_of("asset_statuses", "En stock").await;
+    let current = app.api(Some(&token), Method::GET, &format!("/api/v1/asset-statuses/{status}"), None).await.json();
+    app.api(
+        Some(&token),
+        Method::PATCH,
+        &format!("/api/v1/asset-statuses/{status}"),
+        Some(json!({"version": current["version"], "kind": "archived"})),
+    )
+    .await
+    .assert_status(StatusCode::OK);
+    assert!(!default_list_has(&app, &token, "PT-FIX-0001").await, "its assets are archived now");
+    let found = app.api(Some(&token), Method::GET, "/api/v1/assets?q=PT-FIX-0001", None).await.json();
+    assert_eq!(found["total"], 1, "still searchable");
+}

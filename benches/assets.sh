@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Park inventory benchmark: 100 000 assets and 1 000 000 history rows.
+#
+# Measures, beside the same SQL through pgbench in the same run:
+#   - the asset list API: first page, page 400, a status + place filter, a
+#     search on a serial fragment; at concurrency 8 and 32;
+#   - the CSV export of every asset (time, and the server's memory);
+#   - the history page of an asset with 500 history rows.
+#
+# Usage: bash benches/assets.sh      (ASSETS, HISTORY, DURATION may be set)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=benches/lib.sh
+source benches/lib.sh
+
+ASSETS=${ASSETS:-100000}
+HISTORY=${HISTORY:-1000000}
+
+echo "== generating $ASSETS assets and $HISTORY history rows"
+start_server
+generated=$EPOCHREALTIME
+"$BIN" generate --users 5000 --locations 500 --entities 50 --assets "$ASSETS" --history "$HISTORY" >/dev/null
+echo "   generated in $(awk -v a="$generated" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
+TOKEN=$("$BIN" token create --login admin --name bench)
+jar=$DATA/cookies
+csrf=$(curl -s -c "$jar" "$BASE/login" | grep -o 'name="_csrf" value="[0-9a-f]*"' | head -n 1 | cut -d'"' -f4)
+curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "login=admin" --data-urlencode "password=$ADMIN_PASSWORD" \
+  --data-urlencode "_csrf=$csrf" --data-urlencode "next=/" "$BASE/login"
+COOKIE="parc_session=$(awk '$6 == "parc_session" { print $7 }' "$jar")"
+SCOPE=$(psql_value "select '{' || string_agg(id::text, ',') || '}' from entities")
+STATUS=$(psql_value "select id from asset_statuses where kind = 'deployed' order by name limit 1")
+PLACE=$(psql_value "select location_id from assets group by 1 order by count(*) desc limit 1")
+FRAGMENT=$(psql_value "select substr(serial, 3, 6) from assets where tag = 'GEN-0042000'")
+BUSY=$(psql_value "select id from assets where tag = 'GEN-0000001'")
+echo "   $(psql_value 'select count(*) from assets') assets, $(psql_value 'select count(*) from audit_log') history rows"
+
+# The SQL one list request runs (count, then the page), as the server sends it.
+SELECT="a.id, a.tag, a.name, a.serial, a.model_id, am.name as model_name, am.category_id, (select name from asset_categories where id = am.category_id) as category_name, (select name from manufacturers where id = a.manufacturer_id) as manufacturer_name, a.status_id, s.name as status_name, s.kind as status_kind, a.entity_id, (select name from entities where id = a.entity_id) as entity_name, a.location_id, l.name as location_name, a.assigned_user_id, u.name as assigned_user_name, a.assigned_group_id, (select name from groups where id = a.assigned_group_id) as assigned_group_name, a.supplier, a.order_number, a.invoice_number, a.purchase_date, a.price, a.currency, a.warranty_end, a.notes, a.version, a.created_at, a.updated_at"
+FROM="from assets a join asset_models am on am.id = a.model_id join asset_statuses s on s.id = a.status_id left join locations l on l.id = a.location_id left join users u on u.id = a.assigned_user_id"
+COUNT_FROM="from assets a"
+ORDER="order by a.tag asc nulls last, a.id"
+# raw_list NAME WHERE OFFSET
+raw_list() {
+  cat >"$DATA/$1.sql" <<SQL
+select count(*) $COUNT_FROM where a.entity_id = any('$SCOPE'::uuid[]) $2;
+select $SELECT $FROM where a.id = any(array(select a.id $COUNT_FROM where a.entity_id = any('$SCOPE'::uuid[]) $2 $ORDER limit 50 offset $3)) $ORDER;
+SQL
+}
+raw_list first "and not a.archived" 0
+raw_list page400 "and not a.archived" 19950
+raw_list filtered "and a.status_id = '$STATUS' and a.location_id = '$PLACE'" 0
+raw_list search "and ((a.tag || ' ' || a.name || ' ' || coalesce(a.serial, '')) ilike '%$FRAGMENT%' or a.model_id = any(array(select am.id from asset_models am left join manufacturers m on m.id = am.manufacturer_id where (am.name || ' ' || coalesce(m.name, '')) ilike '%$FRAGMENT%')))" 0
+cat >"$DATA/history.sql" <<SQL
+select id, at, actor_id, actor_label, source, request_id, action, changes from audit_log where object_kind = 'asset' and object_id = '$BUSY' order by at desc, id desc limit 500;
+SQL
+
+echo "== restart (a fresh process)"
+stop_server
+start_server
+
+printf '\n| what | concurrency | req/s | p99 ms | raw SQL tps | ratio |\n|---|---|---|---|---|---|\n'
+auth=(-H "Authorization: Bearer $TOKEN")
+for c in 8 32; do
+  for spec in "first page:first:" "page 400:page400:?page=400" "status + place:filtered:?status_id=$STATUS&location_id=$PLACE" "serial fragment:search:?q=$FRAGMENT"; do
+    IFS=: read -r what file query <<<"$spec"
+    raw=$(pgb "$c" "$DATA/$file.sql")
+    read -r rps p99 < <(measure "$c" "$BASE/api/v1/assets$query" "${auth[@]}")
+    row "asset list API, $what" "$c" "$rps" "$p99" "$raw"
+  done
+  raw=$(pgb "$c" "$DATA/history.sql")
+  read -r rps p99 < <(measure "$c" "$BASE/assets/$BUSY/history" -H "Cookie: $COOKIE")
+  row "history page (500 rows)" "$c" "$rps" "$p99" "$raw"
+done
+
+echo
+before=$(rss_mb)
+exported=$EPOCHREALTIME
+lines=$(curl -s -H "Cookie: $COOKIE" "$BASE/assets/export.csv?status_kind=archived" | wc -l)
+curl -s -H "Cookie: $COOKIE" "$BASE/assets/export.csv?q=GEN" -o "$DATA/all.csv"
+seconds=$(awk -v a="$exported" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
+printf '| CSV export of every asset | %s rows in %s s (with a %s-row archived export) | RSS %s MB before, peak %s MB |\n' \
+  "$(($(wc -l <"$DATA/all.csv") - 1))" "$seconds" "$((lines - 1))" "$before" "$(hwm_mb)"
