@@ -129,6 +129,97 @@ pub async fn record(conn: &mut PgConnection, record: Record<'_>) -> AppResult<bo
     Ok(true)
 }
 
+/// The object a history row is about.
+#[derive(Clone, Copy, Debug)]
+pub struct Subject {
+    pub kind: ObjectKind,
+    pub id: Uuid,
+    pub entity_id: Option<Uuid>,
+}
+
+impl Subject {
+    pub fn new(kind: ObjectKind, id: Uuid, entity_id: Option<Uuid>) -> Self {
+        Self { kind, id, entity_id }
+    }
+}
+
+fn snapshot(value: &impl Serialize) -> AppResult<Value> {
+    Ok(serde_json::to_value(value).map_err(anyhow::Error::from)?)
+}
+
+/// The history row of an object just inserted (`after` is its snapshot).
+pub async fn created(
+    conn: &mut PgConnection,
+    actor: &AuditActor,
+    subject: Subject,
+    after: &impl Serialize,
+) -> AppResult<()> {
+    let record = Record {
+        kind: subject.kind,
+        object_id: subject.id,
+        entity_id: subject.entity_id,
+        change: Change::Create,
+        before: None,
+        after: Some(snapshot(after)?),
+        actor,
+    };
+    record_row(conn, record).await
+}
+
+/// After `UPDATE ... WHERE id = $1 AND version = $2` changed `rows` rows: the
+/// stale-edit error when it changed none, else the history row.
+pub async fn updated(
+    conn: &mut PgConnection,
+    pool: &PgPool,
+    actor: &AuditActor,
+    subject: Subject,
+    rows: u64,
+    before: &impl Serialize,
+    after: &impl Serialize,
+) -> AppResult<()> {
+    if rows == 0 {
+        return Err(stale_edit(pool, subject.kind, subject.id).await);
+    }
+    let record = Record {
+        kind: subject.kind,
+        object_id: subject.id,
+        entity_id: subject.entity_id,
+        change: Change::Update,
+        before: Some(snapshot(before)?),
+        after: Some(snapshot(after)?),
+        actor,
+    };
+    record_row(conn, record).await
+}
+
+/// After `DELETE ... WHERE id = $1 AND version = $2`: the same, for a deletion.
+pub async fn deleted(
+    conn: &mut PgConnection,
+    pool: &PgPool,
+    actor: &AuditActor,
+    subject: Subject,
+    rows: u64,
+    before: &impl Serialize,
+) -> AppResult<()> {
+    if rows == 0 {
+        return Err(stale_edit(pool, subject.kind, subject.id).await);
+    }
+    let record = Record {
+        kind: subject.kind,
+        object_id: subject.id,
+        entity_id: subject.entity_id,
+        change: Change::Delete,
+        before: Some(snapshot(before)?),
+        after: None,
+        actor,
+    };
+    record_row(conn, record).await
+}
+
+async fn record_row(conn: &mut PgConnection, record: Record<'_>) -> AppResult<()> {
+    self::record(conn, record).await.map(drop)
+}
+
 /// A history row as pages and the API show it.
 #[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct HistoryEntry {

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::domain::{AssetModel, ModelInput};
 use crate::{
-    audit::{self, AuditActor, Change, Record},
+    audit::{self, AuditActor, Subject},
     auth::permission::{ObjectKind, Scope},
     error::{AppError, AppResult, ResultExt, delete_refusal},
     web::list::{CsvRecord, Listing, SortKey, like_pattern},
@@ -33,10 +33,6 @@ fn no_such(field: &'static str) -> impl FnOnce() -> AppError {
     move || AppError::field(field, "field-invalid-choice")
 }
 
-fn snapshot(input: &ModelInput) -> AppResult<serde_json::Value> {
-    Ok(serde_json::to_value(input).map_err(anyhow::Error::from)?)
-}
-
 pub async fn insert(pool: &PgPool, actor: &AuditActor, input: &ModelInput) -> AppResult<Uuid> {
     let mut tx = pool.begin().await?;
     let id = Uuid::now_v7();
@@ -56,16 +52,7 @@ pub async fn insert(pool: &PgPool, actor: &AuditActor, input: &ModelInput) -> Ap
     .on_constraint("asset_models_name_key", name_taken)
     .on_constraint("asset_models_category_id_fkey", no_such("category_id"))
     .on_constraint("asset_models_manufacturer_id_fkey", no_such("manufacturer_id"))?;
-    let record = Record {
-        kind: KIND,
-        object_id: id,
-        entity_id: None,
-        change: Change::Create,
-        before: None,
-        after: Some(snapshot(input)?),
-        actor,
-    };
-    audit::record(&mut tx, record).await?;
+    audit::created(&mut tx, actor, Subject::new(KIND, id, None), input).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -96,20 +83,8 @@ pub async fn update(
     .on_constraint("asset_models_name_key", name_taken)
     .on_constraint("asset_models_category_id_fkey", no_such("category_id"))
     .on_constraint("asset_models_manufacturer_id_fkey", no_such("manufacturer_id"))?;
-    if updated.rows_affected() == 0 {
-        return Err(audit::stale_edit(pool, KIND, current.id).await);
-    }
-    let before = snapshot(&ModelInput::from(current))?;
-    let record = Record {
-        kind: KIND,
-        object_id: current.id,
-        entity_id: None,
-        change: Change::Update,
-        before: Some(before),
-        after: Some(snapshot(input)?),
-        actor,
-    };
-    audit::record(&mut tx, record).await?;
+    let subject = Subject::new(KIND, current.id, None);
+    audit::updated(&mut tx, pool, actor, subject, updated.rows_affected(), &ModelInput::from(current), input).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -120,20 +95,8 @@ pub async fn delete(pool: &PgPool, actor: &AuditActor, current: &AssetModel, ver
         .execute(&mut *tx)
         .await
         .map_err(|e| delete_refusal(e, "asset_models"))?;
-    if deleted.rows_affected() == 0 {
-        return Err(audit::stale_edit(pool, KIND, current.id).await);
-    }
-    let before = snapshot(&ModelInput::from(current))?;
-    let record = Record {
-        kind: KIND,
-        object_id: current.id,
-        entity_id: None,
-        change: Change::Delete,
-        before: Some(before),
-        after: None,
-        actor,
-    };
-    audit::record(&mut tx, record).await?;
+    let subject = Subject::new(KIND, current.id, None);
+    audit::deleted(&mut tx, pool, actor, subject, deleted.rows_affected(), &ModelInput::from(current)).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::domain::{AssetStatus, StatusInput, StatusKind};
 use crate::{
-    audit::{self, AuditActor, Change, Record},
+    audit::{self, AuditActor, Subject},
     auth::permission::{ObjectKind, Scope},
     error::{AppError, AppResult, ResultExt, delete_refusal},
     web::list::{CsvRecord, Listing, SortKey, like_pattern},
@@ -30,10 +30,6 @@ fn name_taken() -> AppError {
     AppError::field("name", "name-taken")
 }
 
-fn snapshot(input: &StatusInput) -> AppResult<serde_json::Value> {
-    Ok(serde_json::to_value(input).map_err(anyhow::Error::from)?)
-}
-
 pub async fn insert(pool: &PgPool, actor: &AuditActor, input: &StatusInput) -> AppResult<Uuid> {
     let mut tx = pool.begin().await?;
     let id = Uuid::now_v7();
@@ -47,16 +43,7 @@ pub async fn insert(pool: &PgPool, actor: &AuditActor, input: &StatusInput) -> A
     .execute(&mut *tx)
     .await
     .on_constraint("asset_statuses_name_key", name_taken)?;
-    let record = Record {
-        kind: KIND,
-        object_id: id,
-        entity_id: None,
-        change: Change::Create,
-        before: None,
-        after: Some(snapshot(input)?),
-        actor,
-    };
-    audit::record(&mut tx, record).await?;
+    audit::created(&mut tx, actor, Subject::new(KIND, id, None), input).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -80,20 +67,8 @@ pub async fn update(
     .execute(&mut *tx)
     .await
     .on_constraint("asset_statuses_name_key", name_taken)?;
-    if updated.rows_affected() == 0 {
-        return Err(audit::stale_edit(pool, KIND, current.id).await);
-    }
-    let before = snapshot(&StatusInput::from(current))?;
-    let record = Record {
-        kind: KIND,
-        object_id: current.id,
-        entity_id: None,
-        change: Change::Update,
-        before: Some(before),
-        after: Some(snapshot(input)?),
-        actor,
-    };
-    audit::record(&mut tx, record).await?;
+    let subject = Subject::new(KIND, current.id, None);
+    audit::updated(&mut tx, pool, actor, subject, updated.rows_affected(), &StatusInput::from(current), input).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -104,20 +79,8 @@ pub async fn delete(pool: &PgPool, actor: &AuditActor, current: &AssetStatus, ve
         .execute(&mut *tx)
         .await
         .map_err(|e| delete_refusal(e, "asset_statuses"))?;
-    if deleted.rows_affected() == 0 {
-        return Err(audit::stale_edit(pool, KIND, current.id).await);
-    }
-    let before = snapshot(&StatusInput::from(current))?;
-    let record = Record {
-        kind: KIND,
-        object_id: current.id,
-        entity_id: None,
-        change: Change::Delete,
-        before: Some(before),
-        after: None,
-        actor,
-    };
-    audit::record(&mut tx, record).await?;
+    let subject = Subject::new(KIND, current.id, None);
+    audit::deleted(&mut tx, pool, actor, subject, deleted.rows_affected(), &StatusInput::from(current)).await?;
     tx.commit().await?;
     Ok(())
 }
