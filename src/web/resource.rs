@@ -134,6 +134,47 @@ pub async fn api_history<R: Resource>(
     Ok(Json(audit::history(&state.db, R::KIND, id, 1000).await?))
 }
 
+/// GET one object, within the caller's scope.
+pub async fn api_find<R: Resource + serde::Serialize>(
+    state: &AppState,
+    actor: &ApiActor,
+    ApiId(id): ApiId,
+) -> ApiResult<Json<R>> {
+    Ok(Json(R::find(&state.db, &actor.scope(R::KIND, Action::View)?, id).await?))
+}
+
+/// POST: the body's values through the same checks as the form, then 201 with the object.
+pub async fn api_create<R: Editable + serde::Serialize>(
+    state: &AppState,
+    actor: &ApiActor,
+    form: R::Form,
+) -> ApiResult<(StatusCode, Json<R>)> {
+    let scope = actor.scope(R::KIND, Action::Create)?;
+    let input = R::parse(&form).map_err(AppError::Validation)?;
+    R::check(state, &actor.0, &input, Action::Create).await?;
+    let id = R::insert(state, &actor.0, &input).await?;
+    Ok((StatusCode::CREATED, Json(R::find(&state.db, &scope, id).await?)))
+}
+
+/// PATCH: the version from the body or If-Match, the current values with the
+/// body laid over them (`patch`), the same checks as the form.
+pub async fn api_update<R: Editable + serde::Serialize>(
+    state: &AppState,
+    actor: &ApiActor,
+    ApiId(id): ApiId,
+    headers: &HeaderMap,
+    body_version: Option<i64>,
+    patch: impl FnOnce(&R) -> R::Form,
+) -> ApiResult<Json<R>> {
+    let scope = actor.scope(R::KIND, Action::Update)?;
+    let current = R::find(&state.db, &scope, id).await?;
+    let version = expected_version(headers, body_version)?;
+    let input = R::parse(&patch(&current)).map_err(AppError::Validation)?;
+    R::check(state, &actor.0, &input, Action::Update).await?;
+    R::update(state, &actor.0, &current, version, &input).await?;
+    Ok(Json(R::find(&state.db, &scope, id).await?))
+}
+
 /// DELETE: the version from If-Match when given, else the current one.
 pub async fn api_delete<R: Resource>(
     state: &AppState,

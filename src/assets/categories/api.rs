@@ -7,23 +7,17 @@ use axum::{
 };
 
 use super::{
-    db,
     domain::{AssetCategory, CategoryCreate, CategoryPatch},
     form::CategoryForm,
 };
 use crate::{
-    api::{ApiJson, ListResponse, expected_version},
+    api::{ApiJson, ListResponse},
     audit::HistoryEntry,
-    auth::{
-        actor::ApiActor,
-        permission::{Action, ObjectKind},
-    },
-    error::{ApiResult, AppError},
+    auth::actor::ApiActor,
+    error::ApiResult,
     state::AppState,
     web::{extract::ApiId, resource},
 };
-
-const KIND: ObjectKind = ObjectKind::AssetCategory;
 
 /// List categories
 #[utoipa::path(get, path = "/api/v1/asset-categories", tag = "catalog",
@@ -46,8 +40,7 @@ pub async fn find_asset_category(
     actor: ApiActor,
     ApiId(id): ApiId,
 ) -> ApiResult<Json<AssetCategory>> {
-    actor.scope(KIND, Action::View)?;
-    Ok(Json(db::find(&state.db, id).await?))
+    resource::api_find::<AssetCategory>(&state, &actor, ApiId(id)).await
 }
 
 /// Create a category
@@ -58,10 +51,7 @@ pub async fn create_asset_category(
     actor: ApiActor,
     ApiJson(body): ApiJson<CategoryCreate>,
 ) -> ApiResult<(StatusCode, Json<AssetCategory>)> {
-    actor.scope(KIND, Action::Create)?;
-    let input = CategoryForm::from(body).parse().map_err(AppError::Validation)?;
-    let id = db::insert(&state.db, &actor.audit(), &input).await?;
-    Ok((StatusCode::CREATED, Json(db::find(&state.db, id).await?)))
+    resource::api_create::<AssetCategory>(&state, &actor, CategoryForm::from(body)).await
 }
 
 /// Change a category (absent fields keep their value; `version` or If-Match required)
@@ -74,12 +64,10 @@ pub async fn update_asset_category(
     headers: HeaderMap,
     ApiJson(body): ApiJson<CategoryPatch>,
 ) -> ApiResult<Json<AssetCategory>> {
-    actor.scope(KIND, Action::Update)?;
-    let current = db::find(&state.db, id).await?;
-    let version = expected_version(&headers, body.version)?;
-    let input = CategoryForm::patched(&current, body).parse().map_err(AppError::Validation)?;
-    db::update(&state.db, &actor.audit(), &current, version, &input).await?;
-    Ok(Json(db::find(&state.db, id).await?))
+    resource::api_update::<AssetCategory>(&state, &actor, ApiId(id), &headers, body.version, |current| {
+        CategoryForm::patched(current, body)
+    })
+    .await
 }
 
 /// Delete a category (refused while models use it)

@@ -7,23 +7,17 @@ use axum::{
 };
 
 use super::{
-    db,
     domain::{Manufacturer, ManufacturerCreate, ManufacturerPatch},
     form::ManufacturerForm,
 };
 use crate::{
-    api::{ApiJson, ListResponse, expected_version},
+    api::{ApiJson, ListResponse},
     audit::HistoryEntry,
-    auth::{
-        actor::ApiActor,
-        permission::{Action, ObjectKind},
-    },
-    error::{ApiResult, AppError},
+    auth::actor::ApiActor,
+    error::ApiResult,
     state::AppState,
     web::{extract::ApiId, resource},
 };
-
-const KIND: ObjectKind = ObjectKind::Manufacturer;
 
 /// List manufacturers
 #[utoipa::path(get, path = "/api/v1/manufacturers", tag = "catalog",
@@ -46,8 +40,7 @@ pub async fn find_manufacturer(
     actor: ApiActor,
     ApiId(id): ApiId,
 ) -> ApiResult<Json<Manufacturer>> {
-    actor.scope(KIND, Action::View)?;
-    Ok(Json(db::find(&state.db, id).await?))
+    resource::api_find::<Manufacturer>(&state, &actor, ApiId(id)).await
 }
 
 /// Create a manufacturer
@@ -58,10 +51,7 @@ pub async fn create_manufacturer(
     actor: ApiActor,
     ApiJson(body): ApiJson<ManufacturerCreate>,
 ) -> ApiResult<(StatusCode, Json<Manufacturer>)> {
-    actor.scope(KIND, Action::Create)?;
-    let input = ManufacturerForm::from(body).parse().map_err(AppError::Validation)?;
-    let id = db::insert(&state.db, &actor.audit(), &input).await?;
-    Ok((StatusCode::CREATED, Json(db::find(&state.db, id).await?)))
+    resource::api_create::<Manufacturer>(&state, &actor, ManufacturerForm::from(body)).await
 }
 
 /// Change a manufacturer (absent fields keep their value; `version` or If-Match required)
@@ -74,12 +64,10 @@ pub async fn update_manufacturer(
     headers: HeaderMap,
     ApiJson(body): ApiJson<ManufacturerPatch>,
 ) -> ApiResult<Json<Manufacturer>> {
-    actor.scope(KIND, Action::Update)?;
-    let current = db::find(&state.db, id).await?;
-    let version = expected_version(&headers, body.version)?;
-    let input = ManufacturerForm::patched(&current, body).parse().map_err(AppError::Validation)?;
-    db::update(&state.db, &actor.audit(), &current, version, &input).await?;
-    Ok(Json(db::find(&state.db, id).await?))
+    resource::api_update::<Manufacturer>(&state, &actor, ApiId(id), &headers, body.version, |current| {
+        ManufacturerForm::patched(current, body)
+    })
+    .await
 }
 
 /// Delete a manufacturer (refused while models use it)

@@ -7,23 +7,17 @@ use axum::{
 };
 
 use super::{
-    db,
     domain::{AssetModel, ModelCreate, ModelPatch},
     form::ModelForm,
 };
 use crate::{
-    api::{ApiJson, ListResponse, expected_version},
+    api::{ApiJson, ListResponse},
     audit::HistoryEntry,
-    auth::{
-        actor::ApiActor,
-        permission::{Action, ObjectKind},
-    },
-    error::{ApiResult, AppError},
+    auth::actor::ApiActor,
+    error::ApiResult,
     state::AppState,
     web::{extract::ApiId, resource},
 };
-
-const KIND: ObjectKind = ObjectKind::AssetModel;
 
 /// List asset models
 #[utoipa::path(get, path = "/api/v1/asset-models", tag = "catalog",
@@ -48,8 +42,7 @@ pub async fn find_asset_model(
     actor: ApiActor,
     ApiId(id): ApiId,
 ) -> ApiResult<Json<AssetModel>> {
-    actor.scope(KIND, Action::View)?;
-    Ok(Json(db::find(&state.db, id).await?))
+    resource::api_find::<AssetModel>(&state, &actor, ApiId(id)).await
 }
 
 /// Create an asset model
@@ -60,10 +53,7 @@ pub async fn create_asset_model(
     actor: ApiActor,
     ApiJson(body): ApiJson<ModelCreate>,
 ) -> ApiResult<(StatusCode, Json<AssetModel>)> {
-    actor.scope(KIND, Action::Create)?;
-    let input = ModelForm::from(body).parse().map_err(AppError::Validation)?;
-    let id = db::insert(&state.db, &actor.audit(), &input).await?;
-    Ok((StatusCode::CREATED, Json(db::find(&state.db, id).await?)))
+    resource::api_create::<AssetModel>(&state, &actor, ModelForm::from(body)).await
 }
 
 /// Change an asset model (absent fields keep their value; `version` or If-Match required)
@@ -76,12 +66,10 @@ pub async fn update_asset_model(
     headers: HeaderMap,
     ApiJson(body): ApiJson<ModelPatch>,
 ) -> ApiResult<Json<AssetModel>> {
-    actor.scope(KIND, Action::Update)?;
-    let current = db::find(&state.db, id).await?;
-    let version = expected_version(&headers, body.version)?;
-    let input = ModelForm::patched(&current, body).parse().map_err(AppError::Validation)?;
-    db::update(&state.db, &actor.audit(), &current, version, &input).await?;
-    Ok(Json(db::find(&state.db, id).await?))
+    resource::api_update::<AssetModel>(&state, &actor, ApiId(id), &headers, body.version, |current| {
+        ModelForm::patched(current, body)
+    })
+    .await
 }
 
 /// Delete an asset model (refused while assets use it)

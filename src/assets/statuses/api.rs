@@ -7,23 +7,17 @@ use axum::{
 };
 
 use super::{
-    db,
     domain::{AssetStatus, StatusCreate, StatusPatch},
     form::StatusForm,
 };
 use crate::{
-    api::{ApiJson, ListResponse, expected_version},
+    api::{ApiJson, ListResponse},
     audit::HistoryEntry,
-    auth::{
-        actor::ApiActor,
-        permission::{Action, ObjectKind},
-    },
-    error::{ApiResult, AppError},
+    auth::actor::ApiActor,
+    error::ApiResult,
     state::AppState,
     web::{extract::ApiId, resource},
 };
-
-const KIND: ObjectKind = ObjectKind::AssetStatus;
 
 /// List asset statuses
 #[utoipa::path(get, path = "/api/v1/asset-statuses", tag = "catalog",
@@ -47,8 +41,7 @@ pub async fn find_asset_status(
     actor: ApiActor,
     ApiId(id): ApiId,
 ) -> ApiResult<Json<AssetStatus>> {
-    actor.scope(KIND, Action::View)?;
-    Ok(Json(db::find(&state.db, id).await?))
+    resource::api_find::<AssetStatus>(&state, &actor, ApiId(id)).await
 }
 
 /// Create an asset status
@@ -59,10 +52,7 @@ pub async fn create_asset_status(
     actor: ApiActor,
     ApiJson(body): ApiJson<StatusCreate>,
 ) -> ApiResult<(StatusCode, Json<AssetStatus>)> {
-    actor.scope(KIND, Action::Create)?;
-    let input = StatusForm::from(body).parse().map_err(AppError::Validation)?;
-    let id = db::insert(&state.db, &actor.audit(), &input).await?;
-    Ok((StatusCode::CREATED, Json(db::find(&state.db, id).await?)))
+    resource::api_create::<AssetStatus>(&state, &actor, StatusForm::from(body)).await
 }
 
 /// Change an asset status (absent fields keep their value; `version` or If-Match required)
@@ -75,12 +65,10 @@ pub async fn update_asset_status(
     headers: HeaderMap,
     ApiJson(body): ApiJson<StatusPatch>,
 ) -> ApiResult<Json<AssetStatus>> {
-    actor.scope(KIND, Action::Update)?;
-    let current = db::find(&state.db, id).await?;
-    let version = expected_version(&headers, body.version)?;
-    let input = StatusForm::patched(&current, body).parse().map_err(AppError::Validation)?;
-    db::update(&state.db, &actor.audit(), &current, version, &input).await?;
-    Ok(Json(db::find(&state.db, id).await?))
+    resource::api_update::<AssetStatus>(&state, &actor, ApiId(id), &headers, body.version, |current| {
+        StatusForm::patched(current, body)
+    })
+    .await
 }
 
 /// Delete an asset status (refused while assets use it)
