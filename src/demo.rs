@@ -231,6 +231,7 @@ async fn park(
             currency: "EUR".into(),
             warranty_end: chrono::NaiveDate::from_ymd_opt(2029, 1, 15),
             notes: String::new(),
+            custom: Default::default(),
         };
         created.push(assets_db::insert(pool, actor, &input).await?);
     }

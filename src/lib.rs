@@ -11,6 +11,8 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod generate;
+pub mod jobs;
+pub mod notify;
 pub mod org;
 pub mod routes;
 pub mod startup;

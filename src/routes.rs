@@ -24,7 +24,7 @@ use crate::{
     auth::{self, actor::Actor},
     db,
     error::{ApiError, AppError, AppResult},
-    org,
+    notify, org,
     state::AppState,
     web::{self, PageCtx, render},
 };
@@ -44,6 +44,7 @@ pub fn api_table() -> RouteTable {
     let table = assets::categories::api(table);
     let table = assets::models::api(table);
     let table = assets::register::api(table);
+    let table = notify::api(table);
     assets::statuses::api(table)
 }
 
@@ -62,6 +63,7 @@ fn pages() -> Router<AppState> {
         .merge(assets::categories::router())
         .merge(assets::models::router())
         .merge(assets::register::router())
+        .merge(notify::router())
         .fallback(|| async { AppError::NotFound })
 }
 

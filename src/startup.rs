@@ -99,12 +99,14 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", config.bind))?;
     let address = listener.local_addr()?;
+    let worker = crate::jobs::spawn_worker(database.pool.clone());
     let app = routes::app(AppState::new(database.pool.clone(), config));
     tracing::info!(%address, ready_in_ms = started.elapsed().as_millis() as u64, "Parc is listening on http://{address}");
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     tracing::info!("stopping");
+    worker.abort();
     database.close().await?;
     Ok(())
 }

@@ -8,7 +8,7 @@ use axum::{
     Router,
     extract::{FromRequest, Request, rejection::JsonRejection},
     http::{HeaderMap, Method, header},
-    routing::{MethodRouter, delete, get, patch, post},
+    routing::{MethodRouter, delete, get, patch, post, put},
 };
 use serde::{Deserialize, Deserializer, Serialize, de::DeserializeOwned};
 
@@ -123,6 +123,14 @@ impl RouteTable {
         T: 'static,
     {
         self.add(Method::POST, path, post(handler))
+    }
+
+    pub fn put<H, T>(self, path: &'static str, handler: H) -> Self
+    where
+        H: axum::handler::Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Method::PUT, path, put(handler))
     }
 
     pub fn patch<H, T>(self, path: &'static str, handler: H) -> Self

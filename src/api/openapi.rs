@@ -11,7 +11,7 @@ use utoipa::{
 use crate::{
     assets, auth,
     error::AppResult,
-    org,
+    notify, org,
     web::{render, static_files},
 };
 
@@ -49,6 +49,11 @@ use crate::{
         assets::register::api::delete_asset, assets::register::api::asset_history,
         assets::register::handlers::checkout_asset, assets::register::handlers::checkin_asset, assets::register::api::my_assets,
         assets::register::handlers::change_asset_status,
+        assets::register::hardware::get_hardware, assets::register::hardware::put_hardware,
+        assets::register::links::list_users, assets::register::links::post_user, assets::register::links::delete_user,
+        assets::register::links::list_relations, assets::register::links::post_relation,
+        assets::register::links::delete_relation, assets::register::bulk::bulk_assets,
+        notify::my_notifications, notify::read_notification,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

@@ -338,6 +338,16 @@ pub fn field_label_key(field: &str) -> Option<&'static str> {
         "lifecycle" => "lifecycle",
         "reason" => "status-reason",
         "status_since" => "history-field-since",
+        "custom_fields" => "field-custom-fields",
+        "has_hardware" => "field-has-hardware",
+        "used_by" => "used-by",
+        "relations" => "relations",
+        "os" => "hardware-os",
+        "cpu" => "hardware-cpu",
+        "cpu_cores" => "hardware-cores",
+        "memory_mb" => "hardware-memory",
+        "disks" => "hardware-disks",
+        "interfaces" => "hardware-interfaces",
         _ => return None,
     })
 }

@@ -38,6 +38,8 @@ pub struct Actor {
     pub lang: Lang,
     pub time_zone: Tz,
     pub entity_id: Uuid,
+    /// Notifications not read yet (the badge in the navigation).
+    pub unread_notifications: i64,
     pub grants: Arc<[Grant]>,
     pub request_id: Option<String>,
     pub via: Via,

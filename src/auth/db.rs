@@ -19,6 +19,7 @@ struct ActorRow {
     language: String,
     time_zone: String,
     entity_id: Uuid,
+    unread: i64,
 }
 
 /// The active person `user_id` with their grants, or None if disabled or gone.
@@ -30,7 +31,9 @@ pub async fn load_actor(
 ) -> AppResult<Option<Actor>> {
     let row = sqlx::query_as!(
         ActorRow,
-        "select id, login, name, language, time_zone, entity_id from users where id = $1 and active",
+        r#"select id, login, name, language, time_zone, entity_id,
+                  (select count(*) from notifications n where n.user_id = users.id and n.read_at is null) as "unread!"
+             from users where id = $1 and active"#,
         user_id
     )
     .fetch_optional(pool)
@@ -44,6 +47,7 @@ pub async fn load_actor(
         lang: Lang::parse(&row.language).unwrap_or_default(),
         time_zone: row.time_zone.parse().unwrap_or(chrono_tz::Europe::Paris),
         entity_id: row.entity_id,
+        unread_notifications: row.unread,
         grants: grants.into(),
         request_id,
         via,

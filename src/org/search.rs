@@ -11,6 +11,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::{
+    assets::register::hardware::{normalise_ip, normalise_mac},
     auth::{
         actor::Actor,
         permission::{Action, ObjectKind, Scope},
@@ -120,13 +121,17 @@ async fn search_kind(pool: &PgPool, kind: ObjectKind, scope: &Scope, q: &str) ->
                 r#"select a.id, a.tag as title, am.name || coalesce(' · ' || nullif(a.name, ''), '') || coalesce(' · ' || a.serial, '') as "detail!"
                      from assets a join asset_models am on am.id = a.model_id
                     where a.entity_id = any($1) and ((a.tag || ' ' || a.name || ' ' || coalesce(a.serial, '') || ' ' || am.name) ilike $2
-                          or (a.tag || ' ' || a.name || ' ' || coalesce(a.serial, '')) % $3)
+                          or (a.tag || ' ' || a.name || ' ' || coalesce(a.serial, '')) % $3
+                          or a.assigned_user_id = any(array(select id from users where name ilike $2))
+                          or a.id = any(array(select asset_id from asset_network_interfaces where mac = $5 or $6 = any(ips))))
                     order by (a.tag ilike $2) desc, similarity(a.tag || ' ' || a.name || ' ' || coalesce(a.serial, ''), $3) desc, a.tag
                     limit $4"#,
                 ids,
                 pattern,
                 q,
-                PER_KIND
+                PER_KIND,
+                normalise_mac(q),
+                normalise_ip(q)
             )
             .fetch_all(pool)
             .await?

@@ -73,6 +73,11 @@ impl PageCtx {
         i18n::tr(self.lang, key)
     }
 
+    /// The message `key` with named arguments.
+    pub fn t_args(&self, key: &str, args: &[(&str, &str)]) -> String {
+        i18n::tr_args(self.lang, key, args)
+    }
+
     /// The message `key` with one argument.
     pub fn t1(&self, key: &str, name: &str, value: &str) -> String {
         i18n::tr_args(self.lang, key, &[(name, value)])

@@ -2,6 +2,8 @@
 //! type, fed by the type's columns and cells, plus the detail, history and
 //! delete-confirmation pages every type shares.
 
+use std::borrow::Cow;
+
 use askama::Template;
 use axum::response::Response;
 use uuid::Uuid;
@@ -90,6 +92,19 @@ pub struct ListTemplate {
     pub sections: Vec<super::layout::NavItem>,
     /// More links beside the export (href, message key), e.g. labels of the filtered list.
     pub links: Vec<(String, &'static str)>,
+    /// Bulk actions on ticked rows, when the person may use them.
+    pub bulk: Option<BulkPanel>,
+    /// The id of each row (its checkbox's value), when there is a bulk panel.
+    pub row_ids: Vec<String>,
+    /// The bulk panel's fields are checked on the result page, never marked here.
+    pub no_errors: super::form::FieldErrors,
+}
+
+/// The form under a list that acts on the ticked rows.
+#[derive(Clone, Debug)]
+pub struct BulkPanel {
+    pub action: String,
+    pub fields: Vec<FormField>,
 }
 
 impl ListTemplate {
@@ -131,6 +146,9 @@ impl ListTemplate {
             filter_qs: serde_urlencoded::to_string(&pairs).unwrap_or_default(),
             sections: Vec::new(),
             links: Vec::new(),
+            bulk: None,
+            row_ids: Vec::new(),
+            no_errors: Default::default(),
         }
     }
 
@@ -193,16 +211,21 @@ impl ListTemplate {
 /// A fact on a detail page.
 #[derive(Clone, Debug)]
 pub struct Fact {
-    pub label_key: &'static str,
+    /// A message key, or a label people wrote (a custom field's): no message has one as its key.
+    pub label_key: Cow<'static, str>,
     pub cell: Cell,
 }
 
 impl Fact {
     pub fn new(label_key: &'static str, cell: Cell) -> Self {
-        Self { label_key, cell }
+        Self { label_key: Cow::Borrowed(label_key), cell }
     }
     pub fn text(label_key: &'static str, text: impl Into<String>) -> Self {
-        Self { label_key, cell: Cell::text(text) }
+        Self::new(label_key, Cell::text(text))
+    }
+    /// A fact whose label is stored data rather than a message key.
+    pub fn labelled(label: String, text: impl Into<String>) -> Self {
+        Self { label_key: Cow::Owned(label), cell: Cell::text(text) }
     }
 }
 
@@ -299,22 +322,26 @@ pub enum FieldKind {
 /// One field of a generic form, with the value to show (what was typed, or stored).
 #[derive(Clone, Debug)]
 pub struct FormField {
-    pub name: &'static str,
-    pub label_key: &'static str,
+    pub name: Cow<'static, str>,
+    /// A message key, or a label people wrote (see [`Fact::label_key`]).
+    pub label_key: Cow<'static, str>,
     pub kind: FieldKind,
     pub value: String,
     pub required: bool,
 }
 
 impl FormField {
+    fn of(name: &'static str, label_key: &'static str, kind: FieldKind, value: &str, required: bool) -> Self {
+        Self { name: name.into(), label_key: label_key.into(), kind, value: value.to_owned(), required }
+    }
     pub fn text(name: &'static str, label_key: &'static str, value: &str, required: bool) -> Self {
-        Self { name, label_key, kind: FieldKind::Input("text"), value: value.to_owned(), required }
+        Self::of(name, label_key, FieldKind::Input("text"), value, required)
     }
     pub fn input(name: &'static str, label_key: &'static str, kind: &'static str, value: &str) -> Self {
-        Self { name, label_key, kind: FieldKind::Input(kind), value: value.to_owned(), required: false }
+        Self::of(name, label_key, FieldKind::Input(kind), value, false)
     }
     pub fn area(name: &'static str, label_key: &'static str, value: &str) -> Self {
-        Self { name, label_key, kind: FieldKind::TextArea, value: value.to_owned(), required: false }
+        Self::of(name, label_key, FieldKind::TextArea, value, false)
     }
     pub fn select(
         name: &'static str,
@@ -323,7 +350,11 @@ impl FormField {
         value: &str,
         required: bool,
     ) -> Self {
-        Self { name, label_key, kind: FieldKind::Select(options), value: value.to_owned(), required }
+        Self::of(name, label_key, FieldKind::Select(options), value, required)
+    }
+    /// A field named and labelled at run time (a custom field).
+    pub fn dynamic(name: String, label: String, kind: FieldKind, value: &str, required: bool) -> Self {
+        Self { name: name.into(), label_key: label.into(), kind, value: value.to_owned(), required }
     }
 
     pub fn options(&self) -> Option<&Vec<(String, String)>> {

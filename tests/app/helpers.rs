@@ -212,6 +212,7 @@ async fn seed(pool: &PgPool) {
             currency: "EUR".into(),
             warranty_end: None,
             notes: String::new(),
+            custom: Default::default(),
         };
         parc::assets::register::db::insert(pool, &actor, &asset).await.expect("asset");
     }

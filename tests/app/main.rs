@@ -1,7 +1,9 @@
 //! Integration tests: the whole application against a real PostgreSQL.
 
+mod asset_details;
 mod asset_rules;
 mod auth;
+mod bulk_and_jobs;
 mod catalog;
 mod helpers;
 mod platform;

@@ -3,7 +3,10 @@
 use sqlx::{PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
-use super::domain::{AssetCategory, CategoryInput};
+use super::{
+    domain::{AssetCategory, CategoryInput},
+    fields::CustomField,
+};
 use crate::{
     audit::{self, AuditActor, Subject},
     auth::permission::{ObjectKind, Scope},
@@ -11,7 +14,7 @@ use crate::{
     web::list::{CsvRecord, Listing, SortKey, like_pattern},
 };
 
-const SELECT: &str = "m.id, m.name, m.tag_pattern, m.notes,
+const SELECT: &str = "m.id, m.name, m.tag_pattern, m.custom_fields, m.has_hardware, m.notes,
     (select count(*) from asset_models am where am.category_id = m.id) as model_count, m.version, m.created_at, m.updated_at";
 const FROM: &str = "from asset_categories m";
 const KIND: ObjectKind = ObjectKind::AssetCategory;
@@ -24,6 +27,33 @@ pub async fn find(pool: &PgPool, id: Uuid) -> AppResult<AssetCategory> {
         .ok_or(AppError::NotFound)
 }
 
+fn definitions_json(input: &CategoryInput) -> AppResult<serde_json::Value> {
+    Ok(serde_json::to_value(&input.custom_fields).map_err(anyhow::Error::from)?)
+}
+
+/// The custom fields of the category of `model_id` (none for an unknown model).
+pub async fn fields_of_model(conn: &mut sqlx::PgConnection, model_id: Uuid) -> AppResult<Vec<CustomField>> {
+    let fields = sqlx::query_scalar!(
+        r#"select c.custom_fields as "fields: sqlx::types::Json<Vec<CustomField>>"
+             from asset_models m join asset_categories c on c.id = m.category_id where m.id = $1"#,
+        model_id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(fields.map(|f| f.0).unwrap_or_default())
+}
+
+/// (category name, its custom fields) of every category that has some.
+pub async fn all_fields(pool: &PgPool) -> AppResult<Vec<(String, Vec<CustomField>)>> {
+    let rows = sqlx::query!(
+        r#"select name, custom_fields as "fields: sqlx::types::Json<Vec<CustomField>>"
+             from asset_categories where custom_fields <> '[]' order by name"#
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.name, r.fields.0)).collect())
+}
+
 fn name_taken() -> AppError {
     AppError::field("name", "name-taken")
 }
@@ -32,10 +62,13 @@ pub async fn insert(pool: &PgPool, actor: &AuditActor, input: &CategoryInput) ->
     let mut tx = pool.begin().await?;
     let id = Uuid::now_v7();
     sqlx::query!(
-        "insert into asset_categories (id, name, tag_pattern, notes) values ($1, $2, $3, $4)",
+        "insert into asset_categories (id, name, tag_pattern, custom_fields, has_hardware, notes)
+         values ($1, $2, $3, $4, $5, $6)",
         id,
         input.name,
         input.tag_pattern,
+        definitions_json(input)?,
+        input.has_hardware,
         input.notes
     )
     .execute(&mut *tx)
@@ -55,11 +88,15 @@ pub async fn update(
 ) -> AppResult<()> {
     let mut tx = pool.begin().await?;
     let updated = sqlx::query!(
-        "update asset_categories set name = $3, tag_pattern = $4, notes = $5, version = version + 1 where id = $1 and version = $2",
+        "update asset_categories set name = $3, tag_pattern = $4, custom_fields = $5, has_hardware = $6, notes = $7,
+                version = version + 1
+          where id = $1 and version = $2",
         current.id,
         version,
         input.name,
         input.tag_pattern,
+        definitions_json(input)?,
+        input.has_hardware,
         input.notes
     )
     .execute(&mut *tx)
@@ -142,13 +179,14 @@ impl Listing for CategoryList {
 
 impl CsvRecord for AssetCategory {
     fn csv_header() -> &'static [&'static str] {
-        &["id", "name", "tag_pattern", "models", "notes", "updated_at"]
+        &["id", "name", "tag_pattern", "custom_fields", "models", "notes", "updated_at"]
     }
     fn csv_row(&self) -> Vec<String> {
         vec![
             self.id.to_string(),
             self.name.clone(),
             self.tag_pattern.clone(),
+            super::fields::definitions_text(&self.custom_fields),
             self.model_count.to_string(),
             self.notes.clone(),
             self.updated_at.to_rfc3339(),

@@ -1,8 +1,9 @@
-//! AssetCategorys: shared by every entity, managed by park managers.
+//! Asset categories: shared by every entity, managed by park managers.
 
 pub mod api;
 mod db;
 pub mod domain;
+pub mod fields;
 mod form;
 mod pages;
 
@@ -10,7 +11,7 @@ use axum::{Router, routing::get};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-pub use db::{choices, insert};
+pub use db::{all_fields, choices, fields_of_model, insert};
 use domain::{AssetCategory, CategoryInput};
 use form::CategoryForm;
 

@@ -62,6 +62,8 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
     let facts = vec![
         Fact::text("field-name", category.name.clone()),
         Fact::text("field-tag-pattern", category.tag_pattern.clone()),
+        Fact::text("field-has-hardware", if category.has_hardware { "✓" } else { "—" }),
+        Fact::text("field-custom-fields", super::fields::definitions_text(&category.custom_fields)),
         Fact::new(
             "catalog-models",
             Cell::link(category.model_count.to_string(), format!("/asset-models?category_id={id}")),

@@ -1,12 +1,23 @@
 //! All SQL of assets.
 
 use chrono::NaiveDate;
+use serde_json::{Map, Value};
 use sqlx::{Acquire, PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
-use super::domain::{Asset, AssetInput};
+use super::{
+    domain::{Asset, AssetInput},
+    hardware::{normalise_ip, normalise_mac},
+};
 use crate::{
-    assets::{statuses::domain::StatusKind, tag::TagPattern},
+    assets::{
+        categories::{
+            self,
+            fields::{FIELD_PREFIX, typed_values},
+        },
+        statuses::domain::StatusKind,
+        tag::TagPattern,
+    },
     audit::{self, AuditActor, Change, Record},
     auth::permission::{ObjectKind, Scope},
     error::{AppError, AppResult, ResultExt, delete_refusal},
@@ -21,13 +32,14 @@ use crate::{
 // only. Planning a nine-table join cost ten times the query itself.
 const SELECT: &str = "a.id, a.tag, a.name, a.serial, a.model_id, am.name as model_name, am.category_id,
     (select name from asset_categories where id = am.category_id) as category_name,
+    (select has_hardware from asset_categories where id = am.category_id) as has_hardware,
     (select name from manufacturers where id = a.manufacturer_id) as manufacturer_name,
     a.status_id, s.name as status_name, s.kind as status_kind,
     a.entity_id, (select name from entities where id = a.entity_id) as entity_name,
     a.location_id, l.name as location_name, a.assigned_user_id, u.name as assigned_user_name,
     a.assigned_group_id, (select name from groups where id = a.assigned_group_id) as assigned_group_name,
     a.supplier, a.order_number, a.invoice_number, a.purchase_date, a.price, a.currency,
-    a.warranty_end, a.notes, a.version, a.created_at, a.updated_at";
+    a.warranty_end, a.notes, a.custom_values, a.version, a.created_at, a.updated_at";
 const FROM: &str =
     "from assets a join asset_models am on am.id = a.model_id join asset_statuses s on s.id = a.status_id
     left join locations l on l.id = a.location_id left join users u on u.id = a.assigned_user_id";
@@ -80,12 +92,18 @@ fn row_errors<T>(result: Result<T, sqlx::Error>) -> AppResult<T> {
         .on_constraint("assets_status_id_fkey", || AppError::field("status_id", "field-invalid-choice"))
 }
 
-async fn insert_row(conn: &mut PgConnection, id: Uuid, tag: &str, input: &AssetInput) -> Result<(), sqlx::Error> {
+async fn insert_row(
+    conn: &mut PgConnection,
+    id: Uuid,
+    tag: &str,
+    input: &AssetInput,
+    custom: &Map<String, Value>,
+) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "insert into assets (id, tag, name, serial, model_id, status_id, entity_id, location_id, assigned_user_id,
                              assigned_group_id, supplier, order_number, invoice_number, purchase_date, price, currency,
-                             warranty_end, notes)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+                             warranty_end, notes, custom_values)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
         id,
         tag,
         input.name,
@@ -103,21 +121,36 @@ async fn insert_row(conn: &mut PgConnection, id: Uuid, tag: &str, input: &AssetI
         input.price,
         input.currency,
         input.warranty_end,
-        input.notes
+        input.notes,
+        Value::Object(custom.clone())
     )
     .execute(conn)
     .await
     .map(|_| ())
 }
 
-fn snapshot(input: &AssetInput) -> AppResult<serde_json::Value> {
-    Ok(serde_json::to_value(input).map_err(anyhow::Error::from)?)
+/// The history's view of an asset: its columns, and each custom value as "custom.<key>".
+fn snapshot(input: &AssetInput, custom: &Map<String, Value>) -> AppResult<Value> {
+    let mut value = serde_json::to_value(input).map_err(anyhow::Error::from)?;
+    if let Some(fields) = value.as_object_mut() {
+        for (key, custom_value) in custom {
+            fields.insert(format!("{FIELD_PREFIX}{key}"), custom_value.clone());
+        }
+    }
+    Ok(value)
+}
+
+/// The input's custom values, typed and checked against its model's category.
+async fn custom_values(conn: &mut PgConnection, input: &AssetInput) -> AppResult<Map<String, Value>> {
+    let definitions = categories::fields_of_model(conn, input.model_id).await?;
+    typed_values(&definitions, &input.custom).map_err(AppError::Validation)
 }
 
 /// Insert, allocating the tag when none is given. An allocated tag someone
 /// already typed by hand is skipped for the next one.
 pub async fn insert(pool: &PgPool, actor: &AuditActor, input: &AssetInput) -> AppResult<Uuid> {
     let mut tx = pool.begin().await?;
+    let custom = custom_values(&mut tx, input).await?;
     let id = Uuid::now_v7();
     let today = chrono::Utc::now().date_naive();
     let mut attempts = 0;
@@ -127,7 +160,7 @@ pub async fn insert(pool: &PgPool, actor: &AuditActor, input: &AssetInput) -> Ap
             None => allocate_tag(&mut tx, input.model_id, today).await?,
         };
         let mut savepoint = (&mut *tx).begin().await?;
-        match row_errors(insert_row(&mut savepoint, id, &tag, input).await) {
+        match row_errors(insert_row(&mut savepoint, id, &tag, input, &custom).await) {
             Ok(()) => {
                 savepoint.commit().await?;
                 break tag;
@@ -146,7 +179,7 @@ pub async fn insert(pool: &PgPool, actor: &AuditActor, input: &AssetInput) -> Ap
         entity_id: Some(input.entity_id),
         change: Change::Create,
         before: None,
-        after: Some(snapshot(&stored)?),
+        after: Some(snapshot(&stored, &custom)?),
         actor,
     };
     audit::record(&mut tx, record).await?;
@@ -162,12 +195,14 @@ pub async fn update(
     input: &AssetInput,
 ) -> AppResult<()> {
     let mut tx = pool.begin().await?;
+    let custom = custom_values(&mut tx, input).await?;
     let tag = input.tag.clone().unwrap_or_else(|| current.tag.clone());
     let updated = row_errors(
         sqlx::query!(
             "update assets set tag = $3, name = $4, serial = $5, model_id = $6, status_id = $7, entity_id = $8, location_id = $9,
                     assigned_user_id = $10, assigned_group_id = $11, supplier = $12, order_number = $13, invoice_number = $14,
-                    purchase_date = $15, price = $16, currency = $17, warranty_end = $18, notes = $19, version = version + 1
+                    purchase_date = $15, price = $16, currency = $17, warranty_end = $18, notes = $19, custom_values = $20,
+                    version = version + 1
               where id = $1 and version = $2",
             current.id,
             version,
@@ -187,7 +222,8 @@ pub async fn update(
             input.price,
             input.currency,
             input.warranty_end,
-            input.notes
+            input.notes,
+            Value::Object(custom.clone())
         )
         .execute(&mut *tx)
         .await,
@@ -195,8 +231,8 @@ pub async fn update(
     if updated.rows_affected() == 0 {
         return Err(audit::stale_edit(pool, KIND, current.id).await);
     }
-    let before = snapshot(&AssetInput::from(current))?;
-    let after = snapshot(&AssetInput { tag: Some(tag), ..input.clone() })?;
+    let before = snapshot(&AssetInput::from(current), &current.custom_values)?;
+    let after = snapshot(&AssetInput { tag: Some(tag), ..input.clone() }, &custom)?;
     let record = Record {
         kind: KIND,
         object_id: current.id,
@@ -220,7 +256,7 @@ pub async fn delete(pool: &PgPool, actor: &AuditActor, current: &Asset, version:
     if deleted.rows_affected() == 0 {
         return Err(audit::stale_edit(pool, KIND, current.id).await);
     }
-    let before = snapshot(&AssetInput::from(current))?;
+    let before = snapshot(&AssetInput::from(current), &current.custom_values)?;
     let record = Record {
         kind: KIND,
         object_id: current.id,
@@ -283,13 +319,16 @@ pub async fn status_choices(pool: &PgPool) -> AppResult<Vec<(String, String)>> {
     Ok(rows.into_iter().map(|r| (r.id.to_string(), r.name)).collect())
 }
 
-/// The assets a person holds, whatever the register's permissions: everyone
-/// may see their own equipment.
+/// The assets a person holds or uses, whatever the register's permissions:
+/// everyone may see their own equipment.
 pub async fn held_by(pool: &PgPool, user_id: Uuid) -> AppResult<Vec<Asset>> {
-    Ok(sqlx::query_as(&format!("select {SELECT} {FROM} where a.assigned_user_id = $1 order by a.tag"))
-        .bind(user_id)
-        .fetch_all(pool)
-        .await?)
+    Ok(sqlx::query_as(&format!(
+        "select {SELECT} {FROM} where a.assigned_user_id = $1
+            or a.id in (select asset_id from asset_users where user_id = $1) order by a.tag"
+    ))
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?)
 }
 
 /// Statuses an asset can come back to (ready, or away for repair).
@@ -424,7 +463,19 @@ impl Listing for AssetList {
             // = any(array(...)) is computed once and combines with the trigram index; an IN would not.
             qb.push(" or a.model_id = any(array(select am.id from asset_models am left join manufacturers m on m.id = am.manufacturer_id where (am.name || ' ' || coalesce(m.name, '')) ilike ")
                 .push_bind(pattern)
-                .push(")))");
+                .push("))");
+            // A MAC or an IP address finds the machine with that interface.
+            if let Some(mac) = normalise_mac(q) {
+                qb.push(" or a.id = any(array(select asset_id from asset_network_interfaces where mac = ")
+                    .push_bind(mac)
+                    .push("))");
+            }
+            if let Some(ip) = normalise_ip(q) {
+                qb.push(" or a.id = any(array(select asset_id from asset_network_interfaces where ")
+                    .push_bind(ip)
+                    .push(" = any(ips)))");
+            }
+            qb.push(")");
         }
     }
 }

@@ -1,11 +1,13 @@
 //! Assets: every piece of equipment the company owns.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::assets::statuses::domain::StatusKind;
+use crate::assets::{categories::fields::value_text, statuses::domain::StatusKind};
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Asset {
@@ -17,6 +19,8 @@ pub struct Asset {
     pub model_name: String,
     pub category_id: Uuid,
     pub category_name: String,
+    /// Whether its category carries hardware facts.
+    pub has_hardware: bool,
     pub manufacturer_name: Option<String>,
     pub status_id: Uuid,
     pub status_name: String,
@@ -39,6 +43,9 @@ pub struct Asset {
     pub currency: String,
     pub warranty_end: Option<NaiveDate>,
     pub notes: String,
+    /// Custom field key -> typed value (number, text, "YYYY-MM-DD", true/false).
+    #[schema(value_type = Object)]
+    pub custom_values: sqlx::types::Json<serde_json::Map<String, serde_json::Value>>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -65,6 +72,10 @@ pub struct AssetInput {
     pub currency: String,
     pub warranty_end: Option<NaiveDate>,
     pub notes: String,
+    /// Custom field key -> value as typed, empty ones left out; typed and
+    /// checked against the category's definitions when written.
+    #[serde(skip)]
+    pub custom: BTreeMap<String, String>,
 }
 
 impl From<&Asset> for AssetInput {
@@ -87,6 +98,7 @@ impl From<&Asset> for AssetInput {
             currency: a.currency.clone(),
             warranty_end: a.warranty_end,
             notes: a.notes.clone(),
+            custom: a.custom_values.iter().map(|(k, v)| (k.clone(), value_text(v))).collect(),
         }
     }
 }
@@ -151,6 +163,9 @@ pub struct AssetCreate {
     /// YYYY-MM-DD
     pub warranty_end: Option<String>,
     pub notes: Option<String>,
+    /// Custom field key -> value, as the category defines them.
+    #[schema(value_type = Option<Object>)]
+    pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// Body of PATCH /api/v1/assets/{id}: absent fields keep their value, null clears.
@@ -189,6 +204,9 @@ pub struct AssetPatch {
     #[schema(value_type = Option<String>)]
     pub warranty_end: Option<Option<String>>,
     pub notes: Option<String>,
+    /// The keys given replace their values; null clears one; others are kept.
+    #[schema(value_type = Option<Object>)]
+    pub custom_fields: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 #[cfg(test)]

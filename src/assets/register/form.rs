@@ -1,9 +1,14 @@
 //! Raw asset values (HTML form or API) -> [`AssetInput`].
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 use super::domain::{Asset, AssetCreate, AssetInput, AssetPatch, identity_serial};
-use crate::web::form::{FieldErrors, Parser};
+use crate::{
+    assets::categories::fields::{FIELD_PREFIX, value_text},
+    web::form::{FieldErrors, Parser},
+};
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
@@ -26,6 +31,32 @@ pub struct AssetForm {
     pub warranty_end: String,
     pub notes: String,
     pub version: String,
+    /// Every other field of the form; custom values are the "custom.<key>" ones.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, String>,
+}
+
+impl AssetForm {
+    /// Custom field key -> text, empty ones left out.
+    fn custom_values(&self) -> BTreeMap<String, String> {
+        self.other
+            .iter()
+            .filter_map(|(name, value)| Some((name.strip_prefix(FIELD_PREFIX)?.to_owned(), value.trim().to_owned())))
+            .filter(|(_, value)| !value.is_empty())
+            .collect()
+    }
+
+    /// The text of custom field `key` as the form holds it.
+    pub fn custom_value(&self, key: &str) -> &str {
+        self.other.get(&format!("{FIELD_PREFIX}{key}")).map(String::as_str).unwrap_or_default()
+    }
+
+    /// Lay JSON custom values (API) over the form's: null clears a value.
+    fn set_custom(&mut self, values: serde_json::Map<String, serde_json::Value>) {
+        for (key, value) in values {
+            self.other.insert(format!("{FIELD_PREFIX}{key}"), value_text(&value));
+        }
+    }
 }
 
 fn id_text(id: Option<uuid::Uuid>) -> String {
@@ -78,6 +109,7 @@ impl AssetForm {
             currency,
             warranty_end,
             notes: p.text("notes", &self.notes, 10_000),
+            custom: self.custom_values(),
         };
         p.finish(input)
     }
@@ -135,6 +167,9 @@ impl AssetForm {
                 *target = value;
             }
         }
+        if let Some(values) = patch.custom_fields {
+            form.set_custom(values);
+        }
         form
     }
 }
@@ -160,13 +195,14 @@ impl From<&Asset> for AssetForm {
             warranty_end: date_text(a.warranty_end),
             notes: a.notes.clone(),
             version: a.version.to_string(),
+            other: a.custom_values.iter().map(|(k, v)| (format!("{FIELD_PREFIX}{k}"), value_text(v))).collect(),
         }
     }
 }
 
 impl From<AssetCreate> for AssetForm {
     fn from(b: AssetCreate) -> Self {
-        Self {
+        let mut form = Self {
             tag: b.tag.unwrap_or_default(),
             name: b.name.unwrap_or_default(),
             serial: b.serial.unwrap_or_default(),
@@ -185,6 +221,9 @@ impl From<AssetCreate> for AssetForm {
             warranty_end: b.warranty_end.unwrap_or_default(),
             notes: b.notes.unwrap_or_default(),
             version: String::new(),
-        }
+            other: BTreeMap::new(),
+        };
+        form.set_custom(b.custom_fields.unwrap_or_default());
+        form
     }
 }

@@ -22,8 +22,8 @@ use crate::{
     },
 };
 
-/// The target must be a person, place or asset the actor can see.
-async fn check_target(state: &AppState, actor: &Actor, target: Target) -> AppResult<()> {
+/// The target must be a person (active), place or asset the actor can see.
+pub(crate) async fn check_target(state: &AppState, actor: &Actor, target: Target) -> AppResult<()> {
     let (field, visible) = match target {
         Target::User(id) => {
             let scope = actor.scope_or_empty(ObjectKind::User, Action::View);

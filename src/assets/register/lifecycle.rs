@@ -183,13 +183,15 @@ pub async fn check_out(
         Target::Asset(id) => (None, None, Some(id)),
     };
     sqlx::query!(
-        "insert into asset_checkouts (asset_id, user_id, location_id, parent_asset_id, checked_out_by, expected_return, note)
-         values ($1, $2, $3, $4, $5, $6, $7)",
+        "insert into asset_checkouts (asset_id, user_id, location_id, parent_asset_id, checked_out_by, checked_out_by_id,
+                                      expected_return, note)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)",
         asset.id,
         user,
         location,
         parent,
         actor.label,
+        actor.id,
         expected_return,
         note
     )
@@ -277,13 +279,27 @@ pub async fn change_status(
     on: NaiveDate,
 ) -> AppResult<()> {
     let mut tx = pool.begin().await?;
-    lock(&mut tx, asset).await?;
+    change_status_in(&mut tx, actor, asset, status, reason, on).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`change_status`] inside the caller's transaction (bulk actions).
+pub async fn change_status_in(
+    tx: &mut PgConnection,
+    actor: &AuditActor,
+    asset: &Asset,
+    status: Uuid,
+    reason: &str,
+    on: NaiveDate,
+) -> AppResult<()> {
+    lock(&mut *tx, asset).await?;
     let kind = sqlx::query_scalar!(r#"select kind as "kind: StatusKind" from asset_statuses where id = $1"#, status)
         .fetch_optional(&mut *tx)
         .await?
         .ok_or_else(|| AppError::field("status_id", "field-invalid-choice"))?;
     if kind != StatusKind::Deployed {
-        if let Some(open) = open_checkout(&mut tx, asset.id).await? {
+        if let Some(open) = open_checkout(&mut *tx, asset.id).await? {
             return Err(AppError::Conflict(format!("check it in from {} first", open.holder())));
         }
     }
@@ -308,8 +324,7 @@ pub async fn change_status(
         after: Some(after),
         actor,
     };
-    audit::record(&mut tx, record).await?;
-    tx.commit().await?;
+    audit::record(tx, record).await?;
     Ok(())
 }
 

@@ -2,13 +2,17 @@
 //! status, place, holder and purchase facts.
 
 pub mod api;
+pub mod bulk;
 pub mod db;
 pub mod domain;
 mod form;
 pub mod handlers;
+pub mod hardware;
 pub mod labels;
 pub mod lifecycle;
+pub mod links;
 mod pages;
+pub mod reminders;
 
 use axum::{
     Router,
@@ -22,6 +26,7 @@ use form::AssetForm;
 
 use crate::{
     api::RouteTable,
+    assets::categories::{self, fields::FieldType},
     auth::{
         actor::Actor,
         permission::{Action, ObjectKind, Scope},
@@ -33,7 +38,7 @@ use crate::{
         PageCtx,
         form::FieldErrors,
         resource::{self, Editable, Resource},
-        table::FormField,
+        table::{FieldKind, FormField},
     },
 };
 
@@ -71,6 +76,41 @@ pub(crate) async fn check_input(state: &AppState, actor: &Actor, input: &AssetIn
         Some(field) => Err(AppError::field(field, "field-invalid-choice")),
         None => Ok(()),
     }
+}
+
+/// The inputs of the custom fields of the form's model's category; before a
+/// model is chosen, those of every category, each labelled with its category.
+async fn custom_inputs(state: &AppState, ctx: &PageCtx, form: &AssetForm) -> AppResult<Vec<FormField>> {
+    let groups = match Uuid::parse_str(form.model_id.trim()) {
+        Ok(model) => vec![(None, categories::fields_of_model(&mut *state.db.acquire().await?, model).await?)],
+        Err(_) => categories::all_fields(&state.db).await?.into_iter().map(|(name, f)| (Some(name), f)).collect(),
+    };
+    let mut inputs: Vec<FormField> = Vec::new();
+    for (category, definitions) in groups {
+        for definition in definitions {
+            let name = definition.input_name();
+            if inputs.iter().any(|input| input.name == name) {
+                continue;
+            }
+            let label = match &category {
+                Some(category) => format!("{} ({category})", definition.label),
+                None => definition.label.clone(),
+            };
+            let kind = match definition.kind {
+                FieldType::Text | FieldType::Number => FieldKind::Input("text"),
+                FieldType::Date => FieldKind::Input("date"),
+                FieldType::Boolean => {
+                    FieldKind::Select(vec![("true".into(), ctx.t("yes")), ("false".into(), ctx.t("no"))])
+                }
+                FieldType::List => {
+                    FieldKind::Select(definition.options.iter().map(|o| (o.clone(), o.clone())).collect())
+                }
+            };
+            let value = form.custom_value(&definition.key);
+            inputs.push(FormField::dynamic(name, label, kind, value, definition.required && category.is_none()));
+        }
+    }
+    Ok(inputs)
 }
 
 impl Editable for Asset {
@@ -145,8 +185,9 @@ impl Editable for Asset {
             FormField::area("notes", "field-notes", &form.notes),
         ];
         if creating {
-            fields[0].label_key = "field-tag-or-automatic";
+            fields[0].label_key = "field-tag-or-automatic".into();
         }
+        fields.extend(custom_inputs(state, ctx, form).await?);
         Ok(fields)
     }
     async fn check(state: &AppState, actor: &Actor, input: &AssetInput, action: Action) -> AppResult<()> {
@@ -171,6 +212,7 @@ pub fn router() -> Router<AppState> {
         .route("/assets", get(pages::list).post(resource::create::<Asset>))
         .route("/assets/new", get(resource::new_form::<Asset>))
         .route("/assets/export.csv", get(resource::export::<Asset>))
+        .route("/assets/bulk", post(bulk::bulk_page))
         .route("/assets/{id}", get(pages::show))
         .route("/assets/{id}/edit", get(resource::edit_form::<Asset>).post(resource::update::<Asset>))
         .route("/assets/{id}/delete", get(resource::delete_form::<Asset>).post(resource::delete::<Asset>))
@@ -181,12 +223,18 @@ pub fn router() -> Router<AppState> {
         .route("/assets/{id}/checkout", post(handlers::checkout_page))
         .route("/assets/{id}/checkin", post(handlers::checkin_page))
         .route("/assets/{id}/status", post(handlers::status_page))
+        .route("/assets/{id}/hardware", get(hardware::edit_page).post(hardware::save_page))
+        .route("/assets/{id}/users", post(links::add_user_page))
+        .route("/assets/{id}/users/{user_id}/remove", post(links::remove_user_page))
+        .route("/assets/{id}/relations", post(links::add_relation_page))
+        .route("/assets/{id}/relations/{relation_id}/remove", post(links::remove_relation_page))
 }
 
 pub fn api(table: RouteTable) -> RouteTable {
     table
         .get("/api/v1/assets", api::list_assets)
         .post("/api/v1/assets", api::create_asset)
+        .post("/api/v1/assets/bulk", bulk::bulk_assets)
         .get("/api/v1/assets/by-tag/{tag}", api::find_asset_by_tag)
         .get("/api/v1/assets/by-serial/{serial}", api::find_assets_by_serial)
         .get("/api/v1/assets/{id}", api::find_asset)
@@ -197,4 +245,12 @@ pub fn api(table: RouteTable) -> RouteTable {
         .post("/api/v1/assets/{id}/checkout", handlers::checkout_asset)
         .post("/api/v1/assets/{id}/checkin", handlers::checkin_asset)
         .post("/api/v1/assets/{id}/status", handlers::change_asset_status)
+        .get("/api/v1/assets/{id}/hardware", hardware::get_hardware)
+        .put("/api/v1/assets/{id}/hardware", hardware::put_hardware)
+        .get("/api/v1/assets/{id}/users", links::list_users)
+        .post("/api/v1/assets/{id}/users", links::post_user)
+        .delete("/api/v1/assets/{id}/users/{user_id}", links::delete_user)
+        .get("/api/v1/assets/{id}/relations", links::list_relations)
+        .post("/api/v1/assets/{id}/relations", links::post_relation)
+        .delete("/api/v1/assets/{id}/relations/{relation_id}", links::delete_relation)
 }

@@ -9,10 +9,16 @@ use serde::Deserialize;
 
 use super::{
     db::{self, AssetFilter, AssetList},
+    domain::Asset,
+    hardware::{self, Hardware},
     lifecycle::{self, Checkout},
+    links::{self, AssetUser, Relation, RelationKind},
 };
 use crate::{
-    assets::{categories, statuses::domain::StatusKind},
+    assets::{
+        categories::{self, fields::value_text},
+        statuses::domain::StatusKind,
+    },
     auth::{
         actor::Actor,
         permission::{Action, ObjectKind},
@@ -26,7 +32,7 @@ use crate::{
         form::FieldErrors,
         list::{ListParams, fetch_page},
         render,
-        table::{Cell, Column, Fact, FilterSelect, ListTemplate, Tabs},
+        table::{BulkPanel, Cell, Column, Fact, FilterSelect, FormField, ListTemplate, Tabs},
     },
 };
 
@@ -126,9 +132,52 @@ pub async fn list(
             ]
         })
         .collect();
+    if actor.can(KIND, Action::Update) {
+        view.row_ids = page.items.iter().map(|a| a.id.to_string()).collect();
+        view.bulk = Some(bulk_panel(&state, &view.ctx, &actor).await?);
+    }
     view.new_href = actor.can(KIND, Action::Create).then(|| "/assets/new".to_owned());
     view.links.push((view.with_filters("/assets/labels"), "labels-action"));
     view.render()
+}
+
+/// The bulk form under the list: one action, and the values it needs.
+async fn bulk_panel(state: &AppState, ctx: &PageCtx, actor: &Actor) -> AppResult<BulkPanel> {
+    let actions = ["status", "location", "assignee", "entity"]
+        .into_iter()
+        .map(|a| (a.to_owned(), ctx.t(&format!("bulk-action-{a}"))))
+        .collect();
+    let people = actor.scope_or_empty(ObjectKind::User, Action::View);
+    let places = actor.scope_or_empty(ObjectKind::Location, Action::View);
+    Ok(BulkPanel {
+        action: "/assets/bulk".into(),
+        fields: vec![
+            FormField::select("action", "bulk-action", actions, "", true),
+            FormField::select("status_id", "field-status", db::status_choices(&state.db).await?, "", false),
+            FormField::text("reason", "status-reason", "", false),
+            FormField::select(
+                "location_id",
+                "field-location",
+                locations::choices(&state.db, &places).await?,
+                "",
+                false,
+            ),
+            FormField::select(
+                "assigned_user_id",
+                "field-assigned-to",
+                users::db::choices(&state.db, &people).await?,
+                "",
+                false,
+            ),
+            FormField::select(
+                "entity_id",
+                "field-entity",
+                entity_choices(&state.db, &actor.scope_or_empty(KIND, Action::Update)).await?,
+                "",
+                false,
+            ),
+        ],
+    })
 }
 
 pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(id): Id) -> AppResult<Response> {
@@ -165,7 +214,11 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
         Fact::text("field-notes", asset.notes.clone()),
         Fact::text("field-updated", ctx.time(&asset.updated_at)),
     ];
+    let custom = custom_facts(&state, &ctx, &asset).await?;
     let timeline = lifecycle::timeline(&state.db, id).await?;
+    let hardware = if asset.has_hardware { Some(hardware::load(&state.db, id).await?) } else { None };
+    let used_by = links::users_of(&state.db, id).await?;
+    let relations = links::relations_of(&state.db, id, actor.scope(KIND, Action::View)?.ids()).await?;
     let can_edit = actor.scope_or_empty(KIND, Action::Update).contains(asset.entity_id);
     let people = actor.scope_or_empty(ObjectKind::User, Action::View);
     let (people, places, return_statuses, statuses) = if can_edit {
@@ -179,6 +232,11 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
         Default::default()
     };
     render(&AssetPage {
+        custom,
+        hardware,
+        used_by,
+        relations,
+        relation_kinds: RelationKind::ALL.iter().map(|k| (k.as_str().to_owned(), ctx.t(&k.label_key(true)))).collect(),
         open: timeline.iter().find(|c| c.checked_in_at.is_none()).cloned(),
         deployable: asset.status_kind == StatusKind::Deployable,
         can_delete: actor.scope_or_empty(KIND, Action::Delete).contains(asset.entity_id),
@@ -196,13 +254,34 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
     })
 }
 
+/// The asset's custom values, labelled and in the order of its category's definitions.
+async fn custom_facts(state: &AppState, ctx: &PageCtx, asset: &Asset) -> AppResult<Vec<Fact>> {
+    let definitions = categories::fields_of_model(&mut *state.db.acquire().await?, asset.model_id).await?;
+    Ok(definitions
+        .into_iter()
+        .filter_map(|definition| {
+            let text = match asset.custom_values.get(&definition.key)? {
+                serde_json::Value::Bool(flag) => ctx.t(if *flag { "yes" } else { "no" }),
+                other => value_text(other),
+            };
+            Some(Fact::labelled(definition.label, text))
+        })
+        .collect())
+}
+
 #[derive(Template)]
 #[template(path = "assets/detail.html")]
 struct AssetPage {
     ctx: PageCtx,
-    asset: super::domain::Asset,
+    asset: Asset,
     tabs: Tabs,
     facts: Vec<Fact>,
+    /// The values of the category's custom fields.
+    custom: Vec<Fact>,
+    hardware: Option<Hardware>,
+    used_by: Vec<AssetUser>,
+    relations: Vec<Relation>,
+    relation_kinds: Vec<(String, String)>,
     open: Option<Checkout>,
     timeline: Vec<Checkout>,
     deployable: bool,
@@ -219,7 +298,7 @@ struct AssetPage {
 #[template(path = "assets/mine.html")]
 struct MinePage {
     ctx: PageCtx,
-    assets: Vec<super::domain::Asset>,
+    assets: Vec<Asset>,
     can_open: bool,
 }
 
