@@ -24,7 +24,7 @@ use crate::{
     auth::{self, actor::Actor},
     db,
     error::{ApiError, AppError, AppResult},
-    notify, org,
+    imports, notify, org,
     state::AppState,
     web::{self, PageCtx, render},
 };
@@ -45,6 +45,7 @@ pub fn api_table() -> RouteTable {
     let table = assets::models::api(table);
     let table = assets::register::api(table);
     let table = notify::api(table);
+    let table = imports::api(table);
     assets::statuses::api(table)
 }
 
@@ -64,19 +65,32 @@ fn pages() -> Router<AppState> {
         .merge(assets::models::router())
         .merge(assets::register::router())
         .merge(notify::router())
+        .merge(imports::router())
         .fallback(|| async { AppError::NotFound })
 }
 
+/// Forms and JSON bodies: small.
+fn limited(router: Router<AppState>) -> Router<AppState> {
+    router.layer(DefaultBodyLimit::max(BODY_LIMIT)).layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+}
+
+/// Uploaded files: streamed to storage, up to the largest file an import takes.
+fn uploads(router: Router<AppState>) -> Router<AppState> {
+    router.layer(DefaultBodyLimit::disable()).layer(RequestBodyLimitLayer::new(imports::source::MAX_FILE + 64 * 1024))
+}
+
 fn api() -> Router<AppState> {
-    api_table()
-        .into_router()
+    let (routes, upload_routes) = api_table().into_routers();
+    limited(routes)
+        .merge(uploads(upload_routes))
         .route("/openapi.json", get(openapi::document))
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
 pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
-    let pages = pages()
+    let pages = limited(pages())
+        .merge(uploads(imports::upload_router()))
         .layer(from_fn(web::error_pages))
         .layer(from_fn_with_state(state.clone(), auth::middleware::authenticate_web));
     let api = api().layer(from_fn_with_state(state.clone(), auth::middleware::authenticate_api));
@@ -89,8 +103,6 @@ pub fn app(state: AppState) -> Router {
         .nest(PREFIX, api)
         .layer(from_fn_with_state(state.clone(), web::metrics::track))
         .layer(from_fn(web::security_headers))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(CatchPanicLayer::new())
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {

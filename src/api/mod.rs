@@ -96,6 +96,8 @@ pub const PREFIX: &str = "/api/v1";
 #[derive(Default)]
 pub struct RouteTable {
     router: Router<AppState>,
+    /// Routes whose bodies may be far larger than a form (file uploads).
+    uploads: Router<AppState>,
     pub routes: Vec<(Method, &'static str)>,
 }
 
@@ -149,8 +151,21 @@ impl RouteTable {
         self.add(Method::DELETE, path, delete(handler))
     }
 
-    pub fn into_router(self) -> Router<AppState> {
-        self.router
+    /// A POST whose body is streamed (an uploaded file), exempt from the form-size limit.
+    pub fn upload<H, T>(mut self, path: &'static str, handler: H) -> Self
+    where
+        H: axum::handler::Handler<T, AppState>,
+        T: 'static,
+    {
+        self.routes.push((Method::POST, path));
+        let relative = path.strip_prefix(PREFIX).unwrap_or(path);
+        self.uploads = self.uploads.route(relative, post(handler));
+        self
+    }
+
+    /// (the ordinary routes, the upload routes).
+    pub fn into_routers(self) -> (Router<AppState>, Router<AppState>) {
+        (self.router, self.uploads)
     }
 }
 

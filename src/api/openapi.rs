@@ -11,7 +11,7 @@ use utoipa::{
 use crate::{
     assets, auth,
     error::AppResult,
-    notify, org,
+    imports, notify, org,
     web::{render, static_files},
 };
 
@@ -54,6 +54,7 @@ use crate::{
         assets::register::links::list_relations, assets::register::links::post_relation,
         assets::register::links::delete_relation, assets::register::bulk::bulk_assets,
         notify::my_notifications, notify::read_notification,
+        imports::api::create_import, imports::api::find_import, imports::api::check_import, imports::api::run_import,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

@@ -22,6 +22,8 @@ pub enum Source {
     Api,
     Cli,
     System,
+    /// A CSV import, on behalf of the person who started it.
+    Import,
 }
 
 impl Source {
@@ -31,6 +33,7 @@ impl Source {
             Source::Api => "api",
             Source::Cli => "cli",
             Source::System => "system",
+            Source::Import => "import",
         }
     }
 }

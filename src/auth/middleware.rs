@@ -101,12 +101,16 @@ async fn check_csrf(config: &Config, parts: &Parts, body: Body, expected: &str) 
             Err(AppError::Forbidden)
         };
     }
-    let is_form = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    // A file upload is streamed to storage, not read ahead: its form puts the token in the address.
+    if content_type.starts_with("multipart/form-data") {
+        let token = parts.uri.query().and_then(|q| form_urlencoded_value(q.as_bytes(), "_csrf"));
+        return match token {
+            Some(token) if secret::constant_time_eq(token.as_bytes(), expected.as_bytes()) => Ok(body),
+            _ => Err(AppError::Forbidden),
+        };
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Err(AppError::Forbidden);
     }
     let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|_| AppError::PayloadTooLarge)?;

@@ -162,6 +162,7 @@ async fn finish(pool: &PgPool, job: &Job, outcome: Result<Value, String>) -> App
 async fn perform(pool: &PgPool, job: &Job) -> AppResult<Value> {
     match job.kind.as_str() {
         crate::assets::register::reminders::KIND => crate::assets::register::reminders::run(pool).await,
+        crate::imports::KIND => crate::imports::run_job(pool, job).await,
         other => Err(AppError::Internal(anyhow::anyhow!("unknown job kind {other}"))),
     }
 }

@@ -135,9 +135,13 @@ fn navigation(actor: &Actor, path: &str) -> Vec<NavItem> {
         ("/groups", "nav-groups", Some(ObjectKind::Group)),
         ("/asset-models", "nav-catalog", Some(ObjectKind::AssetModel)),
     ]);
+    let mut items: Vec<_> =
+        items.into_iter().filter(|(_, _, kind)| kind.is_none_or(|k| actor.can(k, Action::View))).collect();
+    if actor.can(ObjectKind::Asset, Action::Create) || actor.can(ObjectKind::User, Action::Create) {
+        items.push(("/imports", "nav-imports", None));
+    }
     items
         .into_iter()
-        .filter(|(_, _, kind)| kind.is_none_or(|k| actor.can(k, Action::View)))
         .map(|(href, key, _)| NavItem {
             href,
             key,

@@ -417,8 +417,34 @@ async fn https_deployments_get_secure_host_cookies() {
 async fn each_role_sees_its_own_navigation() {
     let app = TestApp::new().await;
     let expected: [(&str, &[&str]); 5] = [
-        ("admin", &["/", "/my-equipment", "/assets", "/entities", "/locations", "/users", "/groups", "/asset-models"]),
-        ("pm_a", &["/", "/my-equipment", "/assets", "/entities", "/locations", "/users", "/groups", "/asset-models"]),
+        (
+            "admin",
+            &[
+                "/",
+                "/my-equipment",
+                "/assets",
+                "/entities",
+                "/locations",
+                "/users",
+                "/groups",
+                "/asset-models",
+                "/imports",
+            ],
+        ),
+        (
+            "pm_a",
+            &[
+                "/",
+                "/my-equipment",
+                "/assets",
+                "/entities",
+                "/locations",
+                "/users",
+                "/groups",
+                "/asset-models",
+                "/imports",
+            ],
+        ),
         ("sup_a", &["/", "/my-equipment", "/assets", "/entities", "/locations", "/users", "/groups", "/asset-models"]),
         ("tech_a", &["/", "/my-equipment", "/assets", "/entities", "/locations", "/users", "/groups", "/asset-models"]),
         ("emp_a", &["/", "/my-equipment"]),

@@ -407,7 +407,10 @@ impl Session<'_> {
 
     /// Post a body as it is, with extra headers.
     pub async fn post_raw(&self, path: &str, body: &str, headers: &[(&str, &str)]) -> TestResponse {
-        let mut request = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        let mut request = Request::post(path);
+        if !headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("content-type")) {
+            request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        }
         for (name, value) in headers {
             request = request.header(*name, *value);
         }

@@ -6,6 +6,7 @@ mod auth;
 mod bulk_and_jobs;
 mod catalog;
 mod helpers;
+mod imports;
 mod platform;
 mod resources;
 mod security;

@@ -1,6 +1,6 @@
 //! All SQL of asset models.
 
-use sqlx::{PgPool, Postgres, QueryBuilder};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use super::domain::{AssetModel, ModelInput};
@@ -18,9 +18,14 @@ const FROM: &str = "from asset_models am join asset_categories c on c.id = am.ca
 const KIND: ObjectKind = ObjectKind::AssetModel;
 
 pub async fn find(pool: &PgPool, id: Uuid) -> AppResult<AssetModel> {
+    find_in(&mut *pool.acquire().await?, id).await
+}
+
+/// [`find`] on the caller's connection (imports).
+pub async fn find_in(conn: &mut PgConnection, id: Uuid) -> AppResult<AssetModel> {
     sqlx::query_as(&format!("select {SELECT} {FROM} where am.id = $1"))
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(conn)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -35,6 +40,13 @@ fn no_such(field: &'static str) -> impl FnOnce() -> AppError {
 
 pub async fn insert(pool: &PgPool, actor: &AuditActor, input: &ModelInput) -> AppResult<Uuid> {
     let mut tx = pool.begin().await?;
+    let id = insert_in(&mut tx, actor, input).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`insert`] inside the caller's transaction (imports).
+pub async fn insert_in(tx: &mut PgConnection, actor: &AuditActor, input: &ModelInput) -> AppResult<Uuid> {
     let id = Uuid::now_v7();
     sqlx::query!(
         "insert into asset_models (id, category_id, manufacturer_id, name, part_number, end_of_life, notes)
@@ -52,8 +64,7 @@ pub async fn insert(pool: &PgPool, actor: &AuditActor, input: &ModelInput) -> Ap
     .on_constraint("asset_models_name_key", name_taken)
     .on_constraint("asset_models_category_id_fkey", no_such("category_id"))
     .on_constraint("asset_models_manufacturer_id_fkey", no_such("manufacturer_id"))?;
-    audit::created(&mut tx, actor, Subject::new(KIND, id, None), input).await?;
-    tx.commit().await?;
+    audit::created(tx, actor, Subject::new(KIND, id, None), input).await?;
     Ok(id)
 }
 
@@ -65,6 +76,20 @@ pub async fn update(
     input: &ModelInput,
 ) -> AppResult<()> {
     let mut tx = pool.begin().await?;
+    update_in(&mut tx, pool, actor, current, version, input).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`update`] inside the caller's transaction (imports).
+pub async fn update_in(
+    tx: &mut PgConnection,
+    pool: &PgPool,
+    actor: &AuditActor,
+    current: &AssetModel,
+    version: i64,
+    input: &ModelInput,
+) -> AppResult<()> {
     let updated = sqlx::query!(
         "update asset_models set category_id = $3, manufacturer_id = $4, name = $5, part_number = $6, end_of_life = $7,
                 notes = $8, version = version + 1
@@ -84,9 +109,7 @@ pub async fn update(
     .on_constraint("asset_models_category_id_fkey", no_such("category_id"))
     .on_constraint("asset_models_manufacturer_id_fkey", no_such("manufacturer_id"))?;
     let subject = Subject::new(KIND, current.id, None);
-    audit::updated(&mut tx, pool, actor, subject, updated.rows_affected(), &ModelInput::from(current), input).await?;
-    tx.commit().await?;
-    Ok(())
+    audit::updated(tx, pool, actor, subject, updated.rows_affected(), &ModelInput::from(current), input).await
 }
 
 pub async fn delete(pool: &PgPool, actor: &AuditActor, current: &AssetModel, version: i64) -> AppResult<()> {

@@ -1,9 +1,9 @@
 //! AssetModels: shared by every entity, managed by park managers.
 
 pub mod api;
-mod db;
+pub mod db;
 pub mod domain;
-mod form;
+pub mod form;
 mod pages;
 
 use axum::{Router, routing::get};

@@ -46,10 +46,15 @@ const FROM: &str =
 const KIND: ObjectKind = ObjectKind::Asset;
 
 pub async fn find(pool: &PgPool, scope: &Scope, id: Uuid) -> AppResult<Asset> {
+    find_in(&mut *pool.acquire().await?, scope, id).await
+}
+
+/// [`find`] on the caller's connection (imports).
+pub async fn find_in(conn: &mut PgConnection, scope: &Scope, id: Uuid) -> AppResult<Asset> {
     sqlx::query_as(&format!("select {SELECT} {FROM} where a.id = $1 and a.entity_id = any($2)"))
         .bind(id)
         .bind(scope.ids())
-        .fetch_optional(pool)
+        .fetch_optional(conn)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -150,14 +155,21 @@ async fn custom_values(conn: &mut PgConnection, input: &AssetInput) -> AppResult
 /// already typed by hand is skipped for the next one.
 pub async fn insert(pool: &PgPool, actor: &AuditActor, input: &AssetInput) -> AppResult<Uuid> {
     let mut tx = pool.begin().await?;
-    let custom = custom_values(&mut tx, input).await?;
+    let id = insert_in(&mut tx, actor, input).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`insert`] inside the caller's transaction (imports); the new asset's id.
+pub async fn insert_in(tx: &mut PgConnection, actor: &AuditActor, input: &AssetInput) -> AppResult<Uuid> {
+    let custom = custom_values(&mut *tx, input).await?;
     let id = Uuid::now_v7();
     let today = chrono::Utc::now().date_naive();
     let mut attempts = 0;
     let tag = loop {
         let tag = match &input.tag {
             Some(tag) => tag.clone(),
-            None => allocate_tag(&mut tx, input.model_id, today).await?,
+            None => allocate_tag(&mut *tx, input.model_id, today).await?,
         };
         let mut savepoint = (&mut *tx).begin().await?;
         match row_errors(insert_row(&mut savepoint, id, &tag, input, &custom).await) {
@@ -182,8 +194,7 @@ pub async fn insert(pool: &PgPool, actor: &AuditActor, input: &AssetInput) -> Ap
         after: Some(snapshot(&stored, &custom)?),
         actor,
     };
-    audit::record(&mut tx, record).await?;
-    tx.commit().await?;
+    audit::record(tx, record).await?;
     Ok(id)
 }
 
@@ -195,7 +206,21 @@ pub async fn update(
     input: &AssetInput,
 ) -> AppResult<()> {
     let mut tx = pool.begin().await?;
-    let custom = custom_values(&mut tx, input).await?;
+    update_in(&mut tx, pool, actor, current, version, input).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`update`] inside the caller's transaction (imports).
+pub async fn update_in(
+    tx: &mut PgConnection,
+    pool: &PgPool,
+    actor: &AuditActor,
+    current: &Asset,
+    version: i64,
+    input: &AssetInput,
+) -> AppResult<()> {
+    let custom = custom_values(&mut *tx, input).await?;
     let tag = input.tag.clone().unwrap_or_else(|| current.tag.clone());
     let updated = row_errors(
         sqlx::query!(
@@ -242,8 +267,7 @@ pub async fn update(
         after: Some(after),
         actor,
     };
-    audit::record(&mut tx, record).await?;
-    tx.commit().await?;
+    audit::record(tx, record).await?;
     Ok(())
 }
 

@@ -13,12 +13,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::{
-    db,
-    domain::Asset,
-    handlers::check_target,
-    lifecycle::Target,
-};
+use super::{db, domain::Asset, handlers::check_target, lifecycle::Target};
 use crate::{
     api::ApiJson,
     audit::{self, AuditActor},

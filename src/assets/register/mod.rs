@@ -5,7 +5,7 @@ pub mod api;
 pub mod bulk;
 pub mod db;
 pub mod domain;
-mod form;
+pub mod form;
 pub mod handlers;
 pub mod hardware;
 pub mod labels;

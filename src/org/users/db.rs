@@ -24,10 +24,15 @@ const FROM: &str = "from users u join entities en on en.id = u.entity_id
     left join locations l on l.id = u.location_id left join users m on m.id = u.manager_id";
 
 pub async fn find(pool: &PgPool, scope: &Scope, id: Uuid) -> AppResult<User> {
+    find_in(&mut *pool.acquire().await?, scope, id).await
+}
+
+/// [`find`] on the caller's connection (imports).
+pub async fn find_in(conn: &mut PgConnection, scope: &Scope, id: Uuid) -> AppResult<User> {
     sqlx::query_as(&format!("select {SELECT} {FROM} where u.id = $1 and u.entity_id = any($2)"))
         .bind(id)
         .bind(scope.ids())
-        .fetch_optional(pool)
+        .fetch_optional(conn)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -87,6 +92,19 @@ pub async fn insert(
     grants: &[RoleGrant],
 ) -> AppResult<Uuid> {
     let mut tx = pool.begin().await?;
+    let id = insert_in(&mut tx, actor, input, password_hash, grants).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`insert`] inside the caller's transaction (imports).
+pub async fn insert_in(
+    tx: &mut PgConnection,
+    actor: &AuditActor,
+    input: &UserInput,
+    password_hash: Option<&str>,
+    grants: &[RoleGrant],
+) -> AppResult<Uuid> {
     let id = Uuid::now_v7();
     sqlx::query!("insert into users (id, login, name, email, phone, entity_id, location_id, manager_id, language, time_zone, active,
                             password_hash, password_changed_at)
@@ -95,10 +113,10 @@ pub async fn insert(
     .await
     .on_constraint("users_login_key", login_taken)
     .on_constraint("users_email_key", email_taken)?;
-    write_grants(&mut tx, id, grants).await?;
-    let after = snapshot(&mut tx, input, id).await?;
+    write_grants(tx, id, grants).await?;
+    let after = snapshot(tx, input, id).await?;
     audit::record(
-        &mut tx,
+        tx,
         Record {
             kind: ObjectKind::User,
             object_id: id,
@@ -110,7 +128,6 @@ pub async fn insert(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -132,7 +149,22 @@ pub async fn update(
     extras: UserUpdateExtras<'_>,
 ) -> AppResult<()> {
     let mut tx = pool.begin().await?;
-    let before = snapshot(&mut tx, &UserInput::from(current), current.id).await?;
+    update_in(&mut tx, pool, actor, current, version, input, extras).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`update`] inside the caller's transaction (imports).
+pub async fn update_in(
+    tx: &mut PgConnection,
+    pool: &PgPool,
+    actor: &AuditActor,
+    current: &User,
+    version: i64,
+    input: &UserInput,
+    extras: UserUpdateExtras<'_>,
+) -> AppResult<()> {
+    let before = snapshot(tx, &UserInput::from(current), current.id).await?;
     let updated = sqlx::query!(
         "update users set login = $3, name = $4, email = $5, phone = $6, entity_id = $7, location_id = $8,
                 manager_id = $9, language = $10, time_zone = $11, active = $12, version = version + 1
@@ -159,21 +191,21 @@ pub async fn update(
     }
     if let Some(grants) = extras.grants {
         sqlx::query!("delete from role_grants where user_id = $1", current.id).execute(&mut *tx).await?;
-        write_grants(&mut tx, current.id, grants).await?;
+        write_grants(tx, current.id, grants).await?;
     }
     if current.active && !input.active {
         // A disabled account stops working at its next request.
-        end_all_access(&mut tx, current.id).await?;
+        end_all_access(tx, current.id).await?;
     }
-    let mut after = snapshot(&mut tx, input, current.id).await?;
+    let mut after = snapshot(tx, input, current.id).await?;
     if let Some(hash) = extras.password_hash {
-        crate::auth::db::set_password(&mut tx, current.id, hash).await?;
+        crate::auth::db::set_password(tx, current.id, hash).await?;
         if let Some(object) = after.as_object_mut() {
             object.insert("password".into(), "changed".into());
         }
     }
     audit::record(
-        &mut tx,
+        tx,
         Record {
             kind: ObjectKind::User,
             object_id: current.id,
@@ -184,9 +216,8 @@ pub async fn update(
             actor,
         },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
+    .map(drop)
 }
 
 pub async fn delete(pool: &PgPool, actor: &AuditActor, current: &User, version: i64) -> AppResult<()> {

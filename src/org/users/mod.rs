@@ -1,10 +1,10 @@
 //! People: accounts, their place in the organisation, their roles.
 
-mod access;
+pub(crate) mod access;
 pub mod api;
 pub mod db;
 pub mod domain;
-mod form;
+pub mod form;
 mod pages;
 
 use axum::{
