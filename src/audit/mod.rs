@@ -169,6 +169,33 @@ pub async fn created(
     record_row(conn, record).await
 }
 
+/// The history rows of many objects of one kind just inserted: (id, entity, snapshot).
+pub async fn created_many(
+    conn: &mut PgConnection,
+    actor: &AuditActor,
+    kind: ObjectKind,
+    objects: &[(Uuid, Option<Uuid>, Value)],
+) -> AppResult<()> {
+    let ids: Vec<Uuid> = objects.iter().map(|(id, _, _)| *id).collect();
+    let entities: Vec<Option<Uuid>> = objects.iter().map(|(_, entity, _)| *entity).collect();
+    let changes: Vec<Value> = objects.iter().map(|(_, _, after)| Value::Object(diff(None, Some(after)))).collect();
+    sqlx::query!(
+        "insert into audit_log (actor_id, actor_label, source, request_id, object_kind, object_id, entity_id, action, changes)
+         select $1, $2, $3, $4, $5, o, e, 'create', c from unnest($6::uuid[], $7::uuid[], $8::jsonb[]) as t (o, e, c)",
+        actor.id,
+        actor.label,
+        actor.source.as_str(),
+        actor.request_id,
+        kind.as_str(),
+        &ids,
+        &entities as &[Option<Uuid>],
+        &changes
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// After `UPDATE ... WHERE id = $1 AND version = $2` changed `rows` rows: the
 /// stale-edit error when it changed none, else the history row.
 pub async fn updated(

@@ -4,16 +4,21 @@
 
 use std::collections::HashMap;
 
-use sqlx::{PgConnection, PgPool};
+use sqlx::{Acquire, PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::{Outcome, Row, RowResult, Target, iso_date, renamed, row_refusal};
+use serde_json::{Map, Value};
+
+use super::{Outcome, Row, RowResult, Rows, Target, in_savepoint, iso_date, renamed, row_refusal};
 use crate::{
     assets::{
-        categories::{self, fields::FIELD_PREFIX},
+        categories::{
+            self,
+            fields::{CustomField, FIELD_PREFIX, typed_values},
+        },
         register::{
             db,
-            domain::{AssetInput, identity_serial},
+            domain::{Asset, AssetInput, identity_serial},
             form::AssetForm,
         },
     },
@@ -22,7 +27,7 @@ use crate::{
         actor::Actor,
         permission::{Action, ObjectKind, Scope},
     },
-    error::AppResult,
+    error::{AppError, AppResult},
     web::form::FieldErrors,
 };
 
@@ -99,6 +104,8 @@ pub struct AssetRows {
     /// Login, e-mail and name -> person.
     people: HashMap<String, Uuid>,
     groups: HashMap<String, Uuid>,
+    /// Model -> the custom fields of its category.
+    definitions: HashMap<Uuid, Vec<CustomField>>,
 }
 
 fn key(text: &str) -> String {
@@ -161,6 +168,15 @@ impl AssetRows {
                     .fetch_all(pool)
                     .await?,
             ),
+            definitions: sqlx::query!(
+                r#"select m.id, c.custom_fields as "fields: sqlx::types::Json<Vec<CustomField>>"
+                     from asset_models m join asset_categories c on c.id = m.category_id"#
+            )
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.fields.0))
+            .collect(),
             create_scope,
         })
     }
@@ -237,16 +253,9 @@ impl AssetRows {
         }
     }
 
-    pub async fn row(
-        &mut self,
-        conn: &mut PgConnection,
-        pool: &PgPool,
-        audit: &AuditActor,
-        row: &Row,
-        _dry_run: bool,
-    ) -> RowResult {
-        let current = self.existing(conn, row).await?;
-        let mut form = match &current {
+    /// The values a row gives, over the current asset's when it exists.
+    fn prepared(&self, row: &Row, current: Option<&Asset>) -> Result<AssetInput, FieldErrors> {
+        let mut form = match current {
             Some(asset) => AssetForm::from(asset),
             None => AssetForm {
                 entity_id: self.default_entity.map(|e| e.to_string()).unwrap_or_default(),
@@ -271,36 +280,127 @@ impl AssetRows {
         self.resolve(row, &mut form, &mut errors);
         let input = match form.parse(current.is_none()) {
             Ok(input) if errors.is_empty() => input,
-            Ok(_) => return Ok(Err(errors)),
+            Ok(_) => return Err(errors),
             Err(more) => {
                 for (field, key) in renamed(more, &RENAMES).iter() {
                     errors.add(field, key);
                 }
-                return Ok(Err(errors));
+                return Err(errors);
             }
         };
-        match current {
-            None => {
-                if !self.create_scope.contains(input.entity_id) {
-                    return Ok(Err(FieldErrors::single("entity", "field-invalid-choice")));
-                }
-                match db::insert_in(conn, audit, &input).await {
-                    Ok(_) => Ok(Ok(Outcome::Created)),
-                    Err(error) => row_refusal(error).map(|r| r.map_err(|e| renamed(e, &RENAMES))),
-                }
+        let scope = if current.is_some() { &self.update_scope } else { &self.create_scope };
+        if !scope.contains(input.entity_id) {
+            return Err(FieldErrors::single("entity", "field-invalid-choice"));
+        }
+        Ok(input)
+    }
+
+    /// The id of the asset each row is about (by tag, else by serial), two queries for the batch.
+    async fn existing_ids(&self, conn: &mut PgConnection, rows: &[Row]) -> AppResult<Vec<Option<Uuid>>> {
+        let tags: Vec<String> = rows.iter().filter_map(|r| r.given("tag")).map(key).collect();
+        let serials: Vec<String> = rows
+            .iter()
+            .filter(|r| r.given("tag").is_none())
+            .filter_map(|r| r.given("serial").and_then(identity_serial))
+            .map(|s| key(&s))
+            .collect();
+        let by_tag: HashMap<String, Uuid> = sqlx::query!(
+            r#"select id, lower(tag) as "tag!" from assets where lower(tag) = any($1) and entity_id = any($2)"#,
+            &tags,
+            self.update_scope.ids()
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.tag, r.id))
+        .collect();
+        let mut by_serial: HashMap<String, Uuid> = HashMap::new();
+        for r in sqlx::query!(
+            r#"select id, lower(serial) as "serial!" from assets where lower(serial) = any($1) and entity_id = any($2)"#,
+            &serials,
+            self.update_scope.ids()
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            let first = by_serial.entry(r.serial).or_insert(r.id);
+            *first = (*first).min(r.id);
+        }
+        Ok(rows
+            .iter()
+            .map(|row| match row.given("tag") {
+                Some(tag) => by_tag.get(&key(tag)).copied(),
+                None => row.given("serial").and_then(identity_serial).and_then(|s| by_serial.get(&key(&s)).copied()),
+            })
+            .collect())
+    }
+
+    /// A batch: new assets inserted together, the others one by one. When
+    /// the joint insert is refused (a tag or serial taken, or repeated in the
+    /// batch), every new row goes one by one, so each refusal names its row.
+    pub async fn batch(
+        &mut self,
+        tx: &mut PgConnection,
+        pool: &PgPool,
+        audit: &AuditActor,
+        rows: &[Row],
+    ) -> AppResult<Vec<Result<Outcome, FieldErrors>>> {
+        let existing = self.existing_ids(tx, rows).await?;
+        let mut outcomes: Vec<Option<Result<Outcome, FieldErrors>>> = vec![None; rows.len()];
+        let mut creates = Vec::new();
+        for (index, row) in rows.iter().enumerate().filter(|(i, _)| existing[*i].is_none()) {
+            let typed = self.prepared(row, None).and_then(|input| {
+                let definitions = self.definitions.get(&input.model_id).map(Vec::as_slice).unwrap_or_default();
+                let custom = typed_values(definitions, &input.custom)?;
+                Ok((input, custom))
+            });
+            match typed {
+                Ok(values) => creates.push((index, values)),
+                Err(errors) => outcomes[index] = Some(Err(errors)),
             }
+        }
+        if !creates.is_empty() {
+            let values: Vec<(AssetInput, Map<String, Value>)> = creates.iter().map(|(_, v)| v.clone()).collect();
+            let mut savepoint = tx.begin().await?;
+            match db::insert_many(&mut savepoint, audit, &values).await {
+                Ok(_) => {
+                    savepoint.commit().await?;
+                    for (index, _) in &creates {
+                        outcomes[*index] = Some(Ok(Outcome::Created));
+                    }
+                }
+                Err(AppError::Taken(_) | AppError::Validation(_)) => savepoint.rollback().await?,
+                Err(other) => return Err(other),
+            }
+        }
+        let mut done = Vec::with_capacity(rows.len());
+        for (row, outcome) in rows.iter().zip(outcomes) {
+            done.push(match outcome {
+                Some(outcome) => outcome,
+                None => in_savepoint(tx, pool, audit, self, row).await?,
+            });
+        }
+        Ok(done)
+    }
+}
+
+impl Rows for AssetRows {
+    async fn row(&mut self, conn: &mut PgConnection, pool: &PgPool, audit: &AuditActor, row: &Row) -> RowResult {
+        let current = self.existing(conn, row).await?;
+        let input = match self.prepared(row, current.as_ref()) {
+            Ok(input) => input,
+            Err(errors) => return Ok(Err(errors)),
+        };
+        let outcome = match current {
+            None => db::insert_in(conn, audit, &input).await.map(|_| Outcome::Created),
+            Some(asset) if AssetInput::from(&asset) == input => Ok(Outcome::Unchanged),
             Some(asset) => {
-                if !self.update_scope.contains(input.entity_id) {
-                    return Ok(Err(FieldErrors::single("entity", "field-invalid-choice")));
-                }
-                if AssetInput::from(&asset) == input {
-                    return Ok(Ok(Outcome::Unchanged));
-                }
-                match db::update_in(conn, pool, audit, &asset, asset.version, &input).await {
-                    Ok(()) => Ok(Ok(Outcome::Updated)),
-                    Err(error) => row_refusal(error).map(|r| r.map_err(|e| renamed(e, &RENAMES))),
-                }
+                db::update_in(conn, pool, audit, &asset, asset.version, &input).await.map(|()| Outcome::Updated)
             }
+        };
+        match outcome {
+            Ok(done) => Ok(Ok(done)),
+            Err(error) => row_refusal(error).map(|r| r.map_err(|e| renamed(e, &RENAMES))),
         }
     }
 }

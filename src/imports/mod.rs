@@ -166,6 +166,12 @@ fn row_refusal(error: AppError) -> RowResult {
     }
 }
 
+/// The rows of one kind of file.
+trait Rows {
+    /// Create or update the object of one row, on `conn` (a savepoint).
+    async fn row(&mut self, conn: &mut PgConnection, pool: &PgPool, audit: &AuditActor, row: &Row) -> RowResult;
+}
+
 /// The rows of one import kind, with the lookups they need loaded once.
 enum Processor {
     Assets(Box<assets::AssetRows>),
@@ -182,20 +188,35 @@ impl Processor {
         })
     }
 
-    async fn row(
+    /// What each row of a batch did, in order.
+    async fn batch(
         &mut self,
-        conn: &mut PgConnection,
+        tx: &mut PgConnection,
         pool: &PgPool,
         audit: &AuditActor,
-        row: &Row,
-        dry_run: bool,
-    ) -> RowResult {
+        rows: &[Row],
+    ) -> AppResult<Vec<Result<Outcome, FieldErrors>>> {
         match self {
-            Self::Assets(rows) => rows.row(conn, pool, audit, row, dry_run).await,
-            Self::Models(rows) => rows.row(conn, pool, audit, row, dry_run).await,
-            Self::Users(rows) => rows.row(conn, pool, audit, row, dry_run).await,
+            Self::Assets(assets) => assets.batch(tx, pool, audit, rows).await,
+            Self::Models(models) => each_row(tx, pool, audit, models, rows).await,
+            Self::Users(users) => each_row(tx, pool, audit, users.as_mut(), rows).await,
         }
     }
+}
+
+/// One row after the other, each in its own savepoint.
+async fn each_row<R: Rows>(
+    tx: &mut PgConnection,
+    pool: &PgPool,
+    audit: &AuditActor,
+    processor: &mut R,
+    rows: &[Row],
+) -> AppResult<Vec<Result<Outcome, FieldErrors>>> {
+    let mut outcomes = Vec::with_capacity(rows.len());
+    for row in rows {
+        outcomes.push(in_savepoint(tx, pool, audit, processor, row).await?);
+    }
+    Ok(outcomes)
 }
 
 /// The fields a file of `kind` can fill.
@@ -273,9 +294,9 @@ pub async fn run_job(pool: &PgPool, job: &Job) -> AppResult<Value> {
     while let Some(batch) = batches.recv().await {
         let mut tx = pool.begin().await?;
         let mut refused: Vec<(u64, FieldErrors)> = Vec::new();
-        for row in &batch {
+        let outcomes = processor.batch(&mut tx, pool, &audit, &batch).await?;
+        for (row, outcome) in batch.iter().zip(outcomes) {
             tally.rows += 1;
-            let outcome = in_savepoint(&mut tx, pool, &audit, &mut processor, row, dry_run).await?;
             match outcome {
                 Ok(Outcome::Created) => tally.created += 1,
                 Ok(Outcome::Updated) => tally.updated += 1,
@@ -307,16 +328,15 @@ pub async fn run_job(pool: &PgPool, job: &Job) -> AppResult<Value> {
 }
 
 /// One row in its own savepoint: a refused row leaves the batch intact.
-async fn in_savepoint(
+async fn in_savepoint<R: Rows>(
     tx: &mut PgConnection,
     pool: &PgPool,
     audit: &AuditActor,
-    processor: &mut Processor,
+    processor: &mut R,
     row: &Row,
-    dry_run: bool,
 ) -> AppResult<Result<Outcome, FieldErrors>> {
     let mut savepoint = tx.begin().await?;
-    let outcome = processor.row(&mut savepoint, pool, audit, row, dry_run).await;
+    let outcome = processor.row(&mut savepoint, pool, audit, row).await;
     match outcome {
         Ok(Ok(done)) => {
             savepoint.commit().await?;

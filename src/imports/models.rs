@@ -52,15 +52,10 @@ impl ModelRows {
             manufacturers: pairs(sqlx::query_as("select id, name from manufacturers").fetch_all(pool).await?),
         })
     }
+}
 
-    pub async fn row(
-        &mut self,
-        conn: &mut PgConnection,
-        pool: &PgPool,
-        audit: &AuditActor,
-        row: &Row,
-        _dry_run: bool,
-    ) -> RowResult {
+impl super::Rows for ModelRows {
+    async fn row(&mut self, conn: &mut PgConnection, pool: &PgPool, audit: &AuditActor, row: &Row) -> RowResult {
         let mut errors = FieldErrors::default();
         let manufacturer = match row.given("manufacturer") {
             Some(name) => match self.manufacturers.get(&key(name)) {

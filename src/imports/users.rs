@@ -90,15 +90,10 @@ impl UserRows {
             logins,
         })
     }
+}
 
-    pub async fn row(
-        &mut self,
-        conn: &mut PgConnection,
-        pool: &PgPool,
-        audit: &AuditActor,
-        row: &Row,
-        _dry_run: bool,
-    ) -> RowResult {
+impl super::Rows for UserRows {
+    async fn row(&mut self, conn: &mut PgConnection, pool: &PgPool, audit: &AuditActor, row: &Row) -> RowResult {
         let existing = sqlx::query_scalar!(
             "select id from users where lower(login) = lower($1) and entity_id = any($2)",
             row.get("login"),

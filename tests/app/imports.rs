@@ -281,3 +281,32 @@ async fn models_and_people_import_with_the_same_machinery() {
         .expect("request");
     app.send(request).await.assert_status(StatusCode::FORBIDDEN);
 }
+#[tokio::test]
+async fn a_hundred_thousand_row_file_imports_in_one_background_job() {
+    let app = TestApp::new().await;
+    let token = app.token("pm_a").await;
+    let mut file = String::from("name;serial;model;entity;price\n");
+    for n in 0..100_000 {
+        file.push_str(&format!("Poste {n};SN-BULK-{n:06};Latitude 5440;Filiale A;{}.50\n", 500 + n % 700));
+    }
+    let import = upload(&app, &token, "assets", file.into_bytes()).await;
+    let id = import["import"]["id"].as_str().expect("id").to_owned();
+    let started = std::time::Instant::now();
+    app.api(Some(&token), Method::POST, &format!("/api/v1/imports/{id}/check"), Some(json!({})))
+        .await
+        .assert_status(StatusCode::ACCEPTED);
+    drain(&app).await;
+    let checked = started.elapsed();
+    app.api(Some(&token), Method::POST, &format!("/api/v1/imports/{id}/run"), None)
+        .await
+        .assert_status(StatusCode::ACCEPTED);
+    drain(&app).await;
+    eprintln!("100 000 rows: dry run {checked:?}, dry run + import {:?}", started.elapsed());
+    let view = app.api(Some(&token), Method::GET, &format!("/api/v1/imports/{id}"), None).await.json();
+    assert_eq!(view["check"]["result"]["created"], 100_000);
+    assert_eq!(view["run"]["result"]["created"], 100_000);
+    assert_eq!(view["run"]["result"]["failed"], 0);
+    assert_eq!(count(&app, "select count(*) from assets where serial like 'SN-BULK-%'").await, 100_000);
+    let tags = count(&app, "select count(distinct tag) from assets where serial like 'SN-BULK-%'").await;
+    assert_eq!(tags, 100_000, "each row got its own tag");
+}

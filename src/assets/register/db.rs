@@ -135,7 +135,7 @@ async fn insert_row(
 }
 
 /// The history's view of an asset: its columns, and each custom value as "custom.<key>".
-fn snapshot(input: &AssetInput, custom: &Map<String, Value>) -> AppResult<Value> {
+pub(crate) fn snapshot(input: &AssetInput, custom: &Map<String, Value>) -> AppResult<Value> {
     let mut value = serde_json::to_value(input).map_err(anyhow::Error::from)?;
     if let Some(fields) = value.as_object_mut() {
         for (key, custom_value) in custom {
@@ -196,6 +196,120 @@ pub async fn insert_in(tx: &mut PgConnection, actor: &AuditActor, input: &AssetI
     };
     audit::record(tx, record).await?;
     Ok(id)
+}
+
+/// Insert many new assets at once (imports): tags allocated per series in
+/// one step, one INSERT for the rows and one for their history. Values must
+/// already be checked, custom values typed. A unique violation (a tag or
+/// serial taken, within the rows or by an existing asset) fails the whole
+/// call, and the caller falls back to one row at a time.
+pub async fn insert_many(
+    conn: &mut PgConnection,
+    actor: &AuditActor,
+    rows: &[(AssetInput, Map<String, Value>)],
+) -> AppResult<Vec<Uuid>> {
+    let today = chrono::Utc::now().date_naive();
+    let tags = allocate_tags(conn, rows.iter().map(|(input, _)| input), today).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|_| Uuid::now_v7()).collect();
+    let column = |f: &dyn Fn(&AssetInput) -> String| rows.iter().map(|(i, _)| f(i)).collect::<Vec<String>>();
+    let optional_ids = |f: &dyn Fn(&AssetInput) -> Option<Uuid>| rows.iter().map(|(i, _)| f(i)).collect::<Vec<_>>();
+    let dates = |f: &dyn Fn(&AssetInput) -> Option<NaiveDate>| rows.iter().map(|(i, _)| f(i)).collect::<Vec<_>>();
+    let customs: Vec<Value> = rows.iter().map(|(_, c)| Value::Object(c.clone())).collect();
+    row_errors(
+        sqlx::query!(
+            "insert into assets (id, tag, name, serial, model_id, status_id, entity_id, location_id, assigned_user_id,
+                                 assigned_group_id, supplier, order_number, invoice_number, purchase_date, price, currency,
+                                 warranty_end, notes, custom_values)
+             select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[], $8::uuid[],
+                                  $9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::text[], $14::date[], $15::numeric[],
+                                  $16::text[], $17::date[], $18::text[], $19::jsonb[])",
+            &ids,
+            &tags,
+            &column(&|i| i.name.clone()),
+            &rows.iter().map(|(i, _)| i.serial.clone()).collect::<Vec<_>>() as &[Option<String>],
+            &rows.iter().map(|(i, _)| i.model_id).collect::<Vec<_>>(),
+            &rows.iter().map(|(i, _)| i.status_id).collect::<Vec<_>>(),
+            &rows.iter().map(|(i, _)| i.entity_id).collect::<Vec<_>>(),
+            &optional_ids(&|i| i.location_id) as &[Option<Uuid>],
+            &optional_ids(&|i| i.assigned_user_id) as &[Option<Uuid>],
+            &optional_ids(&|i| i.assigned_group_id) as &[Option<Uuid>],
+            &column(&|i| i.supplier.clone()),
+            &column(&|i| i.order_number.clone()),
+            &column(&|i| i.invoice_number.clone()),
+            &dates(&|i| i.purchase_date) as &[Option<NaiveDate>],
+            &rows.iter().map(|(i, _)| i.price).collect::<Vec<_>>() as &[Option<rust_decimal::Decimal>],
+            &column(&|i| i.currency.clone()),
+            &dates(&|i| i.warranty_end) as &[Option<NaiveDate>],
+            &column(&|i| i.notes.clone()),
+            &customs
+        )
+        .execute(&mut *conn)
+        .await,
+    )?;
+    let mut history = Vec::with_capacity(rows.len());
+    for ((id, tag), (input, custom)) in ids.iter().zip(&tags).zip(rows) {
+        let stored = AssetInput { tag: Some(tag.clone()), ..input.clone() };
+        history.push((*id, Some(input.entity_id), snapshot(&stored, custom)?));
+    }
+    audit::created_many(conn, actor, KIND, &history).await?;
+    Ok(ids)
+}
+
+/// The tag of each input: its own, or the next numbers of its category's
+/// series, taken for the whole series at once.
+async fn allocate_tags<'a>(
+    conn: &mut PgConnection,
+    inputs: impl Iterator<Item = &'a AssetInput>,
+    on: NaiveDate,
+) -> AppResult<Vec<String>> {
+    let inputs: Vec<&AssetInput> = inputs.collect();
+    let mut models: Vec<Uuid> = inputs.iter().filter(|i| i.tag.is_none()).map(|i| i.model_id).collect();
+    models.sort_unstable();
+    models.dedup();
+    let patterns: std::collections::HashMap<Uuid, TagPattern> = sqlx::query!(
+        "select m.id, c.tag_pattern from asset_models m join asset_categories c on c.id = m.category_id where m.id = any($1)",
+        &models
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|r| {
+        let pattern = TagPattern::parse(&r.tag_pattern).or_else(|_| TagPattern::parse("A-{YYYY}-{#####}"));
+        pattern.map(|p| (r.id, p)).map_err(|e| anyhow::anyhow!(e))
+    })
+    .collect::<Result<_, _>>()?;
+    let mut wanted: std::collections::BTreeMap<String, i64> = Default::default();
+    for input in inputs.iter().filter(|i| i.tag.is_none()) {
+        let pattern =
+            patterns.get(&input.model_id).ok_or_else(|| AppError::field("model_id", "field-invalid-choice"))?;
+        *wanted.entry(pattern.series(on)).or_default() += 1;
+    }
+    // The next free number of each series.
+    let mut next: std::collections::HashMap<String, i64> = Default::default();
+    for (series, count) in wanted {
+        let last = sqlx::query_scalar!(
+            "insert into tag_counters (series, last) values ($1, $2)
+             on conflict (series) do update set last = tag_counters.last + $2 returning last",
+            series,
+            count
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        next.insert(series, last - count + 1);
+    }
+    let mut tags = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        match &input.tag {
+            Some(tag) => tags.push(tag.clone()),
+            None => {
+                let pattern = &patterns[&input.model_id];
+                let number = next.entry(pattern.series(on)).or_default();
+                tags.push(pattern.render(on, *number));
+                *number += 1;
+            }
+        }
+    }
+    Ok(tags)
 }
 
 pub async fn update(
