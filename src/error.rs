@@ -188,12 +188,26 @@ pub struct Problem {
     pub errors: Vec<ProblemField>,
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ProblemField {
     pub field: String,
     /// Stable code of the message.
     pub code: String,
     pub message: String,
+}
+
+impl ProblemField {
+    /// Each field error, with its message in English.
+    pub fn all(errors: &FieldErrors) -> Vec<Self> {
+        errors
+            .iter()
+            .map(|(field, code)| ProblemField {
+                field: field.to_string(),
+                code: code.to_string(),
+                message: crate::web::i18n::tr(crate::web::i18n::Lang::En, code),
+            })
+            .collect()
+    }
 }
 
 impl IntoResponse for ApiError {
@@ -202,14 +216,7 @@ impl IntoResponse for ApiError {
         error.log();
         let status = error.status();
         let errors = match &error {
-            AppError::Validation(fields) | AppError::Taken(fields) => fields
-                .iter()
-                .map(|(field, code)| ProblemField {
-                    field: field.to_string(),
-                    code: code.to_string(),
-                    message: crate::web::i18n::tr(crate::web::i18n::Lang::En, code),
-                })
-                .collect(),
+            AppError::Validation(fields) | AppError::Taken(fields) => ProblemField::all(fields),
             _ => Vec::new(),
         };
         let problem = Problem {

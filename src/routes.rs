@@ -93,7 +93,9 @@ pub fn app(state: AppState) -> Router {
         .merge(uploads(imports::upload_router()))
         .layer(from_fn(web::error_pages))
         .layer(from_fn_with_state(state.clone(), auth::middleware::authenticate_web));
-    let api = api().layer(from_fn_with_state(state.clone(), auth::middleware::authenticate_api));
+    let api = api()
+        .layer(from_fn_with_state(state.clone(), crate::api::idempotency::idempotency))
+        .layer(from_fn_with_state(state.clone(), auth::middleware::authenticate_api));
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))

@@ -2,6 +2,7 @@
 //! problem+json, the list envelope, version checks, the route table that the
 //! OpenAPI document is checked against, and the reference page.
 
+pub mod idempotency;
 pub mod openapi;
 
 use axum::{

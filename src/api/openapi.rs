@@ -55,6 +55,7 @@ use crate::{
         assets::register::links::delete_relation, assets::register::bulk::bulk_assets,
         notify::my_notifications, notify::read_notification,
         imports::api::create_import, imports::api::find_import, imports::api::check_import, imports::api::run_import,
+        imports::api::upsert_assets_by_tag,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

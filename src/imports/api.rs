@@ -138,3 +138,69 @@ pub async fn run_import(
     let job = super::start(&state.db, &import, &actor, false).await?;
     Ok((StatusCode::ACCEPTED, Json(jobs::status(&state.db, job, None).await?)))
 }
+
+/// The most rows one bulk request takes.
+const MAX_UPSERT: usize = 1000;
+
+/// One row's fate in a bulk create/update.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UpsertResult {
+    /// Position in the request, from 0.
+    pub index: usize,
+    pub tag: String,
+    /// created, updated, unchanged or refused.
+    pub outcome: &'static str,
+    /// The refused fields, with their message keys.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<crate::error::ProblemField>,
+}
+
+/// Create or update assets by tag, for migrations from another tool
+///
+/// Each item names its values as an import file does (`tag`, `name`, `serial`,
+/// `model`, `manufacturer`, `status`, `entity`, `location`, `assigned_to`,
+/// `group`, purchase fields, `custom.<key>`), by name rather than by id. An
+/// existing tag is updated, a new one created; refused items are reported
+/// and the others kept.
+#[utoipa::path(post, path = "/api/v1/assets/by-tag", tag = "assets",
+    request_body(content = Vec<Object>, description = "at most 1000 items, each with a tag"),
+    responses((status = 200, body = Vec<UpsertResult>), (status = 422, body = crate::error::Problem)))]
+pub async fn upsert_assets_by_tag(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiJson(items): ApiJson<Vec<serde_json::Map<String, serde_json::Value>>>,
+) -> ApiResult<Json<Vec<UpsertResult>>> {
+    super::check_allowed(&actor, ImportKind::Assets)?;
+    if items.len() > MAX_UPSERT {
+        return Err(AppError::Unprocessable(format!("at most {MAX_UPSERT} items per request")).into());
+    }
+    let targets = super::targets(&state.db, ImportKind::Assets).await?;
+    let mut rows = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        if let Some(unknown) = item.keys().find(|k| !targets.iter().any(|t| &t.name == *k)) {
+            return Err(AppError::Unprocessable(format!("item {index}: unknown field {unknown:?}")).into());
+        }
+        let text = |v: &serde_json::Value| crate::assets::categories::fields::value_text(v);
+        let row = super::Row::from_pairs(index as u64, item.iter().map(|(k, v)| (k.clone(), text(v))));
+        if row.given("tag").is_none() {
+            return Err(AppError::field(&format!("{index}.tag"), "field-required").into());
+        }
+        rows.push(row);
+    }
+    let outcomes = super::upsert_assets(&state.db, &actor, &rows).await?;
+    let results = rows
+        .iter()
+        .zip(outcomes)
+        .enumerate()
+        .map(|(index, (row, outcome))| {
+            let (outcome, errors) = match outcome {
+                Ok(super::Outcome::Created) => ("created", Vec::new()),
+                Ok(super::Outcome::Updated) => ("updated", Vec::new()),
+                Ok(super::Outcome::Unchanged) => ("unchanged", Vec::new()),
+                Err(errors) => ("refused", crate::error::ProblemField::all(&errors)),
+            };
+            UpsertResult { index, tag: row.get("tag").to_owned(), outcome, errors }
+        })
+        .collect();
+    Ok(Json(results))
+}

@@ -389,6 +389,16 @@ async fn notify_done(pool: &PgPool, import: &db::Import, tally: &Tally) -> AppRe
     crate::notify::send(&mut conn, import.created_by, "notify-import-done", &args, &link, None).await
 }
 
+/// Create or update assets from rows named like an import file's, in one
+/// transaction (the bulk API); each row's outcome.
+pub async fn upsert_assets(pool: &PgPool, actor: &Actor, rows: &[Row]) -> AppResult<Vec<Result<Outcome, FieldErrors>>> {
+    let mut processor = assets::AssetRows::load(pool, actor, None).await?;
+    let mut tx = pool.begin().await?;
+    let outcomes = processor.batch(&mut tx, pool, &actor.audit(), rows).await?;
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
 /// The importer must be allowed to create objects of the kind somewhere.
 pub fn check_allowed(actor: &Actor, kind: ImportKind) -> AppResult<()> {
     actor.scope(kind.object_kind(), Action::Create).map(drop)

@@ -59,7 +59,30 @@ impl JobStatus {
 }
 
 /// The recurring jobs every Parc runs, and how long between two runs.
-const RECURRING: [(&str, i64); 1] = [(crate::assets::register::reminders::KIND, 3600)];
+const RECURRING: [(&str, i64); 2] = [(crate::assets::register::reminders::KIND, 3600), (HOUSEKEEPING, 3600)];
+
+/// The job that forgets what is no longer needed.
+const HOUSEKEEPING: &str = "housekeeping";
+
+/// Idempotency keys after a day, finished jobs after 30 days, uploaded files a week after upload.
+async fn housekeeping(pool: &PgPool) -> AppResult<Value> {
+    let keys = sqlx::query!("delete from idempotency_keys where created_at < now() - interval '1 day'")
+        .execute(pool)
+        .await?
+        .rows_affected();
+    let jobs =
+        sqlx::query!("delete from jobs where state in ('done', 'failed') and finished_at < now() - interval '30 days'")
+            .execute(pool)
+            .await?
+            .rows_affected();
+    let files = sqlx::query!(
+        "delete from import_chunks where import_id in (select id from imports where created_at < now() - interval '7 days')"
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(serde_json::json!({ "idempotency_keys": keys, "jobs": jobs, "file_chunks": files }))
+}
 
 /// Queue a job now; its id.
 pub async fn enqueue(
@@ -163,6 +186,7 @@ async fn perform(pool: &PgPool, job: &Job) -> AppResult<Value> {
     match job.kind.as_str() {
         crate::assets::register::reminders::KIND => crate::assets::register::reminders::run(pool).await,
         crate::imports::KIND => crate::imports::run_job(pool, job).await,
+        HOUSEKEEPING => housekeeping(pool).await,
         other => Err(AppError::Internal(anyhow::anyhow!("unknown job kind {other}"))),
     }
 }

@@ -581,3 +581,88 @@ async fn a_status_turned_archived_takes_its_assets_out_of_the_default_list() {
     let found = app.api(Some(&token), Method::GET, "/api/v1/assets?q=PT-FIX-0001", None).await.json();
     assert_eq!(found["total"], 1, "still searchable");
 }
+
+async fn create_with_key(app: &TestApp, token: &str, key: &str, body: &Value) -> crate::helpers::TestResponse {
+    let request = axum::http::Request::post("/api/v1/assets")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .header("idempotency-key", key)
+        .body(axum::body::Body::from(body.to_string()))
+        .expect("request");
+    app.send(request).await
+}
+
+#[tokio::test]
+async fn a_retried_create_with_the_same_idempotency_key_makes_one_asset() {
+    let app = TestApp::new().await;
+    let f = fixture(&app).await;
+    let new = body(&f, json!({"name": "Retried"}));
+    let first = create_with_key(&app, &f.token, "create-retried-1", &new).await;
+    first.assert_status(StatusCode::CREATED);
+    let retry = create_with_key(&app, &f.token, "create-retried-1", &new).await;
+    retry.assert_status(StatusCode::CREATED);
+    assert_eq!(retry.json()["id"], first.json()["id"], "the first response again");
+    assert_eq!(retry.header("idempotent-replayed"), "true");
+    let created: i64 = sqlx::query_scalar("select count(*) from assets where name = 'Retried'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(created, 1);
+    // The same key for another request is refused; another person's identical key is theirs.
+    let other = create_with_key(&app, &f.token, "create-retried-1", &body(&f, json!({"name": "Different"}))).await;
+    other.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let colleague = app.token("admin_a").await;
+    create_with_key(&app, &colleague, "create-retried-1", &new).await.assert_status(StatusCode::CREATED);
+    // Ten parallel retries of one new key: one asset.
+    let raced_body = body(&f, json!({"name": "Raced"}));
+    let racing = (0..10).map(|_| create_with_key(&app, &f.token, "create-race", &raced_body));
+    let statuses: Vec<StatusCode> = join_all(racing).await.iter().map(|r| r.status).collect();
+    assert!(statuses.iter().all(|s| *s == StatusCode::CREATED || *s == StatusCode::CONFLICT), "{statuses:?}");
+    let raced: i64 = sqlx::query_scalar("select count(*) from assets where name = 'Raced'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(raced, 1);
+}
+
+#[tokio::test]
+async fn bulk_create_and_update_by_tag_for_migrations() {
+    let app = TestApp::new().await;
+    let token = app.token("pm_a").await;
+    let items = json!([
+        {"tag": "MIG-0001", "name": "Migrated laptop", "model": "Latitude 5440", "entity": "Filiale A", "serial": "MIG-SN-1"},
+        {"tag": "PT-FIX-0001", "name": "Renamed by migration"},
+        {"tag": "MIG-0002", "model": "No such model", "entity": "Filiale A"},
+        {"tag": "PT-FIX-0002", "name": "Not mine", "model": "Latitude 5440", "entity": "Filiale A"}
+    ]);
+    let response = app.api(Some(&token), Method::POST, "/api/v1/assets/by-tag", Some(items)).await;
+    response.assert_status(StatusCode::OK);
+    let outcomes: Vec<&str> = response
+        .json()
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["outcome"].as_str())
+        .map(|s| match s {
+            "created" => "created",
+            "updated" => "updated",
+            _ => "refused",
+        })
+        .collect();
+    assert_eq!(outcomes, vec!["created", "updated", "refused", "refused"]);
+    assert_eq!(response.json()[2]["errors"][0]["field"], "model");
+    let name: String = sqlx::query_scalar("select name from assets where tag = 'PT-FIX-0001'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("asset");
+    assert_eq!(name, "Renamed by migration");
+    let foreign: String = sqlx::query_scalar("select name from assets where tag = 'PT-FIX-0002'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("asset");
+    assert_eq!(foreign, "Fixture laptop B", "another entity's asset is untouched");
+    let unknown = app
+        .api(Some(&token), Method::POST, "/api/v1/assets/by-tag", Some(json!([{"tag": "X", "created_by": "me"}])))
+        .await;
+    unknown.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+}

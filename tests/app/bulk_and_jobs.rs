@@ -181,14 +181,16 @@ async fn an_overdue_return_notifies_the_holder_and_the_lender_once() {
 
     parc::jobs::schedule_recurring(&app.pool).await.expect("scheduled");
     parc::jobs::schedule_recurring(&app.pool).await.expect("scheduled again, still one");
-    let runs = join_all((0..3).map(|n| parc::jobs::run_next(&app.pool, if n == 0 { "a" } else { "b" }))).await;
-    assert_eq!(runs.into_iter().filter(|r| matches!(r, Ok(true))).count(), 1, "one pending reminder run");
+    let runs = join_all((0..4).map(|n| parc::jobs::run_next(&app.pool, if n == 0 { "a" } else { "b" }))).await;
+    assert_eq!(runs.into_iter().filter(|r| matches!(r, Ok(true))).count(), 2, "one reminder run, one housekeeping run");
     // The next run is queued for later; running the reminders again the same week sends nothing new.
-    let next: i64 = sqlx::query_scalar("select count(*) from jobs where state = 'queued' and run_at > now()")
-        .fetch_one(&app.pool)
-        .await
-        .expect("count");
-    assert_eq!(next, 1);
+    let reminders = |state: &'static str| {
+        sqlx::query_scalar::<_, i64>("select count(*) from jobs where kind = 'overdue-reminders' and state = $1")
+            .bind(state)
+            .fetch_one(&app.pool)
+    };
+    assert_eq!(reminders("done").await.expect("count"), 1);
+    assert_eq!(reminders("queued").await.expect("count"), 1);
     parc::assets::register::reminders::run(&app.pool).await.expect("second run");
     let rows: Vec<(Uuid, String)> = sqlx::query_as("select user_id, message from notifications order by message")
         .fetch_all(&app.pool)

@@ -235,6 +235,7 @@ pub fn api(table: RouteTable) -> RouteTable {
         .get("/api/v1/assets", api::list_assets)
         .post("/api/v1/assets", api::create_asset)
         .post("/api/v1/assets/bulk", bulk::bulk_assets)
+        .post("/api/v1/assets/by-tag", crate::imports::api::upsert_assets_by_tag)
         .get("/api/v1/assets/by-tag/{tag}", api::find_asset_by_tag)
         .get("/api/v1/assets/by-serial/{serial}", api::find_assets_by_serial)
         .get("/api/v1/assets/{id}", api::find_asset)
