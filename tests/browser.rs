@@ -1,7 +1,9 @@
 //! End to end in a real browser: the `parc` binary (with its own embedded
-//! PostgreSQL) and Debian's Chromium driven through chromedriver, doing what a
-//! person does: sign in, create a colleague, sign out, sign in as them, change
-//! language. Needs the `chromium` and `chromium-driver` packages.
+//! PostgreSQL) and Debian's Chromium driven through chromedriver, doing what
+//! people do: sign in, create a colleague, sign out, sign in as them, change
+//! language; a park manager registers a laptop, checks it out to an employee
+//! and prints its label; the employee finds it in My equipment. Needs the
+//! `chromium` and `chromium-driver` packages.
 
 #[path = "browser/webdriver.rs"]
 mod webdriver;
@@ -22,9 +24,10 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const ADMIN_PASSWORD: &str = "admin-password-2026";
 const EMMA_PASSWORD: &str = "emma-password-2026";
+const PIERRE_PASSWORD: &str = "pierre-password-2026";
 
 #[test]
-fn a_person_signs_in_creates_a_colleague_who_signs_in_and_changes_language() {
+fn people_sign_in_and_a_laptop_goes_from_the_park_manager_to_an_employee() {
     let started = Instant::now();
     let step = |name: &str| eprintln!("[{:>6.1}s] {name}", started.elapsed().as_secs_f64());
     for (binary, what) in [(CHROMIUM, "Chromium"), (CHROMEDRIVER, "chromedriver")] {
@@ -107,6 +110,97 @@ fn a_person_signs_in_creates_a_colleague_who_signs_in_and_changes_language() {
     let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-home.png");
     std::fs::write(&shot, png).expect("save the screenshot");
     step(&format!("screenshot saved to {}", shot.display()));
+    click(&browser, r#"form[action="/logout"] button"#);
+    browser.find("#f-login").expect("Emma signs out");
+
+    // g. The park manager's day: the admin creates Pierre, a park manager.
+    sign_in(&browser, &url("/login"), "admin", ADMIN_PASSWORD);
+    create_person(&browser, &url, "pierre.pm", "Pierre Parc", "park_manager", PIERRE_PASSWORD);
+    click(&browser, r#"form[action="/logout"] button"#);
+    sign_in(&browser, &url("/login"), "pierre.pm", PIERRE_PASSWORD);
+    step("Pierre, park manager, signed in");
+
+    // h. He adds a laptop model to the catalog, then registers a laptop of that model.
+    browser.goto(&url("/asset-models/new")).expect("open the new-model form");
+    type_into(&browser, "#f-name", "EliteBook 840");
+    choose(&browser, "#f-category_id", "Portable");
+    click(&browser, r#"form[action="/asset-models"] button[type="submit"]"#);
+    wait_for_flash(&browser, "the model is created");
+    browser.goto(&url("/assets/new")).expect("open the new-asset form");
+    type_into(&browser, "#f-name", "Portable d'Emma");
+    type_into(&browser, "#f-serial", "5CG4242E2E");
+    choose(&browser, "#f-model_id", "EliteBook 840");
+    choose(&browser, "#f-status_id", "En stock");
+    choose(&browser, "#f-entity_id", "Organisation");
+    click(&browser, r#"form[action="/assets"] button[type="submit"]"#);
+    wait_for_flash(&browser, "the asset is created");
+    let title = text_of(&browser, "h1");
+    let tag = title
+        .split_whitespace()
+        .find(|w| w.starts_with("PT-"))
+        .unwrap_or_else(|| panic!("no tag in {title:?}"))
+        .to_owned();
+    let asset_page = browser.current_url().expect("the asset's address");
+    step(&format!("asset {tag} registered"));
+
+    // i. He checks it out to Emma.
+    choose(&browser, "#f-user_id", "Emma Browser");
+    click(&browser, r#"form[action$="/checkout"] button[type="submit"]"#);
+    wait_for_flash(&browser, "the asset is checked out");
+    let holder = text_of(&browser, "[data-testid=holder]");
+    assert!(holder.contains("Emma Browser"), "the asset page does not say Emma holds it: {holder}");
+    step("checked out to Emma");
+
+    // j. He opens its label: a QR code and a barcode, ready to print.
+    browser.goto(&format!("{asset_page}/label")).expect("open the label");
+    let label = text_of(&browser, "[data-testid=label]");
+    assert!(label.contains(&tag), "the label does not show the tag {tag}: {label}");
+    for part in ["[data-testid=qr] svg", "[data-testid=barcode] svg"] {
+        browser.find(part).unwrap_or_else(|e| panic!("the label lacks {part}: {e}"));
+    }
+    step("label shown");
+    browser.goto(&asset_page).expect("back to the asset page");
+    click(&browser, r#"form[action="/logout"] button"#);
+
+    // k. Emma sees the laptop in My equipment.
+    sign_in(&browser, &url("/login"), "emma.b", EMMA_PASSWORD);
+    browser.goto(&url("/my-equipment")).expect("open My equipment");
+    let mine = text_of(&browser, "[data-testid=mine]");
+    assert!(mine.contains(&tag) && mine.contains("EliteBook 840"), "Emma's equipment lacks {tag}: {mine}");
+    step("Emma sees it in My equipment");
+}
+
+/// Fill the new-person form with a role and a password.
+fn create_person(browser: &Session, url: &dyn Fn(&str) -> String, login: &str, name: &str, role: &str, password: &str) {
+    browser.goto(&url("/users/new")).expect("open the new-person form");
+    type_into(browser, "#f-login", login);
+    type_into(browser, "#f-name", name);
+    type_into(browser, "#f-email", &format!("{login}@example.org"));
+    let option = browser.find(&format!(r#"#f-role option[value="{role}"]"#)).expect("the role is offered");
+    browser.click(&option).expect("choose the role");
+    type_into(browser, "#f-password", password);
+    click(browser, r#"form[action="/users"] button[type="submit"]"#);
+    wait_for_flash(browser, &format!("{login} is created"));
+}
+
+/// Select the option of `select` whose text contains `label`.
+fn choose(browser: &Session, select: &str, label: &str) {
+    let element = browser.find(select).unwrap_or_else(|e| panic!("no {select}: {e}"));
+    let chosen = browser
+        .execute(
+            "const option = [...arguments[0].options].find(o => o.text.includes(arguments[1]));\
+             if (option) { arguments[0].value = option.value; } return !!option;",
+            vec![Session::arg(&element), json!(label)],
+        )
+        .expect("choose an option");
+    assert_eq!(chosen, json!(true), "{select} offers no {label:?}");
+}
+
+/// Wait for the confirmation a successful form leads to.
+fn wait_for_flash(browser: &Session, what: &str) {
+    browser
+        .find(".flash-success")
+        .unwrap_or_else(|e| panic!("{what}: no confirmation ({e}); {}", page_errors(browser)));
 }
 
 /// Fill the login form at `login_url` and wait for the signed-in navigation.
