@@ -53,14 +53,22 @@ fn body_detail(text: &str) -> String {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ListResponse<T> {
     pub items: Vec<T>,
+    /// Exact up to 1 000; beyond, an estimate (see `total_exact`).
     pub total: i64,
+    pub total_exact: bool,
     pub page: u32,
     pub per_page: u32,
 }
 
 impl<T> From<crate::web::list::Page<T>> for ListResponse<T> {
     fn from(page: crate::web::list::Page<T>) -> Self {
-        Self { items: page.items, total: page.total, page: page.page, per_page: page.per_page }
+        Self {
+            items: page.items,
+            total: page.total,
+            total_exact: page.total_exact,
+            page: page.page,
+            per_page: page.per_page,
+        }
     }
 }
 

@@ -40,7 +40,7 @@ pub trait SortKey: Copy + Send + Sync + 'static {
 /// One object type's list: its row, filter and sort keys, and its SQL.
 pub trait Listing: 'static {
     type Row: for<'r> FromRow<'r, PgRow> + Serialize + CsvRecord + Send + Unpin + 'static;
-    type Filter: Clone + Send + Sync + 'static;
+    type Filter: Clone + std::fmt::Debug + Send + Sync + 'static;
     type Sort: SortKey;
     /// The select list (a constant).
     const COLUMNS: &'static str;
@@ -124,6 +124,8 @@ pub fn like_pattern(fragment: &str) -> String {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,
+    /// False when `total` is an estimate (more than [`COUNT_CAP`] rows).
+    pub total_exact: bool,
     pub page: u32,
     pub per_page: u32,
 }
@@ -135,9 +137,11 @@ impl<T> Page<T> {
     }
 }
 
+/// Descending is the exact reverse of ascending (empty values last, then
+/// first), tiebreak included, so one index on (column, id) serves both.
 fn push_order<S: SortKey>(qb: &mut QueryBuilder<'_, Postgres>, query: &ListQuery<S>, tiebreak: &str) {
-    let dir = if query.desc { " desc nulls last" } else { " asc nulls last" };
-    qb.push(" order by ").push(query.sort.column()).push(dir).push(", ").push(tiebreak);
+    let dir = if query.desc { " desc" } else { " asc" };
+    qb.push(" order by ").push(query.sort.column()).push(dir).push(", ").push(tiebreak).push(dir);
 }
 
 /// select COLUMNS FROM WHERE ORDER BY, without the limit.
@@ -160,10 +164,7 @@ pub async fn fetch_page<L: Listing>(
     filter: &L::Filter,
     query: &ListQuery<L::Sort>,
 ) -> AppResult<Page<L::Row>> {
-    let mut count = QueryBuilder::new("select count(*) ");
-    count.push(L::COUNT_FROM).push(" ");
-    L::push_where(&mut count, scope, filter, query.q.as_deref());
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+    let (total, total_exact) = count::<L>(pool, scope, filter, query).await?;
 
     let offset = i64::from(query.page - 1) * i64::from(query.per_page);
     let mut rows = if query.sort.on_base_table() {
@@ -182,7 +183,76 @@ pub async fn fetch_page<L: Listing>(
         rows
     };
     let items = rows.build_query_as::<L::Row>().fetch_all(pool).await?;
-    Ok(Page { items, total, page: query.page, per_page: query.per_page })
+    Ok(Page { items, total, total_exact, page: query.page, per_page: query.per_page })
+}
+
+/// Lists count exactly up to this many rows; beyond, PostgreSQL's estimate.
+pub const COUNT_CAP: i64 = 1_000;
+
+/// The number of rows of the filtered list, and whether it is exact.
+/// Counting 100 000 rows costs more than showing a page of them, and "about
+/// 95 000" tells a person as much as "95 212": past [`COUNT_CAP`] the count
+/// is the planner's estimate (never below the rows already counted).
+async fn count<L: Listing>(
+    pool: &PgPool,
+    scope: &Scope,
+    filter: &L::Filter,
+    query: &ListQuery<L::Sort>,
+) -> AppResult<(i64, bool)> {
+    let mut capped = QueryBuilder::new("select count(*) from (select 1 ");
+    capped.push(L::COUNT_FROM).push(" ");
+    L::push_where(&mut capped, scope, filter, query.q.as_deref());
+    capped.push(" limit ").push_bind(COUNT_CAP + 1).push(") capped");
+    let counted: i64 = capped.build_query_scalar().fetch_one(pool).await?;
+    if counted <= COUNT_CAP {
+        return Ok((counted, true));
+    }
+    let key = format!("{}|{:?}|{:?}|{:?}", std::any::type_name::<L>(), scope.ids(), filter, query.q);
+    if let Some(estimate) = estimates::get(&key) {
+        return Ok((estimate.max(counted), false));
+    }
+    let mut explain = QueryBuilder::new("explain (format json) select 1 ");
+    explain.push(L::COUNT_FROM).push(" ");
+    L::push_where(&mut explain, scope, filter, query.q.as_deref());
+    let plan: serde_json::Value = explain.build_query_scalar().fetch_one(pool).await?;
+    let estimate = plan[0]["Plan"]["Plan Rows"].as_f64().unwrap_or_default() as i64;
+    estimates::put(key, estimate);
+    Ok((estimate.max(counted), false))
+}
+
+/// Estimates of large lists, kept a short while: planning the EXPLAIN costs
+/// as much as showing the page, and an estimate does not move in seconds.
+mod estimates {
+    use std::{
+        collections::HashMap,
+        sync::{Mutex, OnceLock},
+        time::{Duration, Instant},
+    };
+
+    const KEPT: Duration = Duration::from_secs(30);
+    const MAX_ENTRIES: usize = 1000;
+
+    fn cache() -> &'static Mutex<HashMap<String, (Instant, i64)>> {
+        static CACHE: OnceLock<Mutex<HashMap<String, (Instant, i64)>>> = OnceLock::new();
+        CACHE.get_or_init(Default::default)
+    }
+
+    pub fn get(key: &str) -> Option<i64> {
+        let cache = cache().lock().ok()?;
+        cache.get(key).filter(|(at, _)| at.elapsed() < KEPT).map(|(_, estimate)| *estimate)
+    }
+
+    pub fn put(key: String, estimate: i64) {
+        if let Ok(mut cache) = cache().lock() {
+            if cache.len() >= MAX_ENTRIES {
+                cache.retain(|_, (at, _)| at.elapsed() < KEPT);
+                if cache.len() >= MAX_ENTRIES {
+                    cache.clear();
+                }
+            }
+            cache.insert(key, (Instant::now(), estimate));
+        }
+    }
 }
 
 /// Neutralise a cell a spreadsheet would run as a formula (CSV injection).
@@ -319,9 +389,9 @@ mod tests {
 
     #[test]
     fn counts_pages() {
-        let page = Page::<()> { items: vec![], total: 101, page: 1, per_page: 50 };
+        let page = Page::<()> { items: vec![], total: 101, total_exact: true, page: 1, per_page: 50 };
         assert_eq!(page.page_count(), 3);
-        let empty = Page::<()> { items: vec![], total: 0, page: 1, per_page: 50 };
+        let empty = Page::<()> { items: vec![], total: 0, total_exact: true, page: 1, per_page: 50 };
         assert_eq!(empty.page_count(), 1);
     }
 }

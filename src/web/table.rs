@@ -85,6 +85,7 @@ pub struct ListTemplate {
     pub page: u32,
     pub page_count: u32,
     pub total: i64,
+    pub total_exact: bool,
     pub per_page: u32,
     /// The filter part of the query string (no sort, dir, page), already encoded.
     pub filter_qs: String,
@@ -142,6 +143,7 @@ impl ListTemplate {
             page: page.page,
             page_count: page.page_count(),
             total: page.total,
+            total_exact: page.total_exact,
             per_page: page.per_page,
             filter_qs: serde_urlencoded::to_string(&pairs).unwrap_or_default(),
             sections: Vec::new(),

@@ -594,28 +594,32 @@ impl Listing for AssetList {
                 .push(")");
         }
         if let Some(q) = q {
-            // Tag, name, serial (the trigram index assets_search_trgm), or the model's or manufacturer's name.
-            let pattern = like_pattern(q);
-            qb.push(" and ((a.tag || ' ' || a.name || ' ' || coalesce(a.serial, '')) ilike ")
-                .push_bind(pattern.clone());
-            // = any(array(...)) is computed once and combines with the trigram index; an IN would not.
-            qb.push(" or a.model_id = any(array(select am.id from asset_models am left join manufacturers m on m.id = am.manufacturer_id where (am.name || ' ' || coalesce(m.name, '')) ilike ")
-                .push_bind(pattern)
-                .push("))");
-            // A MAC or an IP address finds the machine with that interface.
-            if let Some(mac) = normalise_mac(q) {
-                qb.push(" or a.id = any(array(select asset_id from asset_network_interfaces where mac = ")
-                    .push_bind(mac)
-                    .push("))");
-            }
-            if let Some(ip) = normalise_ip(q) {
-                qb.push(" or a.id = any(array(select asset_id from asset_network_interfaces where ")
-                    .push_bind(ip)
-                    .push(" = any(ips)))");
-            }
-            qb.push(")");
+            push_search(qb, q);
         }
     }
+}
+
+/// The assets a search finds: tag, name or serial (the trigram index
+/// assets_search_trgm), the model's or manufacturer's name, a MAC or an IP
+/// address. The matching ids are gathered once, each source through its own
+/// index, then the list sorts and pages those few rows: written as a plain
+/// OR, the planner cannot estimate the matches and walks the whole tag index.
+fn push_search(qb: &mut QueryBuilder<'_, Postgres>, q: &str) {
+    let pattern = like_pattern(q);
+    qb.push(
+        " and a.id = any(array(select id from assets where (tag || ' ' || name || ' ' || coalesce(serial, '')) ilike ",
+    )
+    .push_bind(pattern.clone());
+    qb.push(" union select id from assets where model_id = any(array(select am.id from asset_models am left join manufacturers m on m.id = am.manufacturer_id where (am.name || ' ' || coalesce(m.name, '')) ilike ")
+        .push_bind(pattern)
+        .push("))");
+    if let Some(mac) = normalise_mac(q) {
+        qb.push(" union select asset_id from asset_network_interfaces where mac = ").push_bind(mac);
+    }
+    if let Some(ip) = normalise_ip(q) {
+        qb.push(" union select asset_id from asset_network_interfaces where ").push_bind(ip).push(" = any(ips)");
+    }
+    qb.push("))");
 }
 
 impl CsvRecord for Asset {
