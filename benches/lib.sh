@@ -43,12 +43,16 @@ measure() {
     /^ *99%/ { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v *= 1000 } p99 = v }
     END { printf "%.0f %.2f\n", rps, p99 }'
 }
-# pgbench CONCURRENCY SCRIPT -> transactions per second (errors go to $DATA/pgbench.err)
+# pgbench CONCURRENCY SCRIPT -> "transactions_per_second p99_ms" (errors go to $DATA/pgbench.err)
 pgb() {
-  "$PG_BIN/pgbench" -n -h "$DATA/pg" -U parc -c "$1" -j "$((${1} < 2 ? 1 : 2))" -T "$DURATION" -f "$2" parc 2>"$DATA/pgbench.err" |
-    awk '/^tps/ { printf "%.0f", $3 }'
+  rm -f "$DATA"/pgblog*
+  local tps
+  tps=$("$PG_BIN/pgbench" -n -h "$DATA/pg" -U parc -c "$1" -j "$((${1} < 2 ? 1 : 2))" -T "$DURATION" -f "$2" \
+    -l --log-prefix="$DATA/pgblog" parc 2>"$DATA/pgbench.err" | awk '/^tps/ { printf "%.0f", $3 }')
+  # Each log line: client, transaction, latency in microseconds, ...
+  printf '%s %s\n' "$tps" "$(cat "$DATA"/pgblog* | awk '{ print $3 }' | sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", v[int(NR * 0.99)] / 1000 }')"
 }
 psql_value() { "$PG_BIN/psql" -h "$DATA/pg" -U parc -d parc -Atc "$1"; }
 
-# A line of the results table: what, concurrency, app figures, raw tps.
-row() { printf '| %s | %s | %s | %s | %s | %s%% |\n' "$1" "$2" "$3" "$4" "$5" "$(($3 * 100 / $5))"; }
+# A line of the results table: what, concurrency, app req/s and p99, raw tps and p99.
+row() { printf '| %s | %s | %s | %s | %s | %s | %s%% |\n' "$1" "$2" "$3" "$4" "$5" "$6" "$(($3 * 100 / $5))"; }

@@ -46,16 +46,16 @@ start_server
 IDLE_RSS=$(rss_mb)
 echo "   start to /readyz: ${READY_MS} ms; idle RSS: ${IDLE_RSS} MB"
 
-printf '\n| what | concurrency | req/s | p99 ms | raw SQL tps | ratio |\n|---|---|---|---|---|---|\n'
+printf '\n| what | concurrency | req/s | p99 ms | raw SQL tps | raw p99 ms | ratio |\n|---|---|---|---|---|---|---|\n'
 for c in 1 8 32; do
-  raw=$(pgb "$c" "$DATA/list.sql")
+  read -r raw raw_p99 < <(pgb "$c" "$DATA/list.sql")
   read -r rps p99 < <(measure "$c" "$BASE/api/v1/users" -H "Authorization: Bearer $TOKEN")
-  printf '| people list API | %s | %s | %s | %s | %s%% |\n' "$c" "$rps" "$p99" "$raw" "$((rps * 100 / raw))"
+  row "people list API" "$c" "$rps" "$p99" "$raw" "$raw_p99"
   read -r rps p99 < <(measure "$c" "$BASE/users" -H "Cookie: $COOKIE")
-  printf '| people list page | %s | %s | %s | %s | %s%% |\n' "$c" "$rps" "$p99" "$raw" "$((rps * 100 / raw))"
-  raw_one=$(pgb "$c" "$DATA/one.sql")
+  row "people list page" "$c" "$rps" "$p99" "$raw" "$raw_p99"
+  read -r raw raw_p99 < <(pgb "$c" "$DATA/one.sql")
   read -r rps p99 < <(measure "$c" "$BASE/users/$USER_ID" -H "Cookie: $COOKIE")
-  printf '| one person page | %s | %s | %s | %s | %s%% |\n' "$c" "$rps" "$p99" "$raw_one" "$((rps * 100 / raw_one))"
+  row "one person page" "$c" "$rps" "$p99" "$raw" "$raw_p99"
 done
 LOAD_RSS=$(hwm_mb)
 

@@ -10,7 +10,12 @@ use crate::{
     assets::{
         manufacturers::{self, domain::ManufacturerInput},
         models::{self, domain::ModelInput},
-        register::{db as assets_db, domain::AssetInput, lifecycle},
+        register::{
+            db as assets_db,
+            domain::AssetInput,
+            hardware::{self, Disk, Hardware, NetworkInterface},
+            lifecycle, links,
+        },
     },
     audit::AuditActor,
     auth::{password, permission::Role},
@@ -242,5 +247,23 @@ async fn park(
         lifecycle::check_out(pool, actor, &asset, lifecycle::Target::User(employee), None, "Poste de travail", None)
             .await?;
     }
+    // The laptop's hardware, and its monitor connected to it.
+    let laptop = assets_db::find(pool, &everywhere, created[0]).await?;
+    let facts = Hardware {
+        os_name: "Windows 11 Professionnel".into(),
+        os_version: "23H2".into(),
+        cpu: "Intel Core i5-1345U".into(),
+        cpu_cores: Some(10),
+        memory_mb: Some(16_384),
+        disks: vec![Disk { name: "nvme0n1".into(), size_gb: Some(512.into()) }],
+        interfaces: vec![NetworkInterface {
+            name: "Wi-Fi".into(),
+            mac: Some("3c:52:82:1a:2b:3c".into()),
+            ips: vec!["192.168.10.42".into()],
+        }],
+    };
+    hardware::save(pool, actor, &laptop, laptop.version, &facts).await?;
+    let screen = assets_db::find(pool, &everywhere, created[6]).await?;
+    links::relate(pool, actor, &screen, links::RelationKind::Connected, &laptop).await?;
     Ok(())
 }
