@@ -24,7 +24,7 @@ use crate::{
     web::{
         PageCtx,
         extract::{ApiId, Id},
-        layout::redirect_with_flash,
+        layout::{redirect_with_flash, safe_next},
         render,
     },
 };
@@ -130,8 +130,7 @@ async fn open_page(State(state): State<AppState>, actor: Actor, Id(id): Id) -> A
         .fetch_optional(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let to = if link.starts_with('/') && !link.starts_with("//") { link } else { "/notifications".to_owned() };
-    Ok(Redirect::to(&to).into_response())
+    Ok(Redirect::to(&safe_next(Some(&link))).into_response())
 }
 
 /// Your notifications, newest first

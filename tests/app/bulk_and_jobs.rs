@@ -209,6 +209,11 @@ async fn an_overdue_return_notifies_the_holder_and_the_lender_once() {
     let emp_token = app.token("emp_a").await;
     let listed = app.api(Some(&emp_token), Method::GET, "/api/v1/me/notifications", None).await;
     let notification = listed.json()[0]["id"].as_str().expect("id").to_owned();
+    // Opening it leads to the asset (and marks it read).
+    let opened = emp.get(&format!("/notifications/{notification}")).await;
+    assert_eq!(opened.location(), format!("/assets/{id}"));
+    assert!(!emp.get("/my-equipment").await.has("[data-testid=unread]"));
+    sqlx::query("update notifications set read_at = null").execute(&app.pool).await.expect("unread again");
     // Someone else's notification is not found.
     let pm_token = app.token("pm_a").await;
     app.api(Some(&pm_token), Method::POST, &format!("/api/v1/me/notifications/{notification}/read"), None)

@@ -461,8 +461,10 @@ pub async fn status_choices(pool: &PgPool) -> AppResult<Vec<(String, String)>> {
 /// everyone may see their own equipment.
 pub async fn held_by(pool: &PgPool, user_id: Uuid) -> AppResult<Vec<Asset>> {
     Ok(sqlx::query_as(&format!(
-        "select {SELECT} {FROM} where a.assigned_user_id = $1
-            or a.id in (select asset_id from asset_users where user_id = $1) order by a.tag"
+        // Two indexed lookups gathered first: as an OR, the planner scans every asset.
+        "select {SELECT} {FROM} where a.id = any(array(select id from assets where assigned_user_id = $1
+                                                     union select asset_id from asset_users where user_id = $1))
+          order by a.tag"
     ))
     .bind(user_id)
     .fetch_all(pool)
