@@ -5,7 +5,7 @@
 #   - the asset list API: first page, page 400, a status + place filter, a
 #     search on a serial fragment; at concurrency 8 and 32;
 #   - the CSV export of every asset (time, and the server's memory);
-#   - the history page of an asset with 500 history rows.
+#   - the page of an asset with 500 history rows, and its history page.
 #
 # Usage: bash benches/assets.sh      (ASSETS, HISTORY, DURATION may be set)
 set -euo pipefail
@@ -51,6 +51,9 @@ raw_list first "and not a.archived" 0
 raw_list page400 "and not a.archived" 19950
 raw_list filtered "and a.status_id = '$STATUS' and a.location_id = '$PLACE'" 0
 raw_list search "and a.id = any(array(select id from assets where (tag || ' ' || name || ' ' || coalesce(serial, '')) ilike '%$FRAGMENT%' union select id from assets where model_id = any(array(select am.id from asset_models am left join manufacturers m on m.id = am.manufacturer_id where (am.name || ' ' || coalesce(m.name, '')) ilike '%$FRAGMENT%'))))" 0
+cat >"$DATA/asset.sql" <<SQL
+select $SELECT $FROM where a.id = '$BUSY';
+SQL
 cat >"$DATA/history.sql" <<SQL
 select id, at, actor_id, actor_label, source, request_id, action, changes from audit_log where object_kind = 'asset' and object_id = '$BUSY' order by at desc, id desc limit 500;
 SQL
@@ -68,6 +71,9 @@ for c in 8 32; do
     read -r rps p99 < <(measure "$c" "$BASE/api/v1/assets$query" "${auth[@]}")
     row "asset list API, $what" "$c" "$rps" "$p99" "$raw" "$raw_p99"
   done
+  read -r raw raw_p99 < <(pgb "$c" "$DATA/asset.sql")
+  read -r rps p99 < <(measure "$c" "$BASE/assets/$BUSY" -H "Cookie: $COOKIE")
+  row "asset page (500 history rows)" "$c" "$rps" "$p99" "$raw" "$raw_p99"
   read -r raw raw_p99 < <(pgb "$c" "$DATA/history.sql")
   read -r rps p99 < <(measure "$c" "$BASE/assets/$BUSY/history" -H "Cookie: $COOKIE")
   row "history page (500 rows)" "$c" "$rps" "$p99" "$raw" "$raw_p99"

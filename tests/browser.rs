@@ -144,6 +144,7 @@ fn people_sign_in_and_a_laptop_goes_from_the_park_manager_to_an_employee() {
     step(&format!("asset {tag} registered"));
 
     // i. He checks it out to Emma.
+    click(&browser, "[data-testid=checkout-link]");
     choose(&browser, "#f-user_id", "Emma Browser");
     click(&browser, r#"form[action$="/checkout"] button[type="submit"]"#);
     wait_for_flash(&browser, "the asset is checked out");

@@ -277,6 +277,10 @@ async fn people_using_a_shared_device_see_it_in_my_equipment() {
     let id = app.id_of("assets", "PT-FIX-0001").await;
     let employee = app.id_of("users", "emp_a").await.to_string();
     let pm = app.login("pm_a").await;
+    let form = pm.get(&format!("/assets/{id}/users")).await;
+    assert!(form.has(&format!("select[name=user_id] option[value='{employee}']")), "the form offers the person");
+    let tech_b = app.login("tech_b").await;
+    tech_b.get(&format!("/assets/{id}/users")).await.assert_status(StatusCode::NOT_FOUND);
     pm.post(&format!("/assets/{id}/users"), &[("user_id", &employee)]).await.assert_status(StatusCode::SEE_OTHER);
     let page = pm.get(&format!("/assets/{id}")).await;
     assert_eq!(page.texts("[data-testid=used-by] li a"), vec!["Person emp_a".to_owned()]);

@@ -32,7 +32,7 @@ use crate::{
         form::FieldErrors,
         list::{ListParams, fetch_page},
         render,
-        table::{BulkPanel, Cell, Column, Fact, FilterSelect, FormField, ListTemplate, Tabs},
+        table::{BulkPanel, Cell, Column, Fact, FilterSelect, FormField, FormTemplate, ListTemplate, Tabs},
     },
 };
 
@@ -220,14 +220,10 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
     let used_by = links::users_of(&state.db, id).await?;
     let relations = links::relations_of(&state.db, id, actor.scope(KIND, Action::View)?.ids()).await?;
     let can_edit = actor.scope_or_empty(KIND, Action::Update).contains(asset.entity_id);
-    let people = actor.scope_or_empty(ObjectKind::User, Action::View);
-    let (people, places, return_statuses, statuses) = if can_edit {
-        (
-            users::db::choices(&state.db, &people).await?,
-            locations::choices(&state.db, &actor.scope_or_empty(ObjectKind::Location, Action::View)).await?,
-            db::return_status_choices(&state.db).await?,
-            db::status_choices(&state.db).await?,
-        )
+    // The long choice lists (people, places) are on the check-out and
+    // add-a-user pages: loading them here made the page three times slower.
+    let (return_statuses, statuses) = if can_edit {
+        (db::return_status_choices(&state.db).await?, db::status_choices(&state.db).await?)
     } else {
         Default::default()
     };
@@ -247,11 +243,61 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
         facts,
         timeline,
         can_edit,
-        people,
-        places,
         return_statuses,
         statuses,
     })
+}
+
+/// A form of its own for one lifecycle step, with the choices it needs.
+async fn step_form(
+    state: &AppState,
+    ctx: PageCtx,
+    actor: &Actor,
+    id: uuid::Uuid,
+    step: (&'static str, &str),
+    fields: Vec<FormField>,
+) -> AppResult<Response> {
+    let asset = db::find(&state.db, &actor.scope(KIND, Action::Update)?, id).await?;
+    let template = FormTemplate {
+        title: format!("{} · {}", asset.tag, ctx.t(step.0)),
+        action: format!("/assets/{id}/{}", step.1),
+        cancel: format!("/assets/{id}"),
+        version: asset.version.to_string(),
+        fields,
+        errors: FieldErrors::default(),
+        ctx,
+    };
+    template.render()
+}
+
+/// The check-out form: to a person or a place, with an expected return.
+pub async fn checkout_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    actor: Actor,
+    Id(id): Id,
+) -> AppResult<Response> {
+    let people = users::db::choices(&state.db, &actor.scope_or_empty(ObjectKind::User, Action::View)).await?;
+    let places = locations::choices(&state.db, &actor.scope_or_empty(ObjectKind::Location, Action::View)).await?;
+    let fields = vec![
+        FormField::select("user_id", "checkout-to-person", people, "", false),
+        FormField::select("location_id", "checkout-to-place", places, "", false),
+        FormField::input("expected_return", "expected-return", "date", ""),
+        FormField::area("note", "field-notes", ""),
+    ];
+    step_form(&state, ctx, &actor, id, ("check-out", "checkout"), fields).await
+}
+
+/// The form adding a person to the users of a shared asset.
+pub async fn add_user_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    actor: Actor,
+    Id(id): Id,
+) -> AppResult<Response> {
+    let people = users::db::choices(&state.db, &actor.scope_or_empty(ObjectKind::User, Action::View)).await?;
+    let fields = vec![FormField::select("user_id", "used-by-add", people, "", true)];
+    step_form(&state, ctx, &actor, id, ("used-by", "users"), fields).await
 }
 
 /// The asset's custom values, labelled and in the order of its category's definitions.
@@ -287,8 +333,6 @@ struct AssetPage {
     deployable: bool,
     can_edit: bool,
     can_delete: bool,
-    people: Vec<(String, String)>,
-    places: Vec<(String, String)>,
     return_statuses: Vec<(String, String)>,
     statuses: Vec<(String, String)>,
     errors: FieldErrors,
