@@ -7,10 +7,11 @@
 use std::future::Future;
 
 use axum::{
-    Form, Json,
+    Form, Json, Router,
     extract::{RawQuery, State},
     http::{HeaderMap, StatusCode},
     response::Response,
+    routing::{MethodRouter, get},
 };
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -190,6 +191,21 @@ pub async fn api_delete<R: Resource>(
 
 /// A type whose create and edit forms are a plain list of fields
 /// ([`FormTemplate`]); its four form handlers come from here.
+/// The pages every editable type has under `/<plural>`: its list (given)
+/// and the creation it posts to, the new form, the CSV export, its page
+/// (given), the edit form, the delete confirmation and the history.
+pub fn pages<R: Editable>(list: MethodRouter<AppState>, show: MethodRouter<AppState>) -> Router<AppState> {
+    let base = format!("/{}", R::KIND.plural());
+    Router::new()
+        .route(&base, list.post(create::<R>))
+        .route(&format!("{base}/new"), get(new_form::<R>))
+        .route(&format!("{base}/export.csv"), get(export::<R>))
+        .route(&format!("{base}/{{id}}"), show)
+        .route(&format!("{base}/{{id}}/edit"), get(edit_form::<R>).post(update::<R>))
+        .route(&format!("{base}/{{id}}/delete"), get(delete_form::<R>).post(delete::<R>))
+        .route(&format!("{base}/{{id}}/history"), get(history::<R>))
+}
+
 pub trait Editable: Resource {
     /// The raw form, as posted (all text).
     type Form: serde::de::DeserializeOwned + Default + Clone + Send + Sync + for<'a> From<&'a Self> + 'static;

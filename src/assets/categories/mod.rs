@@ -90,20 +90,7 @@ impl Editable for AssetCategory {
 }
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/asset-categories", get(pages::list).post(resource::create::<AssetCategory>))
-        .route("/asset-categories/new", get(resource::new_form::<AssetCategory>))
-        .route("/asset-categories/export.csv", get(resource::export::<AssetCategory>))
-        .route("/asset-categories/{id}", get(pages::show))
-        .route(
-            "/asset-categories/{id}/edit",
-            get(resource::edit_form::<AssetCategory>).post(resource::update::<AssetCategory>),
-        )
-        .route(
-            "/asset-categories/{id}/delete",
-            get(resource::delete_form::<AssetCategory>).post(resource::delete::<AssetCategory>),
-        )
-        .route("/asset-categories/{id}/history", get(resource::history::<AssetCategory>))
+    resource::pages::<AssetCategory>(get(pages::list), get(pages::show))
 }
 
 pub fn api(table: RouteTable) -> RouteTable {

@@ -89,20 +89,7 @@ impl Editable for Manufacturer {
 }
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/manufacturers", get(pages::list).post(resource::create::<Manufacturer>))
-        .route("/manufacturers/new", get(resource::new_form::<Manufacturer>))
-        .route("/manufacturers/export.csv", get(resource::export::<Manufacturer>))
-        .route("/manufacturers/{id}", get(pages::show))
-        .route(
-            "/manufacturers/{id}/edit",
-            get(resource::edit_form::<Manufacturer>).post(resource::update::<Manufacturer>),
-        )
-        .route(
-            "/manufacturers/{id}/delete",
-            get(resource::delete_form::<Manufacturer>).post(resource::delete::<Manufacturer>),
-        )
-        .route("/manufacturers/{id}/history", get(resource::history::<Manufacturer>))
+    resource::pages::<Manufacturer>(get(pages::list), get(pages::show))
 }
 
 pub fn api(table: RouteTable) -> RouteTable {

@@ -91,17 +91,7 @@ impl Editable for AssetModel {
 }
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/asset-models", get(pages::list).post(resource::create::<AssetModel>))
-        .route("/asset-models/new", get(resource::new_form::<AssetModel>))
-        .route("/asset-models/export.csv", get(resource::export::<AssetModel>))
-        .route("/asset-models/{id}", get(pages::show))
-        .route("/asset-models/{id}/edit", get(resource::edit_form::<AssetModel>).post(resource::update::<AssetModel>))
-        .route(
-            "/asset-models/{id}/delete",
-            get(resource::delete_form::<AssetModel>).post(resource::delete::<AssetModel>),
-        )
-        .route("/asset-models/{id}/history", get(resource::history::<AssetModel>))
+    resource::pages::<AssetModel>(get(pages::list), get(pages::show))
 }
 
 pub fn api(table: RouteTable) -> RouteTable {

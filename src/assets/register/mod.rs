@@ -208,15 +208,8 @@ impl Editable for Asset {
 }
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/assets", get(pages::list).post(resource::create::<Asset>))
-        .route("/assets/new", get(resource::new_form::<Asset>))
-        .route("/assets/export.csv", get(resource::export::<Asset>))
+    resource::pages::<Asset>(get(pages::list), get(pages::show))
         .route("/assets/bulk", post(bulk::bulk_page))
-        .route("/assets/{id}", get(pages::show))
-        .route("/assets/{id}/edit", get(resource::edit_form::<Asset>).post(resource::update::<Asset>))
-        .route("/assets/{id}/delete", get(resource::delete_form::<Asset>).post(resource::delete::<Asset>))
-        .route("/assets/{id}/history", get(resource::history::<Asset>))
         .route("/my-equipment", get(pages::mine))
         .route("/assets/labels", get(labels::sheet))
         .route("/assets/{id}/label", get(labels::one))

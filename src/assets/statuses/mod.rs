@@ -89,20 +89,7 @@ impl Editable for AssetStatus {
 }
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/asset-statuses", get(pages::list).post(resource::create::<AssetStatus>))
-        .route("/asset-statuses/new", get(resource::new_form::<AssetStatus>))
-        .route("/asset-statuses/export.csv", get(resource::export::<AssetStatus>))
-        .route("/asset-statuses/{id}", get(pages::show))
-        .route(
-            "/asset-statuses/{id}/edit",
-            get(resource::edit_form::<AssetStatus>).post(resource::update::<AssetStatus>),
-        )
-        .route(
-            "/asset-statuses/{id}/delete",
-            get(resource::delete_form::<AssetStatus>).post(resource::delete::<AssetStatus>),
-        )
-        .route("/asset-statuses/{id}/history", get(resource::history::<AssetStatus>))
+    resource::pages::<AssetStatus>(get(pages::list), get(pages::show))
 }
 
 pub fn api(table: RouteTable) -> RouteTable {
