@@ -91,14 +91,9 @@ async fn editable_assets(state: &AppState, actor: &Actor, ids: &[Uuid]) -> AppRe
         return Err(AppError::field("ids", "bulk-too-many"));
     }
     let scope = actor.scope(ObjectKind::Asset, Action::Update)?;
-    let mut ids = ids.to_vec();
+    let mut assets = db::find_many(&state.db, &scope, ids).await?;
     // One order for every bulk action, so two of them never deadlock.
-    ids.sort_unstable();
-    ids.dedup();
-    let mut assets = Vec::with_capacity(ids.len());
-    for id in ids {
-        assets.push(db::find(&state.db, &scope, id).await?);
-    }
+    assets.sort_unstable_by_key(|a| a.id);
     Ok(assets)
 }
 

@@ -49,6 +49,22 @@ pub async fn find(pool: &PgPool, scope: &Scope, id: Uuid) -> AppResult<Asset> {
     find_in(&mut *pool.acquire().await?, scope, id).await
 }
 
+/// The assets with these ids, in one query, ordered by tag; "not found" when
+/// any of them is missing or outside the scope.
+pub async fn find_many(pool: &PgPool, scope: &Scope, ids: &[Uuid]) -> AppResult<Vec<Asset>> {
+    let found: Vec<Asset> = sqlx::query_as(&format!(
+        "select {SELECT} {FROM} where a.id = any($1) and a.entity_id = any($2) order by a.tag"
+    ))
+    .bind(ids)
+    .bind(scope.ids())
+    .fetch_all(pool)
+    .await?;
+    let mut wanted = ids.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    if found.len() == wanted.len() { Ok(found) } else { Err(AppError::NotFound) }
+}
+
 /// [`find`] on the caller's connection (imports).
 pub async fn find_in(conn: &mut PgConnection, scope: &Scope, id: Uuid) -> AppResult<Asset> {
     sqlx::query_as(&format!("select {SELECT} {FROM} where a.id = $1 and a.entity_id = any($2)"))

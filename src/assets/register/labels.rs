@@ -118,13 +118,7 @@ pub async fn sheet(
     let scope = actor.scope(ObjectKind::Asset, Action::View)?;
     let wanted: Option<Vec<Uuid>> = form_urlencoded_ids(raw.as_deref())?;
     let assets: Vec<Asset> = match wanted {
-        Some(ids) => {
-            let mut found = Vec::new();
-            for id in ids.into_iter().take(MAX_LABELS as usize) {
-                found.push(db::find(&state.db, &scope, id).await?);
-            }
-            found
-        }
+        Some(ids) => db::find_many(&state.db, &scope, &ids[..ids.len().min(MAX_LABELS as usize)]).await?,
         None => {
             let mut query = parse_query::<ListParams>(raw.as_deref())?.check()?;
             query.page = 1;
