@@ -18,7 +18,15 @@ use crate::{
         },
     },
     audit::AuditActor,
-    auth::{password, permission::Role},
+    auth::{
+        password,
+        permission::{Role, Scope},
+    },
+    helpdesk::{
+        Viewer, db as tickets,
+        domain::{Channel, Kind, TicketInput},
+        sla,
+    },
     org::{
         entities::{self, domain::EntityInput},
         groups::{self, domain::GroupInput},
@@ -131,9 +139,12 @@ pub async fn load(pool: &PgPool) -> anyhow::Result<()> {
         name: name.into(),
         description: description.into(),
     };
-    groups::insert(pool, &actor, &team("Support N1", "Premier niveau : prise d'appel, diagnostic"), &[ids[2]]).await?;
+    let first_line =
+        groups::insert(pool, &actor, &team("Support N1", "Premier niveau : prise d'appel, diagnostic"), &[ids[2]])
+            .await?;
     groups::insert(pool, &actor, &team("Support N2", "Second niveau : escalade"), &[ids[1]]).await?;
     park(pool, &actor, paris, lyon, room, ids[3]).await?;
+    helpdesk(pool, &actor, [france, paris], first_line, ids[2], ids[3]).await?;
     tracing::info!(
         "demo organisation loaded; demo logins (password {DEMO_PASSWORD}): {}",
         DEMO_PEOPLE.iter().map(|p| p.0).collect::<Vec<_>>().join(", ")
@@ -265,5 +276,55 @@ async fn park(
     hardware::save(pool, actor, &laptop, laptop.version, &facts).await?;
     let screen = assets_db::find(pool, &everywhere, created[6]).await?;
     links::relate(pool, actor, &screen, links::RelationKind::Connected, &laptop).await?;
+    Ok(())
+}
+
+/// Office hours, a default service level, three categories and a few
+/// tickets at different stages.
+async fn helpdesk(
+    pool: &PgPool,
+    actor: &AuditActor,
+    [france, employee_entity]: [Uuid; 2],
+    first_line: Uuid,
+    technician: Uuid,
+    employee: Uuid,
+) -> anyhow::Result<()> {
+    let mut conn = pool.acquire().await?;
+    let office = sla::insert_calendar(&mut conn, france, "Heures de bureau", "mon-fri 09:00-12:30,13:30-18:00").await?;
+    let standard = ([960, 480, 240, 120, 60], [7200, 4800, 2400, 960, 480]);
+    sla::insert_level(&mut conn, france, "Standard", office, standard, true).await?;
+    let workstations = tickets::insert_category(pool, france, "Poste de travail", Some(first_line), None).await?;
+    let mail = tickets::insert_category(pool, france, "Messagerie", Some(first_line), None).await?;
+    tickets::insert_category(pool, france, "Demande de matériel", None, None).await?;
+    let ticket = |title: &str, description: &str, kind: Kind, category: Uuid, urgency: i16| TicketInput {
+        entity_id: employee_entity,
+        kind,
+        title: title.into(),
+        description: description.into(),
+        requester_id: employee,
+        category_id: Some(category),
+        urgency,
+        impact: 3,
+        source: Channel::Portal,
+    };
+    let opening = tickets::Opening::default();
+    let requester = AuditActor { id: Some(employee), ..actor.clone() };
+    let helper = AuditActor { id: Some(technician), ..actor.clone() };
+    let slow = ticket(
+        "Mon portable est très lent",
+        "Depuis la mise à jour de lundi, **tout rame**.",
+        Kind::Incident,
+        workstations,
+        3,
+    );
+    let (slow, _) = tickets::insert(pool, &requester, &slow, &opening).await?;
+    let viewer = Viewer { id: technician, helpdesk: Scope::new(vec![employee_entity]) };
+    let slow = tickets::find(pool, &viewer, slow).await?;
+    tickets::assign(pool, &helper, &slow, &[technician], &[]).await?;
+    let note = "Pouvez-vous me dire quand la lenteur a commencé ?";
+    tickets::add_followup(pool, &helper, &slow, note, false, true).await?;
+    tickets::add_followup(pool, &helper, &slow, "Sans doute l'antivirus : scan complet planifié.", true, true).await?;
+    let mailbox = ticket("Boîte aux lettres pleine", "Je ne reçois plus de courriels.", Kind::Incident, mail, 4);
+    tickets::insert(pool, &requester, &mailbox, &opening).await?;
     Ok(())
 }

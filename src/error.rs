@@ -40,6 +40,10 @@ pub enum AppError {
     /// A delete refused because other rows still use the object; the message key says by what.
     #[error("still used: {0}")]
     InUse(String),
+    /// An action the object's current state does not allow (closing an open
+    /// ticket, say); the message key says why.
+    #[error("refused: {0}")]
+    Refused(&'static str),
     #[error("too many attempts")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("request body too large")]
@@ -69,9 +73,11 @@ impl AppError {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
-            AppError::Conflict(_) | AppError::StaleEdit { .. } | AppError::InUse(_) | AppError::Taken(_) => {
-                StatusCode::CONFLICT
-            }
+            AppError::Conflict(_)
+            | AppError::StaleEdit { .. }
+            | AppError::InUse(_)
+            | AppError::Taken(_)
+            | AppError::Refused(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -92,6 +98,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::StaleEdit { .. } => "stale-edit",
             AppError::InUse(_) => "in-use",
+            AppError::Refused(_) => "refused",
             AppError::TooManyRequests { .. } => "too-many-requests",
             AppError::PayloadTooLarge => "payload-too-large",
             AppError::Internal(_) => "internal",
@@ -110,6 +117,7 @@ impl AppError {
                 at.format("%Y-%m-%d %H:%M:%S")
             )),
             AppError::InUse(key) => Some(crate::web::i18n::tr(crate::web::i18n::Lang::En, key)),
+            AppError::Refused(key) => Some(crate::web::i18n::tr(crate::web::i18n::Lang::En, key)),
             _ => None,
         }
     }

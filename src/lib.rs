@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod generate;
+pub mod helpdesk;
 pub mod imports;
 pub mod jobs;
 pub mod notify;

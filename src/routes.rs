@@ -24,7 +24,7 @@ use crate::{
     auth::{self, actor::Actor},
     db,
     error::{ApiError, AppError, AppResult},
-    imports, notify, org,
+    helpdesk, imports, notify, org,
     state::AppState,
     web::{self, PageCtx, render},
 };
@@ -46,6 +46,7 @@ pub fn api_table() -> RouteTable {
     let table = assets::register::api(table);
     let table = notify::api(table);
     let table = imports::api(table);
+    let table = helpdesk::api(table);
     assets::statuses::api(table)
 }
 
@@ -66,6 +67,7 @@ fn pages() -> Router<AppState> {
         .merge(assets::register::router())
         .merge(notify::router())
         .merge(imports::router())
+        .merge(helpdesk::router())
         .fallback(|| async { AppError::NotFound })
 }
 

@@ -11,7 +11,7 @@ use utoipa::{
 use crate::{
     assets, auth,
     error::AppResult,
-    imports, notify, org,
+    helpdesk, imports, notify, org,
     web::{render, static_files},
 };
 
@@ -56,6 +56,9 @@ use crate::{
         notify::my_notifications, notify::read_notification,
         imports::api::create_import, imports::api::find_import, imports::api::check_import, imports::api::run_import,
         imports::api::upsert_assets_by_tag,
+        helpdesk::api::list, helpdesk::api::create, helpdesk::api::find, helpdesk::api::update, helpdesk::api::timeline,
+        helpdesk::api::add_followup, helpdesk::api::add_task, helpdesk::api::assign, helpdesk::api::change_status,
+        helpdesk::api::solve, helpdesk::api::answer_solution, helpdesk::api::sla_explanation,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

@@ -210,6 +210,18 @@ pub async fn updated(
     if rows == 0 {
         return Err(stale_edit(pool, subject.kind, subject.id).await);
     }
+    record_change(conn, actor, subject, before, after).await
+}
+
+/// The history row of a change already made under a row lock (a status
+/// change, an assignment), where no stale edit can happen.
+pub async fn record_change(
+    conn: &mut PgConnection,
+    actor: &AuditActor,
+    subject: Subject,
+    before: &impl Serialize,
+    after: &impl Serialize,
+) -> AppResult<()> {
     let record = Record {
         kind: subject.kind,
         object_id: subject.id,
@@ -378,6 +390,15 @@ pub fn field_label_key(field: &str) -> Option<&'static str> {
         "memory_mb" => "hardware-memory",
         "disks" => "hardware-disks",
         "interfaces" => "hardware-interfaces",
+        "title" => "history-field-title",
+        "urgency" => "history-field-urgency",
+        "impact" => "history-field-impact",
+        "priority" => "history-field-priority",
+        "requester_id" => "history-field-requester",
+        "source" => "history-field-source",
+        "status" => "field-status",
+        "pending_reason" => "history-field-pending-reason",
+        "assignees" => "history-field-assignees",
         _ => return None,
     })
 }

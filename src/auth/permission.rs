@@ -62,15 +62,20 @@ impl Role {
                 Entity => action == View,
                 Location | Group | Manufacturer | AssetStatus | AssetCategory | AssetModel | Asset => true,
                 User => action != Delete,
+                // Park managers run the helpdesk as supervisors.
+                Ticket | TicketCategory => true,
             },
             Role::Supervisor => match kind {
                 Entity | Location | User | Manufacturer | AssetStatus | AssetCategory | AssetModel | Asset => {
                     action == View
                 }
-                Group => true,
+                Group | Ticket | TicketCategory => true,
             },
-            // Technicians read the park and edit the assets they work on.
-            Role::Technician => action == View || (kind == Asset && action == Update),
+            // Technicians read the park, edit the assets they work on, and
+            // log and work tickets (deleting one is for supervisors).
+            Role::Technician => {
+                action == View || (kind == Asset && action == Update) || (kind == Ticket && action != Delete)
+            }
             Role::Employee => false,
         }
     }
@@ -89,10 +94,12 @@ pub enum ObjectKind {
     AssetCategory,
     AssetModel,
     Asset,
+    Ticket,
+    TicketCategory,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 9] = [
+    pub const ALL: [ObjectKind; 11] = [
         ObjectKind::Entity,
         ObjectKind::Location,
         ObjectKind::User,
@@ -102,6 +109,8 @@ impl ObjectKind {
         ObjectKind::AssetCategory,
         ObjectKind::AssetModel,
         ObjectKind::Asset,
+        ObjectKind::Ticket,
+        ObjectKind::TicketCategory,
     ];
 
     /// Name in the history table and in permission names.
@@ -116,6 +125,8 @@ impl ObjectKind {
             ObjectKind::AssetCategory => "asset_category",
             ObjectKind::AssetModel => "asset_model",
             ObjectKind::Asset => "asset",
+            ObjectKind::Ticket => "ticket",
+            ObjectKind::TicketCategory => "ticket_category",
         }
     }
 
@@ -131,6 +142,8 @@ impl ObjectKind {
             ObjectKind::AssetCategory => "asset-categories",
             ObjectKind::AssetModel => "asset-models",
             ObjectKind::Asset => "assets",
+            ObjectKind::Ticket => "tickets",
+            ObjectKind::TicketCategory => "ticket-categories",
         }
     }
 }

@@ -140,7 +140,10 @@ async fn search_kind(pool: &PgPool, kind: ObjectKind, scope: &Scope, q: &str) ->
         ObjectKind::Manufacturer
         | ObjectKind::AssetStatus
         | ObjectKind::AssetCategory
-        | ObjectKind::AssetModel => Vec::new(),
+        | ObjectKind::AssetModel
+        | ObjectKind::TicketCategory => Vec::new(),
+        // Tickets have their own visibility rules and their own search.
+        ObjectKind::Ticket => Vec::new(),
     };
     Ok(rows
         .into_iter()

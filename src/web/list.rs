@@ -35,6 +35,10 @@ pub trait SortKey: Copy + Send + Sync + 'static {
     fn on_base_table(self) -> bool {
         false
     }
+    /// Sorted newest or highest first when the person did not say (ticket numbers).
+    fn descending_by_default(self) -> bool {
+        false
+    }
 }
 
 /// One object type's list: its row, filter and sort keys, and its SQL.
@@ -91,7 +95,8 @@ impl ListParams {
             })?,
         };
         let desc = match self.dir.as_deref().filter(|d| !d.is_empty()) {
-            None | Some("asc") => false,
+            None => sort.descending_by_default(),
+            Some("asc") => false,
             Some("desc") => true,
             Some(_) => return Err(AppError::BadRequest("dir must be asc or desc".into())),
         };

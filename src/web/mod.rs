@@ -7,6 +7,7 @@ pub mod form;
 pub mod i18n;
 pub mod layout;
 pub mod list;
+pub mod markdown;
 pub mod metrics;
 pub mod resource;
 pub mod static_files;

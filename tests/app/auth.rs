@@ -422,6 +422,7 @@ async fn each_role_sees_its_own_navigation() {
             &[
                 "/",
                 "/my-equipment",
+                "/tickets",
                 "/assets",
                 "/entities",
                 "/locations",
@@ -436,6 +437,7 @@ async fn each_role_sees_its_own_navigation() {
             &[
                 "/",
                 "/my-equipment",
+                "/tickets",
                 "/assets",
                 "/entities",
                 "/locations",
@@ -445,9 +447,35 @@ async fn each_role_sees_its_own_navigation() {
                 "/imports",
             ],
         ),
-        ("sup_a", &["/", "/my-equipment", "/assets", "/entities", "/locations", "/users", "/groups", "/asset-models"]),
-        ("tech_a", &["/", "/my-equipment", "/assets", "/entities", "/locations", "/users", "/groups", "/asset-models"]),
-        ("emp_a", &["/", "/my-equipment"]),
+        (
+            "sup_a",
+            &[
+                "/",
+                "/my-equipment",
+                "/tickets",
+                "/assets",
+                "/entities",
+                "/locations",
+                "/users",
+                "/groups",
+                "/asset-models",
+            ],
+        ),
+        (
+            "tech_a",
+            &[
+                "/",
+                "/my-equipment",
+                "/tickets",
+                "/assets",
+                "/entities",
+                "/locations",
+                "/users",
+                "/groups",
+                "/asset-models",
+            ],
+        ),
+        ("emp_a", &["/", "/my-equipment", "/tickets"]),
     ];
     for (login, links) in expected {
         let session = app.login(login).await;

@@ -216,10 +216,53 @@ async fn seed(pool: &PgPool) {
         };
         parc::assets::register::db::insert(pool, &actor, &asset).await.expect("asset");
     }
+    let mut team_a = Uuid::nil();
     for (name, entity_id, members) in [("Equipe A", a, vec![tech_a]), ("Equipe B", b, vec![])] {
         let team = GroupInput { entity_id, name: name.into(), description: String::new() };
-        groups::insert(pool, &actor, &team, &members).await.expect("group");
+        let id = groups::insert(pool, &actor, &team, &members).await.expect("group");
+        if name == "Equipe A" {
+            team_a = id;
+        }
     }
+    seed_helpdesk(pool, root, a, team_a).await;
+}
+
+/// Office hours in Paris with the French holidays, a default service level
+/// for the whole group, a faster one for A's workstation category.
+async fn seed_helpdesk(pool: &PgPool, root: Uuid, a: Uuid, team_a: Uuid) {
+    let calendar: Uuid = sqlx::query_scalar(
+        "insert into calendars (entity_id, name, week) values ($1, 'Heures de bureau', 'mon-fri 09:00-18:00') returning id",
+    )
+    .bind(root)
+    .fetch_one(pool)
+    .await
+    .expect("calendar");
+    let sla = |name: &str, entity: Uuid, own: [i32; 5], resolve: [i32; 5], default: bool| {
+        sqlx::query_scalar::<_, Uuid>(
+            "insert into slas (entity_id, name, calendar_id, own_minutes, resolve_minutes, is_default)
+             values ($1, $2, $3, $4, $5, $6) returning id",
+        )
+        .bind(entity)
+        .bind(name.to_owned())
+        .bind(calendar)
+        .bind(own.to_vec())
+        .bind(resolve.to_vec())
+        .bind(default)
+        .fetch_one(pool)
+    };
+    sla("Standard", root, [480, 240, 120, 60, 30], [4800, 2400, 960, 480, 240], true).await.expect("sla");
+    let fast = sla("Postes", a, [60, 60, 30, 30, 15], [960, 480, 240, 120, 60], false).await.expect("sla");
+    sqlx::query(
+        "insert into ticket_categories (entity_id, name, group_id, sla_id) values ($1, 'Poste de travail', $2, $3),
+                ($4, 'Messagerie', null, null)",
+    )
+    .bind(a)
+    .bind(team_a)
+    .bind(fast)
+    .bind(root)
+    .execute(pool)
+    .await
+    .expect("ticket categories");
 }
 
 /// A fresh copy of the fixture database and the router over it.

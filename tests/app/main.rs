@@ -5,6 +5,7 @@ mod asset_rules;
 mod auth;
 mod bulk_and_jobs;
 mod catalog;
+mod helpdesk;
 mod helpers;
 mod imports;
 mod platform;

@@ -211,4 +211,19 @@ async fn the_demo_loads_once_with_a_small_park() {
         .to_owned();
     let mine = app.api(Some(&token), Method::GET, "/api/v1/me/assets", None).await.json();
     assert_eq!(mine.as_array().map(Vec::len), Some(2), "the demo employee holds a laptop and a monitor");
+    let tickets = app.api(Some(&token), Method::GET, "/api/v1/tickets", None).await.json();
+    assert_eq!(tickets["total"], 2, "the demo employee has two tickets");
+    let slow = tickets["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|t| t["assignees"].as_str().is_some_and(|a| a.contains("Théo Technicien"))))
+        .expect("one taken by the demo technician");
+    let timeline = app
+        .api(
+            Some(&token),
+            Method::GET,
+            &format!("/api/v1/tickets/{}/timeline", slow["id"].as_str().unwrap_or_default()),
+            None,
+        )
+        .await;
+    assert!(timeline.body.contains("quand la lenteur") && !timeline.body.contains("antivirus"), "{}", timeline.body);
 }

@@ -1,0 +1,344 @@
+//! JSON API of tickets: the same checks, visibility and status machine as
+//! the pages. A requester's body may only carry what the portal lets them
+//! set; anything else is refused with the field named.
+
+use axum::{
+    Json,
+    extract::{RawQuery, State},
+    http::{HeaderMap, StatusCode},
+};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{
+    Viewer,
+    db::{self, TaskInput, TicketList},
+    domain::{Channel, Ticket, TimelineItem},
+    form::{Author, FollowupForm, TicketForm},
+    pages::{AnswerForm, StatusForm, filter_from},
+    rules, sla,
+};
+use crate::{
+    api::{ApiJson, ListResponse, expected_version},
+    auth::actor::ApiActor,
+    error::{ApiResult, AppError},
+    state::AppState,
+    web::{
+        extract::{ApiId, parse_query},
+        list::{ListParams, fetch_page},
+    },
+};
+
+/// A ticket's fields as JSON; on PATCH, the fields given replace the current ones.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TicketBody {
+    /// incident or request
+    pub kind: Option<String>,
+    pub title: Option<String>,
+    /// Markdown
+    pub description: Option<String>,
+    /// Helpdesk only (default: the caller)
+    pub requester_id: Option<Uuid>,
+    pub category_id: Option<Uuid>,
+    /// 1 (very low) to 5 (very high)
+    pub urgency: Option<i16>,
+    /// Helpdesk only
+    pub impact: Option<i16>,
+    /// Helpdesk only: web, phone or email (default: api)
+    pub source: Option<String>,
+    /// Helpdesk only (default: the caller's entity)
+    pub entity_id: Option<Uuid>,
+    /// Assets the ticket is about (on creation)
+    pub asset_ids: Option<Vec<Uuid>>,
+    /// The version the change is based on (PATCH; or If-Match)
+    pub version: Option<i64>,
+}
+
+impl TicketBody {
+    fn over(&self, mut form: TicketForm) -> TicketForm {
+        let text = |v: &Option<String>, into: &mut String| {
+            if let Some(v) = v {
+                into.clone_from(v);
+            }
+        };
+        let show = |v: Option<String>, into: &mut String| {
+            if let Some(v) = v {
+                *into = v;
+            }
+        };
+        text(&self.kind, &mut form.kind);
+        text(&self.title, &mut form.title);
+        text(&self.description, &mut form.description);
+        text(&self.source, &mut form.source);
+        show(self.requester_id.map(|v| v.to_string()), &mut form.requester_id);
+        show(self.category_id.map(|v| v.to_string()), &mut form.category_id);
+        show(self.urgency.map(|v| v.to_string()), &mut form.urgency);
+        show(self.impact.map(|v| v.to_string()), &mut form.impact);
+        show(self.entity_id.map(|v| v.to_string()), &mut form.entity_id);
+        form
+    }
+}
+
+/// List the tickets the caller may see
+#[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets",
+    params(("q" = Option<String>, Query, description = "title, or #number"),
+           ("queue" = Option<String>, Query, description = "all, mine, groups, unassigned, late, requested"),
+           ("status" = Option<String>, Query, description = "open, new, assigned, in_progress, pending, solved, closed"),
+           ("kind" = Option<String>, Query), ("priority" = Option<i16>, Query),
+           ("category_id" = Option<Uuid>, Query), ("entity_id" = Option<Uuid>, Query),
+           ("sort" = Option<String>, Query, description = "number, title, status, priority, requester, due, updated"),
+           ("dir" = Option<String>, Query), ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query)),
+    responses((status = 200, body = ListResponse<Ticket>), (status = 400, body = crate::error::Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<ListResponse<Ticket>>> {
+    let viewer = Viewer::of(&actor);
+    let query = parse_query::<ListParams>(raw.as_deref())?.check()?;
+    let filter = filter_from(raw.as_deref(), viewer.clone())?;
+    Ok(Json(fetch_page::<TicketList>(&state.db, &viewer.helpdesk, &filter, &query).await?.into()))
+}
+
+/// Open a ticket (priority, group and due dates follow from its category)
+#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", request_body = TicketBody,
+    responses((status = 201, body = Ticket), (status = 422, body = crate::error::Problem)))]
+pub async fn create(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiJson(body): ApiJson<TicketBody>,
+) -> ApiResult<(StatusCode, Json<Ticket>)> {
+    let author = Author::of(&actor);
+    let form = body.over(TicketForm { kind: "incident".into(), ..Default::default() });
+    let input = form.parse(author, Channel::Api).map_err(AppError::Validation)?;
+    let assets = body.asset_ids.clone().unwrap_or_default();
+    if assets.len() > 20 {
+        return Err(AppError::field("asset_ids", "field-too-long").into());
+    }
+    for asset in &assets {
+        rules::check_input(&state.db, &actor, &input, Some(*asset)).await?;
+    }
+    rules::check_input(&state.db, &actor, &input, None).await?;
+    let opening = db::Opening { assets, watchers: Vec::new() };
+    let (id, _) = db::insert(&state.db, &actor.audit(), &input, &opening).await?;
+    Ok((StatusCode::CREATED, Json(db::find(&state.db, &Viewer::of(&actor), id).await?)))
+}
+
+/// One ticket
+#[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "tickets",
+    responses((status = 200, body = Ticket), (status = 404, body = crate::error::Problem)))]
+pub async fn find(State(state): State<AppState>, actor: ApiActor, ApiId(id): ApiId) -> ApiResult<Json<Ticket>> {
+    Ok(Json(rules::visible(&state.db, &actor, id).await?.0))
+}
+
+/// Change a ticket's fields (helpdesk), from its version
+#[utoipa::path(patch, path = "/api/v1/tickets/{id}", tag = "tickets", request_body = TicketBody,
+    responses((status = 200, body = Ticket), (status = 409, body = crate::error::Problem), (status = 428, body = crate::error::Problem)))]
+pub async fn update(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiId(id): ApiId,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<TicketBody>,
+) -> ApiResult<Json<Ticket>> {
+    let (ticket, viewer) = rules::workable(&state.db, &actor, id).await?;
+    let version = expected_version(&headers, body.version)?;
+    if body.asset_ids.is_some() {
+        return Err(AppError::field("asset_ids", "field-not-allowed").into());
+    }
+    let input =
+        body.over(TicketForm::from(&ticket)).parse(Author::of(&actor), ticket.source).map_err(AppError::Validation)?;
+    rules::check_input(&state.db, &actor, &input, None).await?;
+    db::update(&state.db, &actor.audit(), &ticket, version, &input).await?;
+    Ok(Json(db::find(&state.db, &viewer, id).await?))
+}
+
+/// The ticket's followups, tasks, solutions and status changes (private ones for the helpdesk only)
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/timeline", tag = "tickets",
+    responses((status = 200, body = Vec<TimelineItem>), (status = 404, body = crate::error::Problem)))]
+pub async fn timeline(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiId(id): ApiId,
+) -> ApiResult<Json<Vec<TimelineItem>>> {
+    let (ticket, viewer) = rules::visible(&state.db, &actor, id).await?;
+    Ok(Json(db::timeline(&state.db, id, viewer.sees_private(ticket.entity_id)).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowupBody {
+    pub body: String,
+    /// Helpdesk only
+    #[serde(default)]
+    pub private: bool,
+}
+
+/// Add a followup (a requester's answer puts a pending ticket back to work)
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/followups", tag = "tickets", request_body = FollowupBody,
+    responses((status = 201, body = Ticket), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)))]
+pub async fn add_followup(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiId(id): ApiId,
+    ApiJson(body): ApiJson<FollowupBody>,
+) -> ApiResult<(StatusCode, Json<Ticket>)> {
+    let (ticket, viewer) = rules::visible(&state.db, &actor, id).await?;
+    let form = FollowupForm { body: body.body, private: body.private.to_string() };
+    let (text, private) = form.parse().map_err(AppError::Validation)?;
+    if private && !viewer.sees_private(ticket.entity_id) {
+        return Err(AppError::field("private", "field-not-allowed").into());
+    }
+    let works = viewer.sees_private(ticket.entity_id);
+    db::add_followup(&state.db, &actor.audit(), &ticket, &text, private, works).await?;
+    Ok((StatusCode::CREATED, Json(db::find(&state.db, &viewer, id).await?)))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskBody {
+    pub body: String,
+    pub technician_id: Option<Uuid>,
+    pub planned_start: Option<DateTime<Utc>>,
+    pub planned_end: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub minutes_spent: i32,
+    #[serde(default)]
+    pub done: bool,
+    #[serde(default)]
+    pub private: bool,
+}
+
+impl TaskBody {
+    fn input(self) -> Result<TaskInput, AppError> {
+        let body = self.body.trim().to_owned();
+        if body.is_empty() || body.chars().count() > 100_000 {
+            return Err(AppError::field("body", "field-required"));
+        }
+        match (self.planned_start, self.planned_end) {
+            (None, Some(_)) => return Err(AppError::field("planned_start", "field-required")),
+            (Some(start), Some(end)) if end <= start => {
+                return Err(AppError::field("planned_end", "task-end-before-start"));
+            }
+            _ => {}
+        }
+        if !(0..=100_000).contains(&self.minutes_spent) {
+            return Err(AppError::field("minutes_spent", "field-invalid-number"));
+        }
+        Ok(TaskInput {
+            body,
+            technician_id: self.technician_id,
+            planned_start: self.planned_start,
+            planned_end: self.planned_end,
+            minutes_spent: self.minutes_spent,
+            done: self.done,
+            private: self.private,
+        })
+    }
+}
+
+/// Add a task (planning one puts the ticket in progress)
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/tasks", tag = "tickets", request_body = TaskBody,
+    responses((status = 201, body = Ticket), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn add_task(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiId(id): ApiId,
+    ApiJson(body): ApiJson<TaskBody>,
+) -> ApiResult<(StatusCode, Json<Ticket>)> {
+    let (ticket, viewer) = rules::workable(&state.db, &actor, id).await?;
+    let task = body.input()?;
+    if let Some(technician) = task.technician_id {
+        rules::check_assignees(&state.db, &actor, &ticket, &[technician], &[]).await?;
+    }
+    db::add_task(&state.db, &actor.audit(), &ticket, &task).await?;
+    Ok((StatusCode::CREATED, Json(db::find(&state.db, &viewer, id).await?)))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignBody {
+    #[serde(default)]
+    pub user_ids: Vec<Uuid>,
+    #[serde(default)]
+    pub group_ids: Vec<Uuid>,
+}
+
+/// Assign technicians and groups (a technician may assign themselves; others are for supervisors)
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/assign", tag = "tickets", request_body = AssignBody,
+    responses((status = 200, body = Ticket), (status = 403, body = crate::error::Problem)))]
+pub async fn assign(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiId(id): ApiId,
+    ApiJson(body): ApiJson<AssignBody>,
+) -> ApiResult<Json<Ticket>> {
+    let (ticket, viewer) = rules::workable(&state.db, &actor, id).await?;
+    rules::check_assignees(&state.db, &actor, &ticket, &body.user_ids, &body.group_ids).await?;
+    db::assign(&state.db, &actor.audit(), &ticket, &body.user_ids, &body.group_ids).await?;
+    Ok(Json(db::find(&state.db, &viewer, id).await?))
+}
+
+/// Put on hold (with a reason), resume, close or reopen
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/status", tag = "tickets",
+    request_body(content = Object, description = r#"{"action": "pend|resume|close|reopen", "reason": "..."}"#),
+    responses((status = 200, body = Ticket), (status = 409, body = crate::error::Problem)))]
+pub async fn change_status(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiId(id): ApiId,
+    ApiJson(body): ApiJson<StatusForm>,
+) -> ApiResult<Json<Ticket>> {
+    let (ticket, viewer) = rules::workable(&state.db, &actor, id).await?;
+    db::change_status(&state.db, &actor.audit(), &ticket, body.event()?, &body.reason()?).await?;
+    Ok(Json(db::find(&state.db, &viewer, id).await?))
+}
+
+/// Propose a solution
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/solve", tag = "tickets", request_body = FollowupBody,
+    responses((status = 200, body = Ticket), (status = 409, body = crate::error::Problem)))]
+pub async fn solve(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiId(id): ApiId,
+    ApiJson(body): ApiJson<FollowupBody>,
+) -> ApiResult<Json<Ticket>> {
+    let (ticket, viewer) = rules::workable(&state.db, &actor, id).await?;
+    let (text, _) = FollowupForm { body: body.body, private: String::new() }.parse().map_err(AppError::Validation)?;
+    db::solve(&state.db, &actor.audit(), &ticket, &text).await?;
+    Ok(Json(db::find(&state.db, &viewer, id).await?))
+}
+
+/// The requester accepts (closes) or refuses (reopens) the solution
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/solution", tag = "tickets",
+    request_body(content = Object, description = r#"{"answer": "accept|refuse", "comment": "..."}"#),
+    responses((status = 200, body = Ticket), (status = 409, body = crate::error::Problem)))]
+pub async fn answer_solution(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiId(id): ApiId,
+    ApiJson(body): ApiJson<AnswerForm>,
+) -> ApiResult<Json<Ticket>> {
+    let (ticket, viewer) = rules::visible(&state.db, &actor, id).await?;
+    if !rules::answers_for_requester(&actor, &ticket) {
+        return Err(AppError::Forbidden.into());
+    }
+    db::answer_solution(&state.db, &actor.audit(), &ticket, body.accepted()?, body.comment.trim()).await?;
+    Ok(Json(db::find(&state.db, &viewer, id).await?))
+}
+
+/// How the ticket's due dates were computed
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/sla", tag = "tickets",
+    responses((status = 200, body = sla::Explanation), (status = 404, body = crate::error::Problem)))]
+pub async fn sla_explanation(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiId(id): ApiId,
+) -> ApiResult<Json<sla::Explanation>> {
+    let (ticket, _) = rules::visible(&state.db, &actor, id).await?;
+    let sla_id = ticket.sla_id.ok_or(AppError::NotFound)?;
+    let mut conn = state.db.acquire().await?;
+    Ok(Json(sla::explain(&mut conn, id, sla_id, ticket.priority, ticket.created_at).await?))
+}

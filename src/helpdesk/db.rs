@@ -1,0 +1,758 @@
+//! All SQL of tickets and their timeline. Every read goes through the
+//! viewer's visibility ([`push_visible`]); every status change goes through
+//! [`transition`], which locks the ticket and computes the next status from
+//! what it is now.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use super::{
+    Viewer,
+    domain::{Event, PriorityMatrix, Refused, Status, Ticket, TicketInput, TimelineItem, Workload, next_status},
+    sla,
+};
+use crate::{
+    audit::{self, AuditActor, Subject},
+    auth::permission::{ObjectKind, Scope},
+    error::{AppError, AppResult},
+    web::list::{CsvRecord, Listing, SortKey, like_pattern},
+};
+
+pub const SELECT: &str = "t.id, t.number, t.entity_id, en.name as entity_name, t.kind, t.title, t.description,
+    t.requester_id, ru.name as requester_name, t.created_by_id, t.category_id, tc.name as category_name,
+    t.urgency, t.impact, t.priority, t.status, t.pending_reason, t.source, t.sla_id, s.name as sla_name,
+    t.own_due_at, t.resolve_due_at, t.owned_at, t.solved_at, t.closed_at,
+    coalesce((select string_agg(n.name, ', ' order by n.name) from (
+        select u.name from ticket_people p join users u on u.id = p.user_id where p.ticket_id = t.id and p.role = 'assignee'
+        union all select g.name from ticket_groups tg join groups g on g.id = tg.group_id where tg.ticket_id = t.id) n), '') as assignees,
+    t.version, t.created_at, t.updated_at";
+pub const FROM: &str = "from tickets t join entities en on en.id = t.entity_id join users ru on ru.id = t.requester_id
+    left join ticket_categories tc on tc.id = t.category_id left join slas s on s.id = t.sla_id";
+
+/// Tickets of the helpdesk's entities, plus the ones the person asked for,
+/// typed for someone, or watches.
+pub fn push_visible(qb: &mut QueryBuilder<'_, Postgres>, viewer: &Viewer) {
+    qb.push("(t.entity_id = any(")
+        .push_bind(viewer.helpdesk.ids().to_vec())
+        .push(") or t.requester_id = ")
+        .push_bind(viewer.id)
+        .push(" or t.created_by_id = ")
+        .push_bind(viewer.id)
+        .push(" or t.id in (select ticket_id from ticket_people where role = 'watcher' and user_id = ")
+        .push_bind(viewer.id)
+        .push("))");
+}
+
+pub async fn find(pool: &PgPool, viewer: &Viewer, id: Uuid) -> AppResult<Ticket> {
+    let mut qb = QueryBuilder::new(format!("select {SELECT} {FROM} where t.id = "));
+    qb.push_bind(id).push(" and ");
+    push_visible(&mut qb, viewer);
+    qb.build_query_as().fetch_optional(pool).await?.ok_or(AppError::NotFound)
+}
+
+pub async fn priority_matrix(conn: &mut PgConnection) -> AppResult<PriorityMatrix> {
+    let mut cells = [[3i16; 5]; 5];
+    for row in sqlx::query!("select urgency, impact, priority from priority_matrix").fetch_all(conn).await? {
+        let (u, i) = (usize::try_from(row.urgency - 1), usize::try_from(row.impact - 1));
+        if let (Ok(u), Ok(i)) = (u, i)
+            && let Some(cell) = cells.get_mut(u).and_then(|r| r.get_mut(i))
+        {
+            *cell = row.priority;
+        }
+    }
+    Ok(PriorityMatrix(cells))
+}
+
+/// A ticket category with the group and service level it implies.
+pub async fn insert_category(
+    pool: &PgPool,
+    entity_id: Uuid,
+    name: &str,
+    group_id: Option<Uuid>,
+    sla_id: Option<Uuid>,
+) -> AppResult<Uuid> {
+    Ok(sqlx::query_scalar!(
+        "insert into ticket_categories (entity_id, name, group_id, sla_id) values ($1, $2, $3, $4) returning id",
+        entity_id,
+        name,
+        group_id,
+        sla_id
+    )
+    .fetch_one(pool)
+    .await?)
+}
+
+/// A ticket to open, beyond its editable fields.
+#[derive(Clone, Debug, Default)]
+pub struct Opening {
+    pub assets: Vec<Uuid>,
+    pub watchers: Vec<Uuid>,
+}
+
+#[derive(Serialize)]
+struct Snapshot<'a> {
+    #[serde(flatten)]
+    input: &'a TicketInput,
+    priority: i16,
+    status: Status,
+}
+
+/// Open a ticket: its number, priority, the category's group and the
+/// service level's due dates, in one transaction with its history.
+pub async fn insert(
+    pool: &PgPool,
+    actor: &AuditActor,
+    input: &TicketInput,
+    opening: &Opening,
+) -> AppResult<(Uuid, i64)> {
+    let mut tx = pool.begin().await?;
+    let priority = priority_matrix(&mut tx).await?.priority(input.urgency, input.impact);
+    let id = Uuid::now_v7();
+    let number = sqlx::query_scalar!(
+        "insert into tickets (id, entity_id, kind, title, description, requester_id, created_by_id, category_id,
+                              urgency, impact, priority, source)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning number",
+        id,
+        input.entity_id,
+        input.kind.as_str(),
+        &input.title,
+        &input.description,
+        input.requester_id,
+        actor.id,
+        input.category_id,
+        input.urgency,
+        input.impact,
+        priority,
+        input.source.as_str()
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let group = sqlx::query_scalar!(
+        "insert into ticket_groups (ticket_id, group_id)
+         select $1, group_id from ticket_categories where id = $2 and group_id is not null returning group_id",
+        id,
+        input.category_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let status = if group.is_some() { Status::Assigned } else { Status::New };
+    sqlx::query!("update tickets set status = $2 where id = $1", id, status.as_str()).execute(&mut *tx).await?;
+    add_people(&mut tx, id, &opening.watchers, "watcher").await?;
+    sqlx::query!(
+        "insert into ticket_assets (ticket_id, asset_id) select $1, unnest($2::uuid[]) on conflict do nothing",
+        id,
+        &opening.assets
+    )
+    .execute(&mut *tx)
+    .await?;
+    sla::refresh(&mut tx, id).await?;
+    record_event(&mut tx, id, actor.id, None, status, "").await?;
+    let subject = Subject::new(ObjectKind::Ticket, id, Some(input.entity_id));
+    audit::created(&mut tx, actor, subject, &Snapshot { input, priority, status }).await?;
+    tx.commit().await?;
+    Ok((id, number))
+}
+
+/// Change the ticket's own fields from `version`; priority and due dates follow.
+pub async fn update(
+    pool: &PgPool,
+    actor: &AuditActor,
+    current: &Ticket,
+    version: i64,
+    input: &TicketInput,
+) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    let priority = priority_matrix(&mut tx).await?.priority(input.urgency, input.impact);
+    let updated = sqlx::query!(
+        "update tickets set entity_id = $3, kind = $4, title = $5, description = $6, requester_id = $7, category_id = $8,
+                urgency = $9, impact = $10, priority = $11, source = $12, version = version + 1
+          where id = $1 and version = $2",
+        current.id,
+        version,
+        input.entity_id,
+        input.kind.as_str(),
+        &input.title,
+        &input.description,
+        input.requester_id,
+        input.category_id,
+        input.urgency,
+        input.impact,
+        priority,
+        input.source.as_str()
+    )
+    .execute(&mut *tx)
+    .await?;
+    let subject = Subject::new(ObjectKind::Ticket, current.id, Some(input.entity_id));
+    let before = Snapshot { input: &TicketInput::from(current), priority: current.priority, status: current.status };
+    let after = Snapshot { input, priority, status: current.status };
+    audit::updated(&mut tx, pool, actor, subject, updated.rows_affected(), &before, &after).await?;
+    if priority != current.priority || input.category_id != current.category_id || input.entity_id != current.entity_id
+    {
+        sla::refresh(&mut tx, current.id).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn add_people(conn: &mut PgConnection, ticket: Uuid, people: &[Uuid], role: &str) -> AppResult<()> {
+    sqlx::query!(
+        "insert into ticket_people (ticket_id, user_id, role) select $1, unnest($2::uuid[]), $3 on conflict do nothing",
+        ticket,
+        people,
+        role
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn record_event(
+    conn: &mut PgConnection,
+    ticket: Uuid,
+    actor: Option<Uuid>,
+    old: Option<Status>,
+    new: Status,
+    reason: &str,
+) -> AppResult<()> {
+    sqlx::query!(
+        "insert into ticket_events (ticket_id, actor_id, old_status, new_status, reason) values ($1, $2, $3, $4, $5)",
+        ticket,
+        actor,
+        old.map(Status::as_str),
+        new.as_str(),
+        reason
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn workload(conn: &mut PgConnection, ticket: Uuid) -> AppResult<Workload> {
+    let row = sqlx::query!(
+        r#"select exists (select 1 from ticket_people where ticket_id = $1 and role = 'assignee')
+                  or exists (select 1 from ticket_groups where ticket_id = $1) as "assigned!",
+                  exists (select 1 from ticket_tasks where ticket_id = $1 and state = 'todo' and planned_start is not null) as "planned!""#,
+        ticket
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(Workload { assigned: row.assigned, planned: row.planned })
+}
+
+#[derive(Serialize)]
+struct StatusSnapshot<'a> {
+    status: Status,
+    pending_reason: &'a str,
+}
+
+/// Apply `event` to the ticket, inside the caller's transaction: lock it,
+/// compute the next status from its current one (refused when the event does
+/// not apply), keep the SLA clock's pauses, and record the change.
+/// `owning` marks the ticket as taken in charge (a technician acted on it).
+pub async fn transition(
+    conn: &mut PgConnection,
+    actor: &AuditActor,
+    ticket: Uuid,
+    event: Event,
+    reason: &str,
+    owning: bool,
+) -> AppResult<Status> {
+    let row = sqlx::query!("select status, pending_reason, entity_id from tickets where id = $1 for update", ticket)
+        .fetch_one(&mut *conn)
+        .await?;
+    let current = Status::parse(&row.status).ok_or_else(|| anyhow::anyhow!("unknown ticket status {}", row.status))?;
+    let work = workload(conn, ticket).await?;
+    let next = next_status(current, event, work).map_err(|Refused(key)| AppError::Refused(key))?;
+    if next == current && !owning {
+        return Ok(next);
+    }
+    let pending_reason = if next == Status::Pending { reason } else { "" };
+    sqlx::query!(
+        "update tickets set status = $2, pending_reason = $3,
+                owned_at = case when $4 then coalesce(owned_at, now()) else owned_at end,
+                solved_at = case when $2 = 'solved' then now() when $2 in ('closed') then solved_at end,
+                closed_at = case when $2 = 'closed' then now() end,
+                version = version + case when status <> $2 then 1 else 0 end
+          where id = $1",
+        ticket,
+        next.as_str(),
+        pending_reason,
+        owning
+    )
+    .execute(&mut *conn)
+    .await?;
+    if next == current {
+        return Ok(next);
+    }
+    keep_pauses(conn, ticket, current, next).await?;
+    record_event(conn, ticket, actor.id, Some(current), next, reason).await?;
+    let subject = Subject::new(ObjectKind::Ticket, ticket, Some(row.entity_id));
+    let before = StatusSnapshot { status: current, pending_reason: &row.pending_reason };
+    audit::record_change(conn, actor, subject, &before, &StatusSnapshot { status: next, pending_reason }).await?;
+    Ok(next)
+}
+
+/// Pending stops the resolution clock; leaving it starts it again and moves
+/// the due date by the working time spent waiting.
+async fn keep_pauses(conn: &mut PgConnection, ticket: Uuid, current: Status, next: Status) -> AppResult<()> {
+    if next == Status::Pending {
+        sqlx::query!(
+            "insert into ticket_pauses (ticket_id, started_at) values ($1, now()) on conflict do nothing",
+            ticket
+        )
+        .execute(&mut *conn)
+        .await?;
+    } else if current == Status::Pending {
+        sqlx::query!("update ticket_pauses set ended_at = now() where ticket_id = $1 and ended_at is null", ticket)
+            .execute(&mut *conn)
+            .await?;
+    }
+    if next == Status::Pending || current == Status::Pending {
+        sla::refresh(conn, ticket).await?;
+    }
+    Ok(())
+}
+
+/// A followup, with the status change it implies.
+pub async fn add_followup(
+    pool: &PgPool,
+    actor: &AuditActor,
+    ticket: &Ticket,
+    body: &str,
+    private: bool,
+    by_technician: bool,
+) -> AppResult<Uuid> {
+    let mut tx = pool.begin().await?;
+    let event = if by_technician { Event::Note } else { Event::RequesterReply };
+    transition(&mut tx, actor, ticket.id, event, "", by_technician && !private).await?;
+    let id = Uuid::now_v7();
+    sqlx::query!(
+        "insert into followups (id, ticket_id, author_id, body, private) values ($1, $2, $3, $4, $5)",
+        id,
+        ticket.id,
+        actor.id,
+        body,
+        private
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A task as entered.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TaskInput {
+    pub body: String,
+    pub technician_id: Option<Uuid>,
+    pub planned_start: Option<DateTime<Utc>>,
+    pub planned_end: Option<DateTime<Utc>>,
+    pub minutes_spent: i32,
+    pub done: bool,
+    pub private: bool,
+}
+
+pub async fn add_task(pool: &PgPool, actor: &AuditActor, ticket: &Ticket, task: &TaskInput) -> AppResult<Uuid> {
+    let mut tx = pool.begin().await?;
+    let id = Uuid::now_v7();
+    sqlx::query!(
+        "insert into ticket_tasks (id, ticket_id, author_id, technician_id, body, state, private, planned_start, planned_end, minutes_spent)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        id,
+        ticket.id,
+        actor.id,
+        task.technician_id,
+        &task.body,
+        if task.done { "done" } else { "todo" },
+        task.private,
+        task.planned_start,
+        task.planned_end,
+        task.minutes_spent
+    )
+    .execute(&mut *tx)
+    .await?;
+    let event = if task.planned_start.is_some() && !task.done { Event::PlanTask } else { Event::Note };
+    transition(&mut tx, actor, ticket.id, event, "", true).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Assign people and groups (added to those already assigned).
+pub async fn assign(
+    pool: &PgPool,
+    actor: &AuditActor,
+    ticket: &Ticket,
+    people: &[Uuid],
+    groups: &[Uuid],
+) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    add_people(&mut tx, ticket.id, people, "assignee").await?;
+    sqlx::query!(
+        "insert into ticket_groups (ticket_id, group_id) select $1, unnest($2::uuid[]) on conflict do nothing",
+        ticket.id,
+        groups
+    )
+    .execute(&mut *tx)
+    .await?;
+    transition(&mut tx, actor, ticket.id, Event::Assign, "", true).await?;
+    let names = sqlx::query_scalar!(
+        r#"select coalesce(string_agg(name, ', ' order by name), '') as "names!" from (
+             select u.name from ticket_people p join users u on u.id = p.user_id where p.ticket_id = $1 and p.role = 'assignee'
+             union all select g.name from ticket_groups tg join groups g on g.id = tg.group_id where tg.ticket_id = $1) n"#,
+        ticket.id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let subject = Subject::new(ObjectKind::Ticket, ticket.id, Some(ticket.entity_id));
+    audit::record_change(
+        &mut tx,
+        actor,
+        subject,
+        &serde_json::json!({ "assignees": ticket.assignees }),
+        &serde_json::json!({ "assignees": names }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Propose a solution: the ticket is solved until its requester accepts or refuses.
+pub async fn solve(pool: &PgPool, actor: &AuditActor, ticket: &Ticket, body: &str) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    transition(&mut tx, actor, ticket.id, Event::Solve, "", true).await?;
+    sqlx::query!(
+        "insert into ticket_solutions (id, ticket_id, author_id, body) values ($1, $2, $3, $4)",
+        Uuid::now_v7(),
+        ticket.id,
+        actor.id,
+        body
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The requester's answer to the proposed solution: accepted closes the
+/// ticket, refused puts it back to work with the reason as a followup.
+pub async fn answer_solution(
+    pool: &PgPool,
+    actor: &AuditActor,
+    ticket: &Ticket,
+    accept: bool,
+    comment: &str,
+) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    let event = if accept { Event::AcceptSolution } else { Event::RefuseSolution };
+    transition(&mut tx, actor, ticket.id, event, comment, false).await?;
+    sqlx::query!(
+        "update ticket_solutions set state = $2, answered_by = $3, answered_at = now() where ticket_id = $1 and state = 'proposed'",
+        ticket.id,
+        if accept { "accepted" } else { "refused" },
+        actor.id
+    )
+    .execute(&mut *tx)
+    .await?;
+    if !accept && !comment.trim().is_empty() {
+        sqlx::query!(
+            "insert into followups (id, ticket_id, author_id, body) values ($1, $2, $3, $4)",
+            Uuid::now_v7(),
+            ticket.id,
+            actor.id,
+            comment
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A status change with nothing else written (pending, resume, close, reopen).
+pub async fn change_status(
+    pool: &PgPool,
+    actor: &AuditActor,
+    ticket: &Ticket,
+    event: Event,
+    reason: &str,
+) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    if matches!(event, Event::Reopen) {
+        sqlx::query!("update ticket_solutions set state = 'refused', answered_by = $2, answered_at = now() where ticket_id = $1 and state = 'proposed'", ticket.id, actor.id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    transition(&mut tx, actor, ticket.id, event, reason, event != Event::Reopen).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The ticket's followups, tasks, solutions and status changes, oldest
+/// first; private followups and tasks only for the helpdesk.
+pub async fn timeline(pool: &PgPool, ticket: Uuid, with_private: bool) -> AppResult<Vec<TimelineItem>> {
+    Ok(sqlx::query_as!(
+        TimelineItem,
+        r#"select id as "id!", kind as "kind!", at as "at!", author_id, author_name, body as "body!", private as "private!",
+                  state, planned_start, planned_end, minutes_spent, technician_name
+             from (
+               select f.id::text as id, 'followup' as kind, f.created_at as at, f.author_id, u.name as author_name, f.body,
+                      f.private, null::text as state, null::timestamptz as planned_start, null::timestamptz as planned_end,
+                      null::integer as minutes_spent, null::text as technician_name
+                 from followups f left join users u on u.id = f.author_id
+                where f.ticket_id = $1 and ($2 or not f.private)
+               union all
+               select k.id::text, 'task', k.created_at, k.author_id, u.name, k.body, k.private, k.state,
+                      k.planned_start, k.planned_end, k.minutes_spent, tu.name
+                 from ticket_tasks k left join users u on u.id = k.author_id left join users tu on tu.id = k.technician_id
+                where k.ticket_id = $1 and ($2 or not k.private)
+               union all
+               select s.id::text, 'solution', s.created_at, s.author_id, u.name, s.body, false, s.state,
+                      null, null, null, null
+                 from ticket_solutions s left join users u on u.id = s.author_id
+                where s.ticket_id = $1
+               union all
+               select e.id::text, 'status', e.at, e.actor_id, u.name, e.reason, false, e.new_status, null, null, null, null
+                 from ticket_events e left join users u on u.id = e.actor_id
+                where e.ticket_id = $1
+             ) items
+            order by at, kind, id"#,
+        ticket,
+        with_private
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// People and groups assigned, for the ticket page.
+pub async fn assigned(pool: &PgPool, ticket: Uuid) -> AppResult<(Vec<(Uuid, String)>, Vec<(Uuid, String)>)> {
+    let people = sqlx::query!(
+        "select u.id, u.name from ticket_people p join users u on u.id = p.user_id
+          where p.ticket_id = $1 and p.role = 'assignee' order by u.name",
+        ticket
+    )
+    .fetch_all(pool)
+    .await?;
+    let groups = sqlx::query!(
+        "select g.id, g.name from ticket_groups tg join groups g on g.id = tg.group_id where tg.ticket_id = $1 order by g.name",
+        ticket
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok((people.into_iter().map(|r| (r.id, r.name)).collect(), groups.into_iter().map(|r| (r.id, r.name)).collect()))
+}
+
+/// Linked assets the viewer may see: (id, tag, name).
+pub async fn assets(pool: &PgPool, ticket: Uuid, park: &Scope, viewer: Uuid) -> AppResult<Vec<(Uuid, String, String)>> {
+    let rows = sqlx::query!(
+        "select a.id, a.tag, a.name from ticket_assets ta join assets a on a.id = ta.asset_id
+          where ta.ticket_id = $1 and (a.entity_id = any($2) or a.assigned_user_id = $3) order by a.tag",
+        ticket,
+        park.ids(),
+        viewer
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.tag, r.name)).collect())
+}
+
+/// Which queue of the helpdesk a list shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Queue {
+    #[default]
+    All,
+    /// Assigned to me.
+    Mine,
+    /// Assigned to one of my groups.
+    MyGroups,
+    /// Open, nobody and no group assigned.
+    Unassigned,
+    /// Open and past due, or due within the hour.
+    Late,
+    /// The tickets I asked for.
+    Requested,
+}
+
+impl Queue {
+    pub const ALL: [Queue; 6] =
+        [Queue::All, Queue::Mine, Queue::MyGroups, Queue::Unassigned, Queue::Late, Queue::Requested];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Queue::All => "all",
+            Queue::Mine => "mine",
+            Queue::MyGroups => "groups",
+            Queue::Unassigned => "unassigned",
+            Queue::Late => "late",
+            Queue::Requested => "requested",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Queue> {
+        Queue::ALL.into_iter().find(|q| q.as_str() == value)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct TicketFilter {
+    pub viewer: Viewer,
+    pub queue: Queue,
+    /// A status, or "open" for every status still to work on.
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    pub priority: Option<i16>,
+    pub category_id: Option<Uuid>,
+    pub entity_id: Option<Uuid>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TicketSort {
+    Number,
+    Title,
+    Status,
+    Priority,
+    Requester,
+    Due,
+    Updated,
+}
+
+impl SortKey for TicketSort {
+    const ALL: &'static [Self] =
+        &[Self::Number, Self::Title, Self::Status, Self::Priority, Self::Requester, Self::Due, Self::Updated];
+    const DEFAULT: Self = Self::Number;
+    fn name(self) -> &'static str {
+        match self {
+            Self::Number => "number",
+            Self::Title => "title",
+            Self::Status => "status",
+            Self::Priority => "priority",
+            Self::Requester => "requester",
+            Self::Due => "due",
+            Self::Updated => "updated",
+        }
+    }
+    fn column(self) -> &'static str {
+        match self {
+            Self::Number => "t.number",
+            Self::Title => "t.title",
+            Self::Status => "t.status",
+            Self::Priority => "t.priority",
+            Self::Requester => "ru.name",
+            Self::Due => "t.resolve_due_at",
+            Self::Updated => "t.updated_at",
+        }
+    }
+    fn descending_by_default(self) -> bool {
+        matches!(self, Self::Number | Self::Priority | Self::Updated)
+    }
+}
+
+pub struct TicketList;
+
+impl Listing for TicketList {
+    type Row = Ticket;
+    type Filter = TicketFilter;
+    type Sort = TicketSort;
+    const COLUMNS: &'static str = SELECT;
+    const FROM: &'static str = FROM;
+    const COUNT_FROM: &'static str = "from tickets t";
+    const TIEBREAK: &'static str = "t.id";
+
+    fn push_where(qb: &mut QueryBuilder<'_, Postgres>, _scope: &Scope, filter: &TicketFilter, q: Option<&str>) {
+        let me = filter.viewer.id;
+        qb.push("where ");
+        push_visible(qb, &filter.viewer);
+        let open = " and t.status not in ('solved', 'closed')";
+        match filter.queue {
+            Queue::All => {}
+            Queue::Mine => {
+                qb.push(open)
+                    .push(" and t.id in (select ticket_id from ticket_people where role = 'assignee' and user_id = ");
+                qb.push_bind(me).push(")");
+            }
+            Queue::MyGroups => {
+                qb.push(open).push(
+                    " and t.id in (select tg.ticket_id from ticket_groups tg join group_members gm on gm.group_id = tg.group_id where gm.user_id = ",
+                );
+                qb.push_bind(me).push(")");
+            }
+            Queue::Unassigned => {
+                qb.push(open).push(
+                    " and not exists (select 1 from ticket_people p where p.ticket_id = t.id and p.role = 'assignee')
+                      and not exists (select 1 from ticket_groups g where g.ticket_id = t.id)",
+                );
+            }
+            Queue::Late => {
+                qb.push(open).push(
+                    " and (t.resolve_due_at < now() + interval '1 hour' or (t.owned_at is null and t.own_due_at < now() + interval '1 hour'))",
+                );
+            }
+            Queue::Requested => {
+                qb.push(" and t.requester_id = ").push_bind(me);
+            }
+        }
+        match filter.status.as_deref() {
+            Some("open") => {
+                qb.push(open);
+            }
+            Some(status) => {
+                qb.push(" and t.status = ").push_bind(status.to_owned());
+            }
+            None => {}
+        }
+        if let Some(kind) = &filter.kind {
+            qb.push(" and t.kind = ").push_bind(kind.clone());
+        }
+        if let Some(priority) = filter.priority {
+            qb.push(" and t.priority = ").push_bind(priority);
+        }
+        if let Some(category) = filter.category_id {
+            qb.push(" and t.category_id = ").push_bind(category);
+        }
+        if let Some(entity) = filter.entity_id {
+            qb.push(" and t.entity_id = ").push_bind(entity);
+        }
+        if let Some(q) = q {
+            let number = q.trim_start_matches('#').parse::<i64>().ok();
+            qb.push(" and (t.title ilike ").push_bind(like_pattern(q));
+            if let Some(number) = number {
+                qb.push(" or t.number = ").push_bind(number);
+            }
+            qb.push(")");
+        }
+    }
+}
+
+impl CsvRecord for Ticket {
+    fn csv_header() -> &'static [&'static str] {
+        &[
+            "number",
+            "title",
+            "kind",
+            "status",
+            "priority",
+            "requester",
+            "entity",
+            "category",
+            "assigned",
+            "created_at",
+            "resolve_due_at",
+        ]
+    }
+    fn csv_row(&self) -> Vec<String> {
+        vec![
+            self.number.to_string(),
+            self.title.clone(),
+            self.kind.as_str().to_owned(),
+            self.status.as_str().to_owned(),
+            self.priority.to_string(),
+            self.requester_name.clone(),
+            self.entity_name.clone(),
+            self.category_name.clone().unwrap_or_default(),
+            self.assignees.clone(),
+            self.created_at.to_rfc3339(),
+            self.resolve_due_at.map(|d| d.to_rfc3339()).unwrap_or_default(),
+        ]
+    }
+}

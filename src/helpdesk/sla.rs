@@ -1,0 +1,266 @@
+//! Service levels: which one applies to a ticket, and its due dates to own
+//! and to resolve, counted in the working hours of the level's calendar with
+//! the ticket's pending periods left out. Due dates are always recomputed from
+//! the ticket's creation and its recorded pauses, so a change of service level
+//! (another priority or category) keeps the paused time out.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::calendar::{Counted, Due, Pause, WorkingCalendar, french_holidays};
+use crate::error::{AppError, AppResult};
+
+/// A service level with its calendar, ready to compute.
+#[derive(Clone, Debug)]
+pub struct ServiceLevel {
+    pub id: Uuid,
+    pub name: String,
+    pub calendar_name: String,
+    pub calendar: WorkingCalendar,
+    /// Minutes per priority (index 0 = priority 1).
+    pub own_minutes: Vec<i32>,
+    pub resolve_minutes: Vec<i32>,
+    pub escalate_at: Vec<i16>,
+}
+
+/// The two delays of one priority, in seconds of working time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Delays {
+    pub own: i64,
+    pub resolve: i64,
+}
+
+impl ServiceLevel {
+    pub fn delays(&self, priority: i16) -> Delays {
+        let index = usize::try_from(priority.clamp(1, 5) - 1).unwrap_or(0);
+        let minutes = |list: &[i32]| i64::from(list.get(index).copied().unwrap_or(0)) * 60;
+        Delays { own: minutes(&self.own_minutes), resolve: minutes(&self.resolve_minutes) }
+    }
+}
+
+/// The due dates a ticket carries.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DueDates {
+    pub own: Option<DateTime<Utc>>,
+    pub resolve: Option<DateTime<Utc>>,
+}
+
+fn due_at(due: Due) -> Option<DateTime<Utc>> {
+    match due {
+        Due::At { due, .. } => Some(due),
+        Due::Paused { .. } | Due::Never => None,
+    }
+}
+
+/// Time to own runs from creation regardless of pauses (taking a ticket is
+/// not something a requester can hold up); time to resolve leaves pauses out.
+pub fn due_dates(level: &ServiceLevel, priority: i16, created_at: DateTime<Utc>, pauses: &[Pause]) -> DueDates {
+    let delays = level.delays(priority);
+    DueDates {
+        own: due_at(level.calendar.due(created_at, delays.own, &[])),
+        resolve: due_at(level.calendar.due(created_at, delays.resolve, pauses)),
+    }
+}
+
+/// Holidays for the years a delay can span from `year`.
+fn holidays(french: bool, closures: Vec<NaiveDate>, year: i32) -> BTreeSet<NaiveDate> {
+    let mut days: BTreeSet<NaiveDate> = closures.into_iter().collect();
+    if french {
+        for y in year - 1..=year + 10 {
+            days.extend(french_holidays(y));
+        }
+    }
+    days
+}
+
+/// The service level that applies: the category's, else the default one of
+/// the ticket's entity or of its nearest parent entity that has one.
+pub async fn for_ticket(
+    conn: &mut PgConnection,
+    entity_id: Uuid,
+    category_id: Option<Uuid>,
+) -> AppResult<Option<ServiceLevel>> {
+    let id = sqlx::query_scalar!(
+        r#"with recursive up (id, parent_id, depth) as (
+               select id, parent_id, 0 from entities where id = $1
+               union all select e.id, e.parent_id, up.depth + 1 from entities e join up on e.id = up.parent_id where up.depth < 50)
+           select coalesce(
+               (select sla_id from ticket_categories where id = $2),
+               (select s.id from slas s join up on up.id = s.entity_id where s.is_default order by up.depth limit 1)) as "id""#,
+        entity_id,
+        category_id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    match id {
+        Some(id) => load(conn, id).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+pub async fn load(conn: &mut PgConnection, id: Uuid) -> AppResult<ServiceLevel> {
+    let row = sqlx::query!(
+        r#"select s.id, s.name, s.own_minutes, s.resolve_minutes, s.escalate_at, c.name as calendar_name,
+                  c.time_zone, c.week, c.french_holidays,
+                  array(select day from calendar_closures cc where cc.calendar_id = c.id) as "closures!"
+             from slas s join calendars c on c.id = s.calendar_id where s.id = $1"#,
+        id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let week = WorkingCalendar::parse_week(&row.week)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("calendar {} has a bad week: {e}", row.calendar_name)))?;
+    let time_zone: Tz = row.time_zone.parse().unwrap_or(chrono_tz::Europe::Paris);
+    let calendar =
+        WorkingCalendar { time_zone, week, holidays: holidays(row.french_holidays, row.closures, Utc::now().year()) };
+    Ok(ServiceLevel {
+        id: row.id,
+        name: row.name,
+        calendar_name: row.calendar_name,
+        calendar,
+        own_minutes: row.own_minutes,
+        resolve_minutes: row.resolve_minutes,
+        escalate_at: row.escalate_at,
+    })
+}
+
+pub async fn pauses(conn: &mut PgConnection, ticket_id: Uuid) -> AppResult<Vec<Pause>> {
+    let rows = sqlx::query!(
+        "select started_at, ended_at from ticket_pauses where ticket_id = $1 order by started_at",
+        ticket_id
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| Pause { start: r.started_at, end: r.ended_at }).collect())
+}
+
+/// Choose the service level again and recompute the due dates from the
+/// ticket's creation and pauses, inside the caller's transaction.
+pub async fn refresh(conn: &mut PgConnection, ticket_id: Uuid) -> AppResult<()> {
+    let ticket = sqlx::query!(
+        "select entity_id, category_id, priority, created_at from tickets where id = $1 for update",
+        ticket_id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let level = for_ticket(conn, ticket.entity_id, ticket.category_id).await?;
+    let (sla_id, dues) = match &level {
+        Some(level) => {
+            let pauses = pauses(conn, ticket_id).await?;
+            (Some(level.id), due_dates(level, ticket.priority, ticket.created_at, &pauses))
+        }
+        None => (None, DueDates::default()),
+    };
+    sqlx::query!(
+        "update tickets set sla_id = $2, own_due_at = $3, resolve_due_at = $4 where id = $1",
+        ticket_id,
+        sla_id,
+        dues.own,
+        dues.resolve
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// How a due date was computed, for the ticket page.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Explanation {
+    pub sla_name: String,
+    pub calendar_name: String,
+    pub time_zone: String,
+    pub priority: i16,
+    pub own_minutes: i64,
+    pub resolve_minutes: i64,
+    pub start: DateTime<Utc>,
+    /// Pending periods left out of the time to resolve.
+    pub pauses: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>,
+    pub own: Steps,
+    pub resolve: Steps,
+}
+
+/// The stretches of working time a delay was made of.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Steps {
+    pub due: Option<DateTime<Utc>>,
+    /// Seconds of working time left when the clock is stopped.
+    pub paused_remaining: Option<i64>,
+    pub counted: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+}
+
+fn steps(due: Due) -> Steps {
+    match due {
+        Due::At { due, counted } => Steps {
+            due: Some(due),
+            paused_remaining: None,
+            counted: counted.into_iter().map(|Counted { from, to }| (from, to)).collect(),
+        },
+        Due::Paused { remaining } => Steps { due: None, paused_remaining: Some(remaining), counted: Vec::new() },
+        Due::Never => Steps { due: None, paused_remaining: None, counted: Vec::new() },
+    }
+}
+
+pub async fn explain(
+    conn: &mut PgConnection,
+    ticket_id: Uuid,
+    sla_id: Uuid,
+    priority: i16,
+    created_at: DateTime<Utc>,
+) -> AppResult<Explanation> {
+    let level = load(conn, sla_id).await?;
+    let pauses = pauses(conn, ticket_id).await?;
+    let delays = level.delays(priority);
+    Ok(Explanation {
+        sla_name: level.name.clone(),
+        calendar_name: level.calendar_name.clone(),
+        time_zone: level.calendar.time_zone.name().to_owned(),
+        priority,
+        own_minutes: delays.own / 60,
+        resolve_minutes: delays.resolve / 60,
+        start: created_at,
+        pauses: pauses.iter().map(|p| (p.start, p.end)).collect(),
+        own: steps(level.calendar.due(created_at, delays.own, &[])),
+        resolve: steps(level.calendar.due(created_at, delays.resolve, &pauses)),
+    })
+}
+
+/// A working calendar, as the demo and first setups create it.
+pub async fn insert_calendar(conn: &mut PgConnection, entity_id: Uuid, name: &str, week: &str) -> AppResult<Uuid> {
+    WorkingCalendar::parse_week(week).map_err(|_| AppError::field("week", "field-invalid"))?;
+    Ok(sqlx::query_scalar!(
+        "insert into calendars (entity_id, name, week) values ($1, $2, $3) returning id",
+        entity_id,
+        name,
+        week
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
+/// A service level: minutes to own and to resolve for priorities 1 to 5.
+pub async fn insert_level(
+    conn: &mut PgConnection,
+    entity_id: Uuid,
+    name: &str,
+    calendar_id: Uuid,
+    minutes: ([i32; 5], [i32; 5]),
+    is_default: bool,
+) -> AppResult<Uuid> {
+    Ok(sqlx::query_scalar!(
+        "insert into slas (entity_id, name, calendar_id, own_minutes, resolve_minutes, is_default)
+         values ($1, $2, $3, $4, $5, $6) returning id",
+        entity_id,
+        name,
+        calendar_id,
+        &minutes.0,
+        &minutes.1,
+        is_default
+    )
+    .fetch_one(conn)
+    .await?)
+}

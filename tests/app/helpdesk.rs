@@ -1,0 +1,429 @@
+//! Tickets: who sees what, the status machine over HTTP, the stale followup,
+//! private items, and due dates from the service levels.
+
+use axum::http::{Method, StatusCode};
+use chrono::{DateTime, TimeZone, Utc};
+use chrono_tz::Europe::Paris;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::helpers::TestApp;
+
+/// Open a ticket through the API as `login`; its JSON.
+async fn open(app: &TestApp, token: &str, body: Value) -> Value {
+    let response = app.api(Some(token), Method::POST, "/api/v1/tickets", Some(body)).await;
+    assert_eq!(response.status, StatusCode::CREATED, "{}", response.body);
+    response.json()
+}
+
+fn id(ticket: &Value) -> String {
+    ticket["id"].as_str().expect("id").to_owned()
+}
+
+async fn status_of(app: &TestApp, id: &str) -> String {
+    sqlx::query_scalar("select status from tickets where id = $1::uuid")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("ticket")
+}
+
+fn paris(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    Paris.with_ymd_and_hms(y, m, d, h, min, 0).single().expect("a plain Paris time").with_timezone(&Utc)
+}
+
+#[tokio::test]
+async fn an_employee_opens_a_ticket_from_the_portal_and_follows_it() {
+    let app = TestApp::new().await;
+    let emp = app.login("emp_a").await;
+    let category = app.id_of("ticket_categories", "Poste de travail").await.to_string();
+    let response = emp
+        .post(
+            "/tickets",
+            &[
+                ("kind", "incident"),
+                ("title", "Mon écran reste noir"),
+                ("description", "Depuis ce matin"),
+                ("category_id", &category),
+                ("urgency", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    let page = emp.get(response.location()).await;
+    page.assert_status(StatusCode::OK);
+    assert_eq!(page.texts("[data-testid=ticket-status]"), ["Assigned"], "the category's group took it");
+    assert_eq!(page.texts("[data-testid=assigned]"), ["Equipe A"]);
+    type Row = (String, String, i16, Uuid, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+    let row: Row = sqlx::query_as(
+        "select t.source, u.login, t.priority, t.entity_id, t.own_due_at, t.resolve_due_at
+           from tickets t join users u on u.id = t.requester_id",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("ticket");
+    assert_eq!((row.0.as_str(), row.1.as_str()), ("portal", "emp_a"));
+    assert_eq!(row.2, 4, "urgency 4 × impact 3 (the portal's default) gives priority 4 in the default matrix");
+    assert_eq!(row.3, app.id_of("entities", "Site A1").await, "in the requester's entity");
+    assert!(row.4.is_some() && row.5.is_some(), "the category's service level dated it");
+    assert!(!page.has("[data-testid=task-form]") && !page.has("[data-testid=status-form]"), "no helpdesk actions");
+    let mine = emp.get("/tickets").await;
+    assert_eq!(mine.texts("td a[href^='/tickets/']").len(), 2, "number and title link to the ticket");
+}
+
+#[tokio::test]
+async fn a_requester_cannot_set_what_the_helpdesk_sets() {
+    let app = TestApp::new().await;
+    let emp = app.login("emp_a").await;
+    let someone = app.id_of("users", "emp_b").await.to_string();
+    let response = emp
+        .post(
+            "/tickets",
+            &[("kind", "request"), ("title", "Un écran"), ("requester_id", &someone), ("status", "closed")],
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.has(".flash-error"), "the form comes back refused");
+    let token = app.token("emp_a").await;
+    for extra in [json!({"requester_id": someone}), json!({"impact": 5}), json!({"entity_id": Uuid::now_v7()})] {
+        let mut body = json!({"kind": "request", "title": "Un écran"});
+        body.as_object_mut().expect("object").extend(extra.as_object().expect("object").clone());
+        let response = app.api(Some(&token), Method::POST, "/api/v1/tickets", Some(body)).await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", response.body);
+    }
+    for unknown in [json!({"kind": "request", "title": "x", "status": "closed"}), json!({"title": "x", "priority": 5})]
+    {
+        let response = app.api(Some(&token), Method::POST, "/api/v1/tickets", Some(unknown)).await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", response.body);
+    }
+    let count: i64 = sqlx::query_scalar("select count(*) from tickets").fetch_one(&app.pool).await.expect("count");
+    assert_eq!(count, 0);
+}
+
+#[tokio::test]
+async fn another_persons_ticket_answers_like_a_missing_one() {
+    let app = TestApp::new().await;
+    let mine = open(&app, &app.token("emp_a").await, json!({"title": "Imprimante bloquée"})).await;
+    let other = app.token("emp_b").await;
+    let missing = format!("/api/v1/tickets/{}", Uuid::now_v7());
+    let theirs = format!("/api/v1/tickets/{}", id(&mine));
+    let a = app.api(Some(&other), Method::GET, &theirs, None).await;
+    let b = app.api(Some(&other), Method::GET, &missing, None).await;
+    assert_eq!((a.status, b.status), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
+    assert_eq!(a.without_request_id(), b.without_request_id());
+    for path in ["timeline", "sla"] {
+        let response = app.api(Some(&other), Method::GET, &format!("{theirs}/{path}"), None).await;
+        assert_eq!(response.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let followup =
+        app.api(Some(&other), Method::POST, &format!("{theirs}/followups"), Some(json!({"body": "coucou"}))).await;
+    assert_eq!(followup.status, StatusCode::NOT_FOUND);
+    let list = app.api(Some(&other), Method::GET, "/api/v1/tickets", None).await.json();
+    assert_eq!(list["total"], 0);
+    let page = app.login("emp_b").await.get(&format!("/tickets/{}", id(&mine))).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    // B's helpdesk does not see A's tickets either; A's does.
+    let tech_b = app.token("tech_b").await;
+    assert_eq!(app.api(Some(&tech_b), Method::GET, &theirs, None).await.status, StatusCode::NOT_FOUND);
+    let tech_a = app.token("tech_a").await;
+    assert_eq!(app.api(Some(&tech_a), Method::GET, &theirs, None).await.status, StatusCode::OK);
+    // The requester may not work their own ticket.
+    let emp = app.token("emp_a").await;
+    let status = app.api(Some(&emp), Method::POST, &format!("{theirs}/status"), Some(json!({"action": "close"}))).await;
+    assert_eq!(status.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn private_followups_and_tasks_never_reach_the_requester() {
+    let app = TestApp::new().await;
+    let emp_token = app.token("emp_a").await;
+    let ticket = open(&app, &emp_token, json!({"title": "Wifi lent", "description": "Salle 3"})).await;
+    let base = format!("/api/v1/tickets/{}", id(&ticket));
+    let tech = app.token("tech_a").await;
+    for (body, private) in [("Public: on regarde", false), ("Secret: le routeur de la salle 3 est HS", true)] {
+        let response = app
+            .api(
+                Some(&tech),
+                Method::POST,
+                &format!("{base}/followups"),
+                Some(json!({"body": body, "private": private})),
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::CREATED, "{}", response.body);
+    }
+    let task = json!({"body": "Secret task: changer le routeur", "private": true, "minutes_spent": 20});
+    assert_eq!(
+        app.api(Some(&tech), Method::POST, &format!("{base}/tasks"), Some(task)).await.status,
+        StatusCode::CREATED
+    );
+
+    let as_requester = app.api(Some(&emp_token), Method::GET, &format!("{base}/timeline"), None).await;
+    assert!(as_requester.body.contains("Public: on regarde"));
+    assert!(!as_requester.body.contains("Secret"), "{}", as_requester.body);
+    let page = app.login("emp_a").await.get(&format!("/tickets/{}", id(&ticket))).await;
+    assert!(page.body.contains("Public: on regarde") && !page.body.contains("Secret"));
+    assert_eq!(page.texts("[data-testid=timeline] li[data-kind=followup]").len(), 1, "counted without them");
+
+    let as_helpdesk = app.api(Some(&tech), Method::GET, &format!("{base}/timeline"), None).await;
+    assert_eq!(as_helpdesk.body.matches("Secret").count(), 2);
+    // A requester cannot write a private followup.
+    let sneaky = app
+        .api(Some(&emp_token), Method::POST, &format!("{base}/followups"), Some(json!({"body": "x", "private": true})))
+        .await;
+    assert_eq!(sneaky.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// GLPI #3578: a followup sent from a page loaded before a colleague planned
+/// a task left the ticket in its old status. Here the followup carries no
+/// status: the ticket stays in progress.
+#[tokio::test]
+async fn a_followup_from_a_stale_page_keeps_the_planned_status() {
+    let app = TestApp::new().await;
+    let ticket = open(&app, &app.token("emp_a").await, json!({"title": "Disque plein"})).await;
+    let tech = app.login("tech_a").await;
+    let path = format!("/tickets/{}", id(&ticket));
+    let loaded_before = tech.get(&path).await;
+    assert_eq!(loaded_before.texts("[data-testid=ticket-status]"), ["New"]);
+    assert_eq!(tech.post(&format!("{path}/take"), &[]).await.status, StatusCode::SEE_OTHER);
+
+    let colleague = app.login("sup_a").await;
+    let planned = colleague
+        .post(
+            &format!("{path}/tasks"),
+            &[
+                ("body", "Nettoyer le disque"),
+                ("planned_start", "2026-11-23T09:00"),
+                ("planned_end", "2026-11-23T10:00"),
+            ],
+        )
+        .await;
+    assert_eq!(planned.status, StatusCode::SEE_OTHER);
+    assert_eq!(status_of(&app, &id(&ticket)).await, "in_progress");
+
+    let followup = tech.post(&format!("{path}/followups"), &[("body", "J'arrive dans 5 minutes")]).await;
+    assert_eq!(followup.status, StatusCode::SEE_OTHER);
+    assert_eq!(status_of(&app, &id(&ticket)).await, "in_progress", "the stale page did not move it back");
+}
+
+#[tokio::test]
+async fn the_status_machine_over_http() {
+    let app = TestApp::new().await;
+    let emp = app.token("emp_a").await;
+    let ticket = open(&app, &emp, json!({"title": "Logiciel à installer", "kind": "request"})).await;
+    let base = format!("/api/v1/tickets/{}", id(&ticket));
+    let tech = app.token("tech_a").await;
+    let post = |token: String, path: &str, body: Value| {
+        let app = &app;
+        let path = format!("{base}{path}");
+        async move { app.api(Some(&token), Method::POST, &path, Some(body)).await }
+    };
+    // Resume, close and reopen do not apply to a new ticket.
+    for action in ["resume", "close", "reopen"] {
+        let response = post(tech.clone(), "/status", json!({"action": action})).await;
+        assert_eq!(response.status, StatusCode::CONFLICT, "{action}: {}", response.body);
+        assert_eq!(response.json()["type"], "urn:parc:problem:refused");
+    }
+    let taken = post(tech.clone(), "/assign", json!({"user_ids": [app.id_of("users", "tech_a").await]})).await;
+    assert_eq!(taken.json()["status"], "assigned");
+    let before: Option<DateTime<Utc>> = taken.json()["resolve_due_at"].as_str().and_then(|s| s.parse().ok());
+
+    let pending = post(tech.clone(), "/status", json!({"action": "pend", "reason": "Licence commandée"})).await;
+    assert_eq!(pending.json()["status"], "pending");
+    assert!(pending.json()["resolve_due_at"].is_null(), "the clock stands still");
+    assert_eq!(post(tech.clone(), "/status", json!({"action": "pend"})).await.status, StatusCode::CONFLICT);
+    // The requester's answer puts it back to work.
+    let answer = post(emp.clone(), "/followups", json!({"body": "La licence est arrivée"})).await;
+    assert_eq!(answer.json()["status"], "assigned");
+    let after: Option<DateTime<Utc>> = answer.json()["resolve_due_at"].as_str().and_then(|s| s.parse().ok());
+    assert!(after >= before, "pausing never shortens the delay: {before:?} -> {after:?}");
+
+    let solved = post(tech.clone(), "/solve", json!({"body": "Installé"})).await;
+    assert_eq!(solved.json()["status"], "solved");
+    assert_eq!(post(tech.clone(), "/solve", json!({"body": "encore"})).await.status, StatusCode::CONFLICT);
+    let refused = post(emp.clone(), "/solution", json!({"answer": "refuse", "comment": "Il manque le plugin"})).await;
+    assert_eq!(refused.json()["status"], "assigned");
+    post(tech.clone(), "/solve", json!({"body": "Plugin ajouté"})).await;
+    let closed = post(emp.clone(), "/solution", json!({"answer": "accept"})).await;
+    assert_eq!(closed.json()["status"], "closed");
+    assert!(closed.json()["closed_at"].is_string());
+
+    let late = post(emp.clone(), "/followups", json!({"body": "Merci !"})).await;
+    assert_eq!(late.status, StatusCode::CONFLICT, "a closed ticket takes no followup");
+    let reopened = post(tech.clone(), "/status", json!({"action": "reopen"})).await;
+    assert_eq!(reopened.json()["status"], "assigned");
+
+    let events: Vec<(Option<String>, String)> =
+        sqlx::query_as("select old_status, new_status from ticket_events where ticket_id = $1::uuid order by id")
+            .bind(id(&ticket))
+            .fetch_all(&app.pool)
+            .await
+            .expect("events");
+    let path: Vec<&str> = events.iter().map(|(_, new)| new.as_str()).collect();
+    assert_eq!(path, ["new", "assigned", "pending", "assigned", "solved", "assigned", "solved", "closed", "assigned"]);
+    let history = app.history("ticket", Uuid::parse_str(&id(&ticket)).expect("uuid")).await;
+    assert!(history.len() >= 9, "every change is in the history: {history:?}");
+}
+
+#[tokio::test]
+async fn only_supervisors_assign_others_and_a_stale_edit_is_refused() {
+    let app = TestApp::new().await;
+    let ticket = open(&app, &app.token("emp_a").await, json!({"title": "Clavier cassé"})).await;
+    let base = format!("/api/v1/tickets/{}", id(&ticket));
+    let tech = app.token("tech_a").await;
+    let sup = app.token("sup_a").await;
+    let someone_else = json!({"user_ids": [app.id_of("users", "sup_a").await]});
+    let by_tech = app.api(Some(&tech), Method::POST, &format!("{base}/assign"), Some(someone_else.clone())).await;
+    assert_eq!(by_tech.status, StatusCode::FORBIDDEN);
+    let by_sup = app.api(Some(&sup), Method::POST, &format!("{base}/assign"), Some(someone_else)).await;
+    assert_eq!(by_sup.status, StatusCode::OK, "{}", by_sup.body);
+    let outsider = json!({"user_ids": [app.id_of("users", "tech_b").await]});
+    let response = app.api(Some(&sup), Method::POST, &format!("{base}/assign"), Some(outsider)).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "B's technician is outside A's helpdesk");
+
+    let version = by_sup.json()["version"].as_i64().expect("version");
+    let first =
+        app.api(Some(&sup), Method::PATCH, &base, Some(json!({"version": version, "urgency": 5, "impact": 5}))).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_eq!(first.json()["priority"], 5);
+    let stale = app.api(Some(&tech), Method::PATCH, &base, Some(json!({"version": version, "title": "Autre"}))).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert_eq!(stale.json()["type"], "urn:parc:problem:stale-edit");
+}
+
+#[tokio::test]
+async fn due_dates_count_office_hours_holidays_and_pauses() {
+    let app = TestApp::new().await;
+    let token = app.token("tech_a").await;
+    let ticket = open(&app, &token, json!({"title": "Messagerie en panne", "urgency": 3, "impact": 3})).await;
+    let ticket_id = Uuid::parse_str(&id(&ticket)).expect("uuid");
+    // Opened on Thursday 30 April 2026 at 17:00 in Paris; the default level
+    // gives priority 3 two hours to own and 16 working hours to resolve.
+    let opened = paris(2026, 4, 30, 17, 0);
+    sqlx::query("update tickets set created_at = $2 where id = $1")
+        .bind(ticket_id)
+        .bind(opened)
+        .execute(&app.pool)
+        .await
+        .expect("backdate");
+    let mut conn = app.pool.acquire().await.expect("connection");
+    parc::helpdesk::sla::refresh(&mut conn, ticket_id).await.expect("refresh");
+    let dues = || async {
+        sqlx::query_as::<_, (Option<DateTime<Utc>>, Option<DateTime<Utc>>)>(
+            "select own_due_at, resolve_due_at from tickets where id = $1",
+        )
+        .bind(ticket_id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("dues")
+    };
+    // 1 h on Thursday; Friday 1 May is a holiday, then the weekend: Monday 10:00.
+    // 16 h: 1 h Thursday, 9 h Monday 4 May, 6 h Tuesday: Tuesday 15:00.
+    assert_eq!(dues().await, (Some(paris(2026, 5, 4, 10, 0)), Some(paris(2026, 5, 5, 15, 0))));
+
+    // Three working hours pending on Monday push the resolution by three hours.
+    sqlx::query("insert into ticket_pauses (ticket_id, started_at, ended_at) values ($1, $2, $3)")
+        .bind(ticket_id)
+        .bind(paris(2026, 5, 4, 9, 0))
+        .bind(paris(2026, 5, 4, 12, 0))
+        .execute(&app.pool)
+        .await
+        .expect("pause");
+    parc::helpdesk::sla::refresh(&mut conn, ticket_id).await.expect("refresh");
+    assert_eq!(dues().await, (Some(paris(2026, 5, 4, 10, 0)), Some(paris(2026, 5, 5, 18, 0))));
+
+    // Another priority is another delay; the pause still counts (it survives the change).
+    let version: i64 = sqlx::query_scalar("select version from tickets where id = $1")
+        .bind(ticket_id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("v");
+    let patch = json!({"version": version, "urgency": 5, "impact": 5});
+    let response = app.api(Some(&token), Method::PATCH, &format!("/api/v1/tickets/{ticket_id}"), Some(patch)).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    // Priority 5: 30 min to own, 4 h to resolve: 1 h Thursday, then Monday
+    // 12:00 (after the pause) + 3 h = 15:00.
+    assert_eq!(dues().await, (Some(paris(2026, 4, 30, 17, 30)), Some(paris(2026, 5, 4, 15, 0))));
+
+    let explanation =
+        app.api(Some(&token), Method::GET, &format!("/api/v1/tickets/{ticket_id}/sla"), None).await.json();
+    assert_eq!(explanation["sla_name"], "Standard");
+    assert_eq!(explanation["resolve_minutes"], 240);
+    assert_eq!(explanation["pauses"].as_array().map(Vec::len), Some(1));
+    let page = app.login("tech_a").await.get(&format!("/tickets/{ticket_id}/sla")).await;
+    page.assert_status(StatusCode::OK);
+    assert!(page.body.contains("Standard") && page.body.contains("Heures de bureau"));
+}
+
+#[tokio::test]
+async fn the_category_picks_the_service_level_and_the_queues_sort_tickets() {
+    let app = TestApp::new().await;
+    let emp = app.token("emp_a").await;
+    let workstation = app.id_of("ticket_categories", "Poste de travail").await;
+    let fast = open(&app, &emp, json!({"title": "PC lent", "category_id": workstation})).await;
+    let plain = open(&app, &emp, json!({"title": "Question"})).await;
+    let sla_of = |t: &Value| t["sla_name"].as_str().map(str::to_owned);
+    assert_eq!((sla_of(&fast), sla_of(&plain)), (Some("Postes".into()), Some("Standard".into())));
+
+    let tech = app.token("tech_a").await;
+    let queue = |name: &str| {
+        let app = &app;
+        let tech = tech.clone();
+        let path = format!("/api/v1/tickets?queue={name}");
+        async move {
+            let list = app.api(Some(&tech), Method::GET, &path, None).await.json();
+            list["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|t| t["title"].as_str().unwrap_or_default().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(queue("groups").await, ["PC lent"], "the category's group is tech_a's team");
+    assert_eq!(queue("unassigned").await, ["Question"]);
+    assert!(queue("mine").await.is_empty());
+    app.api(
+        Some(&tech),
+        Method::POST,
+        &format!("/api/v1/tickets/{}/assign", id(&plain)),
+        Some(json!({"user_ids": [app.id_of("users", "tech_a").await]})),
+    )
+    .await;
+    assert_eq!(queue("mine").await, ["Question"]);
+    assert!(queue("unassigned").await.is_empty());
+    sqlx::query("update tickets set resolve_due_at = now() - interval '1 minute' where id = $1::uuid")
+        .bind(id(&fast))
+        .execute(&app.pool)
+        .await
+        .expect("make it late");
+    assert_eq!(queue("late").await, ["PC lent"]);
+    let by_number = app.api(Some(&tech), Method::GET, "/api/v1/tickets", None).await.json();
+    let numbers: Vec<i64> =
+        by_number["items"].as_array().expect("items").iter().filter_map(|t| t["number"].as_i64()).collect();
+    assert!(numbers.windows(2).all(|w| w[0] > w[1]), "newest first by default: {numbers:?}");
+    let search =
+        app.api(Some(&tech), Method::GET, &format!("/api/v1/tickets?q=%23{}", fast["number"]), None).await.json();
+    assert_eq!(search["total"], 1);
+    let csv = app.login("tech_a").await.get("/tickets/export.csv?queue=all").await;
+    let csv = csv.body.trim_start_matches('\u{feff}');
+    assert!(csv.starts_with("number,title") && csv.contains("PC lent"), "{csv}");
+}
+
+#[tokio::test]
+async fn descriptions_and_followups_are_sanitised_markdown() {
+    let app = TestApp::new().await;
+    let token = app.token("emp_a").await;
+    let ticket = open(
+        &app,
+        &token,
+        json!({"title": "<script>alert(1)</script>", "description": "**gras** <img src=x onerror=alert(1)> [x](javascript:alert(1))"}),
+    )
+    .await;
+    let page = app.login("emp_a").await.get(&format!("/tickets/{}", id(&ticket))).await;
+    assert!(page.body.contains("<strong>gras</strong>"));
+    let escaped = ["&lt;script&gt;alert(1)&lt;/script&gt;", "&#60;script&#62;alert(1)&#60;/script&#62;"];
+    assert!(escaped.iter().any(|e| page.body.contains(e)), "the title is shown escaped");
+    for banned in ["<script>alert", "onerror", "javascript:"] {
+        assert!(!page.body.contains(banned), "{banned} reached the page");
+    }
+}
