@@ -59,6 +59,7 @@ use crate::{
         helpdesk::api::list, helpdesk::api::create, helpdesk::api::find, helpdesk::api::update, helpdesk::api::timeline,
         helpdesk::api::add_followup, helpdesk::api::add_task, helpdesk::api::assign, helpdesk::api::change_status,
         helpdesk::api::solve, helpdesk::api::answer_solution, helpdesk::api::sla_explanation,
+        helpdesk::api::survey, helpdesk::api::rate, helpdesk::api::satisfaction,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

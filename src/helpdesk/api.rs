@@ -16,12 +16,15 @@ use super::{
     db::{self, TaskInput, TicketList},
     domain::{Channel, Ticket, TimelineItem},
     form::{Author, FollowupForm, TicketForm},
-    pages::{AnswerForm, StatusForm, filter_from},
+    pages::{AnswerForm, PeriodParams, StatusForm, SurveyForm, filter_from},
     rules, sla,
 };
 use crate::{
     api::{ApiJson, ListResponse, expected_version},
-    auth::actor::ApiActor,
+    auth::{
+        actor::ApiActor,
+        permission::{Action, ObjectKind},
+    },
     error::{ApiResult, AppError},
     state::AppState,
     web::{
@@ -341,4 +344,52 @@ pub async fn sla_explanation(
     let sla_id = ticket.sla_id.ok_or(AppError::NotFound)?;
     let mut conn = state.db.acquire().await?;
     Ok(Json(sla::explain(&mut conn, id, sla_id, ticket.priority, ticket.created_at).await?))
+}
+
+/// The ticket's satisfaction survey (once it is closed)
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/satisfaction", tag = "tickets",
+    responses((status = 200, body = db::Survey), (status = 404, body = crate::error::Problem)))]
+pub async fn survey(State(state): State<AppState>, actor: ApiActor, ApiId(id): ApiId) -> ApiResult<Json<db::Survey>> {
+    rules::visible(&state.db, &actor, id).await?;
+    Ok(Json(db::survey(&state.db, id).await?.ok_or(AppError::NotFound)?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RatingBody {
+    /// 1 to 5
+    pub rating: i16,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// The requester rates a closed ticket, once, before the survey expires
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/satisfaction", tag = "tickets", request_body = RatingBody,
+    responses((status = 200, body = db::Survey), (status = 409, body = crate::error::Problem)))]
+pub async fn rate(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiId(id): ApiId,
+    ApiJson(body): ApiJson<RatingBody>,
+) -> ApiResult<Json<db::Survey>> {
+    rules::visible(&state.db, &actor, id).await?;
+    let form = SurveyForm { rating: body.rating.to_string(), comment: body.comment };
+    let (rating, comment) = form.parse().map_err(AppError::Validation)?;
+    db::answer_survey(&state.db, id, actor.id, rating, &comment).await?;
+    Ok(Json(db::survey(&state.db, id).await?.ok_or(AppError::NotFound)?))
+}
+
+/// Survey results per technician, group and category over the last `days` days
+#[utoipa::path(get, path = "/api/v1/helpdesk/satisfaction", tag = "tickets",
+    params(("days" = Option<i64>, Query, description = "days back from now (default 30)")),
+    responses((status = 200, body = Vec<db::SatisfactionRow>), (status = 403, body = crate::error::Problem)))]
+pub async fn satisfaction(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Vec<db::SatisfactionRow>>> {
+    let scope = actor.scope(ObjectKind::Ticket, Action::Delete)?;
+    let days = parse_query::<PeriodParams>(raw.as_deref())?.days()?;
+    let since = Utc::now() - chrono::Duration::days(days);
+    Ok(Json(db::satisfaction(&state.db, &scope, since).await?))
 }

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::{
     Viewer,
     domain::{Event, PriorityMatrix, Refused, Status, Ticket, TicketInput, TimelineItem, Workload, next_status},
+    notices::{self, Notice},
     sla,
 };
 use crate::{
@@ -151,6 +152,7 @@ pub async fn insert(
     record_event(&mut tx, id, actor.id, None, status, "").await?;
     let subject = Subject::new(ObjectKind::Ticket, id, Some(input.entity_id));
     audit::created(&mut tx, actor, subject, &Snapshot { input, priority, status }).await?;
+    notices::send(&mut tx, id, Notice::Created, actor.id).await?;
     tx.commit().await?;
     Ok((id, number))
 }
@@ -291,6 +293,16 @@ pub async fn transition(
     let subject = Subject::new(ObjectKind::Ticket, ticket, Some(row.entity_id));
     let before = StatusSnapshot { status: current, pending_reason: &row.pending_reason };
     audit::record_change(conn, actor, subject, &before, &StatusSnapshot { status: next, pending_reason }).await?;
+    match next {
+        Status::Solved => {
+            notices::send(conn, ticket, Notice::Solved, actor.id).await?;
+        }
+        Status::Closed => {
+            open_survey(conn, ticket).await?;
+            notices::send(conn, ticket, Notice::Closed, actor.id).await?;
+        }
+        _ => {}
+    }
     Ok(next)
 }
 
@@ -313,6 +325,123 @@ async fn keep_pauses(conn: &mut PgConnection, ticket: Uuid, current: Status, nex
         sla::refresh(conn, ticket).await?;
     }
     Ok(())
+}
+
+/// Ask the requester of a ticket just closed how it went (once per ticket).
+async fn open_survey(conn: &mut PgConnection, ticket: Uuid) -> AppResult<()> {
+    sqlx::query!(
+        "insert into satisfaction_surveys (ticket_id, requester_id, expires_at)
+         select t.id, t.requester_id, now() + make_interval(days => s.survey_valid_days)
+           from tickets t cross join helpdesk_settings s where t.id = $1
+         on conflict (ticket_id) do nothing",
+        ticket
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A ticket's survey, as its page shows it.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Survey {
+    pub ticket_id: Uuid,
+    pub requester_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub rating: Option<i16>,
+    pub comment: String,
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+impl Survey {
+    /// Open for an answer: not answered yet and not expired.
+    pub fn is_open(&self, now: DateTime<Utc>) -> bool {
+        self.answered_at.is_none() && self.expires_at > now
+    }
+}
+
+pub async fn survey(pool: &PgPool, ticket: Uuid) -> AppResult<Option<Survey>> {
+    Ok(sqlx::query_as!(
+        Survey,
+        "select ticket_id, requester_id, created_at, expires_at, rating, comment, answered_at
+           from satisfaction_surveys where ticket_id = $1",
+        ticket
+    )
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// The requester's rating, once, before the survey expires.
+pub async fn answer_survey(pool: &PgPool, ticket: Uuid, requester: Uuid, rating: i16, comment: &str) -> AppResult<()> {
+    let answered = sqlx::query!(
+        "update satisfaction_surveys set rating = $3, comment = $4, answered_at = now()
+          where ticket_id = $1 and requester_id = $2 and answered_at is null and expires_at > now()",
+        ticket,
+        requester,
+        rating,
+        comment
+    )
+    .execute(pool)
+    .await?;
+    if answered.rows_affected() == 0 {
+        return Err(AppError::Refused("survey-closed"));
+    }
+    Ok(())
+}
+
+/// Average rating and count, grouped by technician, group or category.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct SatisfactionRow {
+    /// technician, group or category
+    pub by: String,
+    pub name: String,
+    pub answers: i64,
+    /// Average of the ratings (1 to 5), two decimals.
+    pub average: f64,
+}
+
+/// Survey results over the tickets of `scope` closed since `since`.
+pub async fn satisfaction(pool: &PgPool, scope: &Scope, since: DateTime<Utc>) -> AppResult<Vec<SatisfactionRow>> {
+    Ok(sqlx::query_as!(
+        SatisfactionRow,
+        r#"with answered as (
+               select s.ticket_id, s.rating from satisfaction_surveys s join tickets t on t.id = s.ticket_id
+                where s.answered_at is not null and s.answered_at >= $2 and t.entity_id = any($1))
+           select 'technician' as "by!", u.name as "name!", count(*) as "answers!", round(avg(a.rating), 2)::float8 as "average!"
+             from answered a join ticket_people p on p.ticket_id = a.ticket_id and p.role = 'assignee' join users u on u.id = p.user_id
+            group by u.name
+           union all
+           select 'group', g.name, count(*), round(avg(a.rating), 2)::float8
+             from answered a join ticket_groups tg on tg.ticket_id = a.ticket_id join groups g on g.id = tg.group_id
+            group by g.name
+           union all
+           select 'category', coalesce(c.name, '—'), count(*), round(avg(a.rating), 2)::float8
+             from answered a join tickets t on t.id = a.ticket_id left join ticket_categories c on c.id = t.category_id
+            group by c.name
+           order by 1, 2"#,
+        scope.ids(),
+        since
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Close the tickets solved more than the configured days ago that nobody answered.
+pub async fn autoclose(pool: &PgPool) -> AppResult<serde_json::Value> {
+    let due = sqlx::query_scalar!(
+        "select t.id from tickets t cross join helpdesk_settings s
+          where t.status = 'solved' and t.solved_at < now() - make_interval(days => s.autoclose_days)
+          order by t.solved_at limit 1000"
+    )
+    .fetch_all(pool)
+    .await?;
+    let actor = AuditActor::system();
+    for ticket in &due {
+        let mut tx = pool.begin().await?;
+        transition(&mut tx, &actor, *ticket, Event::Close, "", false).await?;
+        tx.commit().await?;
+    }
+    Ok(serde_json::json!({ "closed": due.len() }))
 }
 
 /// A followup, with the status change it implies.
@@ -338,6 +467,7 @@ pub async fn add_followup(
     )
     .execute(&mut *tx)
     .await?;
+    notices::send(&mut tx, ticket.id, Notice::Followup { private }, actor.id).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -414,6 +544,7 @@ pub async fn assign(
         &serde_json::json!({ "assignees": names }),
     )
     .await?;
+    notices::send(&mut tx, ticket.id, Notice::Assigned, actor.id).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod db;
 pub mod domain;
 mod form;
+pub mod notices;
 mod pages;
 mod rules;
 pub mod sla;
@@ -24,6 +25,11 @@ use crate::{
     },
     state::AppState,
 };
+
+/// The recurring job that closes solved tickets nobody answered.
+pub const AUTOCLOSE: &str = "ticket-autoclose";
+/// The recurring job that tells supervisors about delays running out.
+pub const ESCALATIONS: &str = "sla-escalations";
 
 /// Who is looking at tickets, and through which door: the helpdesk sees the
 /// tickets of its entities; everyone sees the tickets they asked for, typed
@@ -72,6 +78,8 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{id}/solve", post(pages::solve))
         .route("/tickets/{id}/solution", post(pages::answer_solution))
         .route("/tickets/{id}/sla", get(pages::sla_explanation))
+        .route("/tickets/{id}/satisfaction", post(pages::rate))
+        .route("/tickets/satisfaction", get(pages::satisfaction))
 }
 
 pub fn api(table: RouteTable) -> RouteTable {
@@ -88,4 +96,7 @@ pub fn api(table: RouteTable) -> RouteTable {
         .post("/api/v1/tickets/{id}/solve", api::solve)
         .post("/api/v1/tickets/{id}/solution", api::answer_solution)
         .get("/api/v1/tickets/{id}/sla", api::sla_explanation)
+        .get("/api/v1/tickets/{id}/satisfaction", api::survey)
+        .post("/api/v1/tickets/{id}/satisfaction", api::rate)
+        .get("/api/v1/helpdesk/satisfaction", api::satisfaction)
 }

@@ -353,6 +353,9 @@ struct ShowPage {
     technicians: Vec<(String, String)>,
     group_choices: Vec<(String, String)>,
     late: bool,
+    survey: Option<db::Survey>,
+    /// The requester may rate the ticket now.
+    rate_now: bool,
     errors: FieldErrors,
 }
 
@@ -394,8 +397,12 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
         answer_solution: ticket.status == Status::Solved && rules::answers_for_requester(&actor, &ticket),
         follow_up: ticket.status != Status::Closed,
     };
+    let survey = db::survey(&state.db, id).await?;
+    let rate_now = survey.as_ref().is_some_and(|s| s.is_open(Utc::now()) && s.requester_id == actor.id);
     render(&ShowPage {
         ctx,
+        survey,
+        rate_now,
         description_html: to_safe_html(&ticket.description),
         late: ticket.is_late(Utc::now()),
         ticket,
@@ -592,6 +599,88 @@ pub async fn answer_solution(
     }
     .await;
     after_action(id, outcome, "flash-saved")
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SurveyForm {
+    pub rating: String,
+    pub comment: String,
+}
+
+impl SurveyForm {
+    pub fn parse(&self) -> Result<(i16, String), FieldErrors> {
+        let mut p = crate::web::form::Parser::default();
+        let rating = p.choice("rating", &self.rating, &LEVELS).parse().unwrap_or(3);
+        let comment = p.text("comment", &self.comment, 10_000);
+        p.finish((rating, comment))
+    }
+}
+
+pub async fn rate(
+    State(state): State<AppState>,
+    actor: Actor,
+    Id(id): Id,
+    Form(form): Form<SurveyForm>,
+) -> AppResult<Response> {
+    rules::visible(&state.db, &actor, id).await?;
+    let outcome = async {
+        let (rating, comment) = form.parse().map_err(AppError::Validation)?;
+        db::answer_survey(&state.db, id, actor.id, rating, &comment).await
+    }
+    .await;
+    after_action(id, outcome, "survey-thanks")
+}
+
+#[derive(Template)]
+#[template(path = "helpdesk/satisfaction.html")]
+struct SatisfactionPage {
+    ctx: PageCtx,
+    rows: Vec<db::SatisfactionRow>,
+    days: i64,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PeriodParams {
+    /// Days back from today.
+    pub days: Option<String>,
+}
+
+impl PeriodParams {
+    pub fn days(&self) -> AppResult<i64> {
+        match self.days.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            None => Ok(30),
+            Some(d) => d
+                .parse::<i64>()
+                .ok()
+                .filter(|d| (1..=3660).contains(d))
+                .ok_or_else(|| AppError::BadRequest("days must be a number of days from 1 to 3660".into())),
+        }
+    }
+}
+
+/// Survey results of the helpdesk the person supervises.
+impl SatisfactionPage {
+    fn by_key(&self, by: &str) -> &'static str {
+        match by {
+            "technician" => "ticket-technician",
+            "group" => "kind-group",
+            _ => "ticket-category",
+        }
+    }
+}
+
+pub async fn satisfaction(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    actor: Actor,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
+    let scope = actor.scope(KIND, Action::Delete)?;
+    let days = parse_query::<PeriodParams>(raw.as_deref())?.days()?;
+    let rows = db::satisfaction(&state.db, &scope, Utc::now() - chrono::Duration::days(days)).await?;
+    render(&SatisfactionPage { ctx, rows, days })
 }
 
 #[derive(Template)]

@@ -149,13 +149,15 @@ pub async fn refresh(conn: &mut PgConnection, ticket_id: Uuid) -> AppResult<()> 
     .fetch_one(&mut *conn)
     .await?;
     let level = for_ticket(conn, ticket.entity_id, ticket.category_id).await?;
-    let (sla_id, dues) = match &level {
+    let (sla_id, dues, escalations) = match &level {
         Some(level) => {
             let pauses = pauses(conn, ticket_id).await?;
-            (Some(level.id), due_dates(level, ticket.priority, ticket.created_at, &pauses))
+            let dues = due_dates(level, ticket.priority, ticket.created_at, &pauses);
+            (Some(level.id), dues, escalations(level, ticket.priority, ticket.created_at, &pauses))
         }
-        None => (None, DueDates::default()),
+        None => (None, DueDates::default(), Vec::new()),
     };
+    schedule(conn, ticket_id, &escalations).await?;
     sqlx::query!(
         "update tickets set sla_id = $2, own_due_at = $3, resolve_due_at = $4 where id = $1",
         ticket_id,
@@ -166,6 +168,72 @@ pub async fn refresh(conn: &mut PgConnection, ticket_id: Uuid) -> AppResult<()> 
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// When an escalation falls due: (resolve rather than own, percent, instant).
+type Escalation = (bool, i16, DateTime<Utc>);
+
+/// The instants each share of each delay runs out. Shares of the time to
+/// resolve stand still while the ticket is pending (no instant then).
+fn escalations(level: &ServiceLevel, priority: i16, created_at: DateTime<Utc>, pauses: &[Pause]) -> Vec<Escalation> {
+    let delays = level.delays(priority);
+    let mut due = Vec::new();
+    for &percent in &level.escalate_at {
+        let share = |delay: i64| delay * i64::from(percent) / 100;
+        if let Some(at) = due_at(level.calendar.due(created_at, share(delays.own), &[])) {
+            due.push((false, percent, at));
+        }
+        if let Some(at) = due_at(level.calendar.due(created_at, share(delays.resolve), pauses)) {
+            due.push((true, percent, at));
+        }
+    }
+    due
+}
+
+/// Replace the ticket's escalations not sent yet.
+async fn schedule(conn: &mut PgConnection, ticket_id: Uuid, escalations: &[Escalation]) -> AppResult<()> {
+    sqlx::query!("delete from ticket_escalations where ticket_id = $1 and notified_at is null", ticket_id)
+        .execute(&mut *conn)
+        .await?;
+    let targets: Vec<&str> =
+        escalations.iter().map(|(resolve, _, _)| if *resolve { "resolve" } else { "own" }).collect();
+    let percents: Vec<i16> = escalations.iter().map(|(_, percent, _)| *percent).collect();
+    let instants: Vec<DateTime<Utc>> = escalations.iter().map(|(_, _, at)| *at).collect();
+    sqlx::query!(
+        "insert into ticket_escalations (ticket_id, target, percent, due_at)
+         select $1, * from unnest($2::text[], $3::smallint[], $4::timestamptz[])
+         on conflict (ticket_id, target, percent) do nothing",
+        ticket_id,
+        &targets as &[&str],
+        &percents,
+        &instants
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Tell the supervisors about every escalation whose instant has passed, on
+/// tickets still waiting for it (not yet owned; not solved, closed or pending).
+pub async fn escalate_due(pool: &sqlx::PgPool) -> AppResult<serde_json::Value> {
+    let mut tx = pool.begin().await?;
+    let due = sqlx::query!(
+        r#"update ticket_escalations e set notified_at = now()
+             from tickets t
+            where t.id = e.ticket_id and e.notified_at is null and e.due_at <= now()
+              and t.status not in ('solved', 'closed', 'pending')
+              and (e.target = 'resolve' or t.owned_at is null)
+           returning e.ticket_id, e.target, e.percent"#
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut sent = 0;
+    for row in &due {
+        let notice = super::notices::Notice::Escalation { resolve: row.target == "resolve", percent: row.percent };
+        sent += super::notices::send(&mut tx, row.ticket_id, notice, None).await?;
+    }
+    tx.commit().await?;
+    Ok(serde_json::json!({ "escalations": due.len(), "notifications": sent }))
 }
 
 /// How a due date was computed, for the ticket page.

@@ -59,7 +59,13 @@ impl JobStatus {
 }
 
 /// The recurring jobs every Parc runs, and how long between two runs.
-const RECURRING: [(&str, i64); 2] = [(crate::assets::register::reminders::KIND, 3600), (HOUSEKEEPING, 3600)];
+const RECURRING: [(&str, i64); 4] = [
+    (crate::assets::register::reminders::KIND, 3600),
+    (HOUSEKEEPING, 3600),
+    (crate::helpdesk::AUTOCLOSE, 3600),
+    // Escalations tell supervisors in time, so they run often.
+    (crate::helpdesk::ESCALATIONS, 300),
+];
 
 /// The job that forgets what is no longer needed.
 const HOUSEKEEPING: &str = "housekeeping";
@@ -187,6 +193,8 @@ async fn perform(pool: &PgPool, job: &Job) -> AppResult<Value> {
         crate::assets::register::reminders::KIND => crate::assets::register::reminders::run(pool).await,
         crate::imports::KIND => crate::imports::run_job(pool, job).await,
         HOUSEKEEPING => housekeeping(pool).await,
+        crate::helpdesk::AUTOCLOSE => crate::helpdesk::db::autoclose(pool).await,
+        crate::helpdesk::ESCALATIONS => crate::helpdesk::sla::escalate_due(pool).await,
         other => Err(AppError::Internal(anyhow::anyhow!("unknown job kind {other}"))),
     }
 }

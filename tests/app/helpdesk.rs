@@ -427,3 +427,151 @@ async fn descriptions_and_followups_are_sanitised_markdown() {
         assert!(!page.body.contains(banned), "{banned} reached the page");
     }
 }
+
+async fn messages_of(app: &TestApp, login: &str) -> Vec<String> {
+    sqlx::query_scalar(
+        "select n.message from notifications n join users u on u.id = n.user_id where u.login = $1 order by n.created_at, n.message",
+    )
+    .bind(login)
+    .fetch_all(&app.pool)
+    .await
+    .expect("notifications")
+}
+
+#[tokio::test]
+async fn people_hear_about_their_tickets_but_never_of_private_followups() {
+    let app = TestApp::new().await;
+    let emp = app.token("emp_a").await;
+    let workstation = app.id_of("ticket_categories", "Poste de travail").await;
+    let ticket = open(&app, &emp, json!({"title": "Souris HS", "category_id": workstation})).await;
+    let base = format!("/api/v1/tickets/{}", id(&ticket));
+    assert_eq!(messages_of(&app, "tech_a").await, ["notify-ticket-created"], "the category's team hears of it");
+    assert!(messages_of(&app, "emp_a").await.is_empty(), "nobody is told of their own act");
+
+    let tech = app.token("tech_a").await;
+    let private = json!({"body": "Stock de souris vide", "private": true});
+    app.api(Some(&tech), Method::POST, &format!("{base}/followups"), Some(private))
+        .await
+        .assert_status(StatusCode::CREATED);
+    assert!(messages_of(&app, "emp_a").await.is_empty(), "a private followup never reaches the requester");
+    let public = json!({"body": "Une souris arrive demain"});
+    app.api(Some(&tech), Method::POST, &format!("{base}/followups"), Some(public))
+        .await
+        .assert_status(StatusCode::CREATED);
+    assert_eq!(messages_of(&app, "emp_a").await, ["notify-ticket-followup"]);
+    app.api(Some(&tech), Method::POST, &format!("{base}/solve"), Some(json!({"body": "Souris remplacée"}))).await;
+    assert_eq!(messages_of(&app, "emp_a").await, ["notify-ticket-followup", "notify-ticket-solved"]);
+
+    let page = app.login("emp_a").await.get("/notifications").await;
+    let texts = page.texts("[data-testid=notifications] a");
+    assert!(
+        texts.iter().any(|t| t.contains(&format!("#{}", ticket["number"])) && t.contains("Souris HS")),
+        "{texts:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_requester_rates_a_closed_ticket_once_before_the_survey_expires() {
+    let app = TestApp::new().await;
+    let emp = app.token("emp_a").await;
+    let ticket = open(&app, &emp, json!({"title": "VPN coupé"})).await;
+    let base = format!("/api/v1/tickets/{}", id(&ticket));
+    let tech = app.token("tech_a").await;
+    let me = app.id_of("users", "tech_a").await;
+    app.api(Some(&tech), Method::POST, &format!("{base}/assign"), Some(json!({"user_ids": [me]}))).await;
+    let early = app.api(Some(&emp), Method::POST, &format!("{base}/satisfaction"), Some(json!({"rating": 5}))).await;
+    assert_eq!(early.status, StatusCode::CONFLICT, "no survey before closing");
+    app.api(Some(&tech), Method::POST, &format!("{base}/solve"), Some(json!({"body": "Certificat renouvelé"}))).await;
+    app.api(Some(&emp), Method::POST, &format!("{base}/solution"), Some(json!({"answer": "accept"}))).await;
+    let page = app.login("emp_a").await.get(&format!("/tickets/{}", id(&ticket))).await;
+    assert!(page.has("[data-testid=survey] form"), "the requester who accepted is asked at once");
+
+    let by_tech = app.api(Some(&tech), Method::POST, &format!("{base}/satisfaction"), Some(json!({"rating": 1}))).await;
+    assert_eq!(by_tech.status, StatusCode::CONFLICT, "only the requester rates");
+    let bad = app.api(Some(&emp), Method::POST, &format!("{base}/satisfaction"), Some(json!({"rating": 9}))).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let rated = app
+        .api(Some(&emp), Method::POST, &format!("{base}/satisfaction"), Some(json!({"rating": 4, "comment": "Rapide"})))
+        .await;
+    assert_eq!(rated.status, StatusCode::OK, "{}", rated.body);
+    assert_eq!(rated.json()["rating"], 4);
+    let again = app.api(Some(&emp), Method::POST, &format!("{base}/satisfaction"), Some(json!({"rating": 1}))).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "once");
+
+    let sup = app.token("sup_a").await;
+    let results = app.api(Some(&sup), Method::GET, "/api/v1/helpdesk/satisfaction", None).await.json();
+    let technician =
+        results.as_array().expect("rows").iter().find(|r| r["by"] == "technician").expect("per technician");
+    assert_eq!((technician["name"].as_str(), technician["answers"].as_i64()), (Some("Person tech_a"), Some(1)));
+    assert_eq!(technician["average"], 4.0);
+    let refused = app.api(Some(&tech), Method::GET, "/api/v1/helpdesk/satisfaction", None).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "results are for supervisors");
+    let page = app.login("sup_a").await.get("/tickets/satisfaction").await;
+    assert!(page.texts("[data-testid=satisfaction] td").contains(&"Person tech_a".to_owned()));
+
+    // A survey past its delay takes no answer.
+    let second = open(&app, &emp, json!({"title": "Écran"})).await;
+    let second_base = format!("/api/v1/tickets/{}", id(&second));
+    app.api(Some(&tech), Method::POST, &format!("{second_base}/solve"), Some(json!({"body": "OK"}))).await;
+    app.api(Some(&emp), Method::POST, &format!("{second_base}/solution"), Some(json!({"answer": "accept"}))).await;
+    sqlx::query("update satisfaction_surveys set expires_at = now() - interval '1 second' where ticket_id = $1::uuid")
+        .bind(id(&second))
+        .execute(&app.pool)
+        .await
+        .expect("expire");
+    let late =
+        app.api(Some(&emp), Method::POST, &format!("{second_base}/satisfaction"), Some(json!({"rating": 5}))).await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn solved_tickets_close_by_themselves_and_supervisors_hear_of_late_ones() {
+    let app = TestApp::new().await;
+    let emp = app.token("emp_a").await;
+    let tech = app.token("tech_a").await;
+    let solved = open(&app, &emp, json!({"title": "Solved long ago"})).await;
+    app.api(Some(&tech), Method::POST, &format!("/api/v1/tickets/{}/solve", id(&solved)), Some(json!({"body": "OK"})))
+        .await;
+    let recent = open(&app, &emp, json!({"title": "Solved today"})).await;
+    app.api(Some(&tech), Method::POST, &format!("/api/v1/tickets/{}/solve", id(&recent)), Some(json!({"body": "OK"})))
+        .await;
+    sqlx::query("update tickets set solved_at = now() - interval '8 days' where id = $1::uuid")
+        .bind(id(&solved))
+        .execute(&app.pool)
+        .await
+        .expect("age it");
+    let outcome = parc::helpdesk::db::autoclose(&app.pool).await.expect("autoclose");
+    assert_eq!(outcome["closed"], 1);
+    assert_eq!(
+        (status_of(&app, &id(&solved)).await, status_of(&app, &id(&recent)).await),
+        ("closed".into(), "solved".into())
+    );
+    let survey: i64 =
+        sqlx::query_scalar("select count(*) from satisfaction_surveys").fetch_one(&app.pool).await.expect("n");
+    assert_eq!(survey, 1, "closing asks the requester's opinion");
+    assert!(messages_of(&app, "emp_a").await.contains(&"notify-ticket-closed".to_owned()), "and tells them");
+
+    // An unowned ticket whose escalation instants have passed: the supervisors hear once per share.
+    let late = open(&app, &emp, json!({"title": "Nobody took me"})).await;
+    let shares: i64 = sqlx::query_scalar("select count(*) from ticket_escalations where ticket_id = $1::uuid")
+        .bind(id(&late))
+        .fetch_one(&app.pool)
+        .await
+        .expect("scheduled");
+    assert_eq!(shares, 4, "75% and 100% of both delays");
+    sqlx::query("update ticket_escalations set due_at = now() - interval '1 minute' where ticket_id = $1::uuid and target = 'own'")
+        .bind(id(&late))
+        .execute(&app.pool)
+        .await
+        .expect("make it late");
+    let sent = parc::helpdesk::sla::escalate_due(&app.pool).await.expect("escalate");
+    assert_eq!(sent["escalations"], 2);
+    assert_eq!(
+        messages_of(&app, "sup_a").await,
+        ["notify-ticket-escalation-own", "notify-ticket-escalation-own"],
+        "A's supervisor, for 75% and 100%"
+    );
+    assert!(messages_of(&app, "emp_a").await.iter().all(|m| !m.contains("escalation")));
+    let again = parc::helpdesk::sla::escalate_due(&app.pool).await.expect("escalate again");
+    assert_eq!(again["escalations"], 0, "once");
+}
