@@ -14,6 +14,7 @@ pub mod generate;
 pub mod helpdesk;
 pub mod imports;
 pub mod jobs;
+pub mod kb;
 pub mod notify;
 pub mod org;
 pub mod routes;

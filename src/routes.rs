@@ -24,7 +24,7 @@ use crate::{
     auth::{self, actor::Actor},
     db,
     error::{ApiError, AppError, AppResult},
-    helpdesk, imports, notify, org,
+    helpdesk, imports, kb, notify, org,
     state::AppState,
     web::{self, PageCtx, render},
 };
@@ -47,6 +47,7 @@ pub fn api_table() -> RouteTable {
     let table = notify::api(table);
     let table = imports::api(table);
     let table = helpdesk::api(table);
+    let table = kb::api(table);
     assets::statuses::api(table)
 }
 
@@ -68,6 +69,7 @@ fn pages() -> Router<AppState> {
         .merge(notify::router())
         .merge(imports::router())
         .merge(helpdesk::router())
+        .merge(kb::router())
         .fallback(|| async { AppError::NotFound })
 }
 

@@ -82,7 +82,7 @@ fn people_sign_in_and_a_laptop_goes_from_the_park_manager_to_an_employee() {
 
     // d. Emma signs in: an employee sees Home, her equipment and her tickets; people are not for her.
     sign_in(&browser, &url("/login"), "emma.b", EMMA_PASSWORD);
-    assert_eq!(nav_links(&browser), ["/", "/my-equipment", "/tickets"], "an employee's navigation");
+    assert_eq!(nav_links(&browser), ["/", "/my-equipment", "/tickets", "/kb"], "an employee's navigation");
     browser.goto(&url("/users")).expect("open /users");
     assert_eq!(text_of(&browser, ".error-code"), "403", "an employee may not list people");
     step("Emma signed in");

@@ -11,7 +11,7 @@ use utoipa::{
 use crate::{
     assets, auth,
     error::AppResult,
-    helpdesk, imports, notify, org,
+    helpdesk, imports, kb, notify, org,
     web::{render, static_files},
 };
 
@@ -60,6 +60,8 @@ use crate::{
         helpdesk::api::add_followup, helpdesk::api::add_task, helpdesk::api::assign, helpdesk::api::change_status,
         helpdesk::api::solve, helpdesk::api::answer_solution, helpdesk::api::sla_explanation,
         helpdesk::api::survey, helpdesk::api::rate, helpdesk::api::satisfaction,
+        kb::api::list, kb::api::search, kb::api::find, kb::api::create, kb::api::update, kb::api::delete,
+        kb::api::revisions,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = []))

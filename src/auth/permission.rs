@@ -63,18 +63,20 @@ impl Role {
                 Location | Group | Manufacturer | AssetStatus | AssetCategory | AssetModel | Asset => true,
                 User => action != Delete,
                 // Park managers run the helpdesk as supervisors.
-                Ticket | TicketCategory => true,
+                Ticket | TicketCategory | KbArticle => true,
             },
             Role::Supervisor => match kind {
                 Entity | Location | User | Manufacturer | AssetStatus | AssetCategory | AssetModel | Asset => {
                     action == View
                 }
-                Group | Ticket | TicketCategory => true,
+                Group | Ticket | TicketCategory | KbArticle => true,
             },
             // Technicians read the park, edit the assets they work on, and
             // log and work tickets (deleting one is for supervisors).
             Role::Technician => {
-                action == View || (kind == Asset && action == Update) || (kind == Ticket && action != Delete)
+                action == View
+                    || (kind == Asset && action == Update)
+                    || (matches!(kind, Ticket | KbArticle) && action != Delete)
             }
             Role::Employee => false,
         }
@@ -96,10 +98,11 @@ pub enum ObjectKind {
     Asset,
     Ticket,
     TicketCategory,
+    KbArticle,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 11] = [
+    pub const ALL: [ObjectKind; 12] = [
         ObjectKind::Entity,
         ObjectKind::Location,
         ObjectKind::User,
@@ -111,6 +114,7 @@ impl ObjectKind {
         ObjectKind::Asset,
         ObjectKind::Ticket,
         ObjectKind::TicketCategory,
+        ObjectKind::KbArticle,
     ];
 
     /// Name in the history table and in permission names.
@@ -127,6 +131,7 @@ impl ObjectKind {
             ObjectKind::Asset => "asset",
             ObjectKind::Ticket => "ticket",
             ObjectKind::TicketCategory => "ticket_category",
+            ObjectKind::KbArticle => "kb_article",
         }
     }
 
@@ -144,6 +149,7 @@ impl ObjectKind {
             ObjectKind::Asset => "assets",
             ObjectKind::Ticket => "tickets",
             ObjectKind::TicketCategory => "ticket-categories",
+            ObjectKind::KbArticle => "kb",
         }
     }
 }

@@ -656,6 +656,16 @@ pub async fn timeline(pool: &PgPool, ticket: Uuid, with_private: bool) -> AppRes
     .await?)
 }
 
+/// The text of the newest solution proposed for a ticket.
+pub async fn latest_solution(pool: &PgPool, ticket: Uuid) -> AppResult<Option<String>> {
+    Ok(sqlx::query_scalar!(
+        "select body from ticket_solutions where ticket_id = $1 order by created_at desc limit 1",
+        ticket
+    )
+    .fetch_optional(pool)
+    .await?)
+}
+
 /// People and groups assigned, for the ticket page.
 pub async fn assigned(pool: &PgPool, ticket: Uuid) -> AppResult<(Vec<(Uuid, String)>, Vec<(Uuid, String)>)> {
     let people = sqlx::query!(

@@ -126,8 +126,12 @@ fn visitor_lang(headers: &HeaderMap) -> Lang {
 
 /// The menu a person sees: only what their roles let them open.
 fn navigation(actor: &Actor, path: &str) -> Vec<NavItem> {
-    let mut items =
-        vec![("/", "nav-home", None), ("/my-equipment", "nav-my-equipment", None), ("/tickets", "nav-tickets", None)];
+    let mut items = vec![
+        ("/", "nav-home", None),
+        ("/my-equipment", "nav-my-equipment", None),
+        ("/tickets", "nav-tickets", None),
+        ("/kb", "nav-kb", None),
+    ];
     items.extend([
         ("/assets", "nav-assets", Some(ObjectKind::Asset)),
         ("/entities", "nav-entities", Some(ObjectKind::Entity)),

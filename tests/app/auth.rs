@@ -423,6 +423,7 @@ async fn each_role_sees_its_own_navigation() {
                 "/",
                 "/my-equipment",
                 "/tickets",
+                "/kb",
                 "/assets",
                 "/entities",
                 "/locations",
@@ -438,6 +439,7 @@ async fn each_role_sees_its_own_navigation() {
                 "/",
                 "/my-equipment",
                 "/tickets",
+                "/kb",
                 "/assets",
                 "/entities",
                 "/locations",
@@ -453,6 +455,7 @@ async fn each_role_sees_its_own_navigation() {
                 "/",
                 "/my-equipment",
                 "/tickets",
+                "/kb",
                 "/assets",
                 "/entities",
                 "/locations",
@@ -467,6 +470,7 @@ async fn each_role_sees_its_own_navigation() {
                 "/",
                 "/my-equipment",
                 "/tickets",
+                "/kb",
                 "/assets",
                 "/entities",
                 "/locations",
@@ -475,7 +479,7 @@ async fn each_role_sees_its_own_navigation() {
                 "/asset-models",
             ],
         ),
-        ("emp_a", &["/", "/my-equipment", "/tickets"]),
+        ("emp_a", &["/", "/my-equipment", "/tickets", "/kb"]),
     ];
     for (login, links) in expected {
         let session = app.login(login).await;

@@ -8,6 +8,7 @@ mod catalog;
 mod helpdesk;
 mod helpers;
 mod imports;
+mod kb;
 mod platform;
 mod resources;
 mod security;
