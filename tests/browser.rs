@@ -82,7 +82,7 @@ fn people_sign_in_and_a_laptop_goes_from_the_park_manager_to_an_employee() {
 
     // d. Emma signs in: an employee sees Home, her equipment and her tickets; people are not for her.
     sign_in(&browser, &url("/login"), "emma.b", EMMA_PASSWORD);
-    assert_eq!(nav_links(&browser), ["/", "/my-equipment", "/tickets", "/kb"], "an employee's navigation");
+    assert_eq!(nav_links(&browser), ["/", "/my-equipment", "/portal", "/kb"], "an employee's navigation");
     browser.goto(&url("/users")).expect("open /users");
     assert_eq!(text_of(&browser, ".error-code"), "403", "an employee may not list people");
     step("Emma signed in");
@@ -169,6 +169,51 @@ fn people_sign_in_and_a_laptop_goes_from_the_park_manager_to_an_employee() {
     let mine = text_of(&browser, "[data-testid=mine]");
     assert!(mine.contains(&tag) && mine.contains("EliteBook 840"), "Emma's equipment lacks {tag}: {mine}");
     step("Emma sees it in My equipment");
+
+    // l. Her laptop overheats: she asks for help from the portal, about it.
+    browser.goto(&url("/portal")).expect("open the portal");
+    click(&browser, "[data-testid=portal-problem]");
+    type_into(&browser, "#f-title", "Mon portable chauffe");
+    choose(&browser, "#f-asset_id", &tag);
+    click(&browser, r#"form[action="/portal/new"] button[type="submit"]"#);
+    wait_for_flash(&browser, "the request is sent");
+    let ticket_page = browser.current_url().expect("the ticket's address");
+    assert!(text_of(&browser, "main").contains(&tag), "the ticket names her laptop");
+    click(&browser, r#"form[action="/logout"] button"#);
+    step("Emma asked for help about her laptop");
+
+    // m. Pierre takes it, answers her, notes something for the helpdesk only, and solves it.
+    sign_in(&browser, &url("/login"), "pierre.pm", PIERRE_PASSWORD);
+    browser.goto(&ticket_page).expect("open the ticket");
+    click(&browser, "[data-testid=take]");
+    wait_for_flash(&browser, "the ticket is taken");
+    type_into(&browser, "#followup-body", "Public: dépoussiérez la grille d'aération");
+    click(&browser, r#"form[action$="/followups"] button[type="submit"]"#);
+    wait_for_flash(&browser, "the public followup is added");
+    type_into(&browser, "#followup-body", "Private: ventilateur en fin de vie");
+    click(&browser, "#followup-private");
+    click(&browser, r#"form[action$="/followups"] button[type="submit"]"#);
+    wait_for_flash(&browser, "the private followup is added");
+    type_into(&browser, "#solution-body", "Ventilateur remplacé");
+    click(&browser, r#"form[action$="/solve"] button[type="submit"]"#);
+    wait_for_flash(&browser, "the ticket is solved");
+    click(&browser, r#"form[action="/logout"] button"#);
+    step("Pierre solved it");
+
+    // n. Emma sees the public answer only, accepts the solution and rates the service.
+    sign_in(&browser, &url("/login"), "emma.b", EMMA_PASSWORD);
+    browser.goto(&ticket_page).expect("open her ticket");
+    let timeline = text_of(&browser, "[data-testid=timeline]");
+    assert!(timeline.contains("dépoussiérez") && timeline.contains("Ventilateur remplacé"), "{timeline}");
+    assert!(!timeline.contains("fin de vie"), "a private followup reached the requester: {timeline}");
+    click(&browser, r#"button[name="answer"][value="accept"]"#);
+    wait_for_flash(&browser, "the solution is accepted");
+    click(&browser, r#"input[name="rating"][value="5"]"#);
+    click(&browser, r#"form[action$="/satisfaction"] button[type="submit"]"#);
+    wait_for_flash(&browser, "the rating is sent");
+    let rated = text_of(&browser, "[data-testid=survey-rating]");
+    assert!(rated.contains('5'), "her rating is not shown: {rated}");
+    step("Emma accepted and rated it");
 }
 
 /// Fill the new-person form with a role and a password.

@@ -85,6 +85,21 @@ pub async fn insert_category(
     .await?)
 }
 
+/// (id, name) of the categories offered on the portal to people of `entity`:
+/// those of the entity and of the entities above it.
+pub async fn portal_categories(pool: &PgPool, entity: Uuid) -> AppResult<Vec<(String, String)>> {
+    let rows = sqlx::query!(
+        r#"with recursive up (id, parent_id, depth) as (
+               select id, parent_id, 0 from entities where id = $1
+               union all select e.id, e.parent_id, up.depth + 1 from entities e join up on e.id = up.parent_id where up.depth < 50)
+           select c.id, c.name from ticket_categories c where c.on_portal and c.entity_id in (select id from up) order by c.name"#,
+        entity
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id.to_string(), r.name)).collect())
+}
+
 /// A ticket to open, beyond its editable fields.
 #[derive(Clone, Debug, Default)]
 pub struct Opening {

@@ -8,6 +8,7 @@ pub mod domain;
 mod form;
 pub mod notices;
 mod pages;
+pub mod portal;
 mod rules;
 pub mod sla;
 
@@ -80,6 +81,8 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{id}/sla", get(pages::sla_explanation))
         .route("/tickets/{id}/satisfaction", post(pages::rate))
         .route("/tickets/satisfaction", get(pages::satisfaction))
+        .route("/portal", get(portal::home))
+        .route("/portal/new", get(portal::new_form).post(portal::create))
 }
 
 pub fn api(table: RouteTable) -> RouteTable {

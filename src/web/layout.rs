@@ -129,7 +129,7 @@ fn navigation(actor: &Actor, path: &str) -> Vec<NavItem> {
     let mut items = vec![
         ("/", "nav-home", None),
         ("/my-equipment", "nav-my-equipment", None),
-        ("/tickets", "nav-tickets", None),
+        helpdesk_door(actor),
         ("/kb", "nav-kb", None),
     ];
     items.extend([
@@ -157,6 +157,15 @@ fn navigation(actor: &Actor, path: &str) -> Vec<NavItem> {
             },
         })
         .collect()
+}
+
+/// The helpdesk works tickets; everyone else asks through the portal.
+fn helpdesk_door(actor: &Actor) -> (&'static str, &'static str, Option<ObjectKind>) {
+    if actor.can(ObjectKind::Ticket, Action::View) {
+        ("/tickets", "nav-tickets", None)
+    } else {
+        ("/portal", "nav-portal", None)
+    }
 }
 
 fn is_catalog(path: &str) -> bool {

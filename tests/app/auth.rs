@@ -479,7 +479,7 @@ async fn each_role_sees_its_own_navigation() {
                 "/asset-models",
             ],
         ),
-        ("emp_a", &["/", "/my-equipment", "/tickets", "/kb"]),
+        ("emp_a", &["/", "/my-equipment", "/portal", "/kb"]),
     ];
     for (login, links) in expected {
         let session = app.login(login).await;

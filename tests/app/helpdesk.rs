@@ -575,3 +575,44 @@ async fn solved_tickets_close_by_themselves_and_supervisors_hear_of_late_ones() 
     let again = parc::helpdesk::sla::escalate_due(&app.pool).await.expect("escalate again");
     assert_eq!(again["escalations"], 0, "once");
 }
+
+#[tokio::test]
+async fn the_portal_asks_about_my_own_machine_and_a_scanned_label_leads_there() {
+    let app = TestApp::new().await;
+    let laptop = app.id_of("assets", "PT-FIX-0001").await;
+    let employee = app.id_of("users", "emp_a").await;
+    let pm = app.token("pm_a").await;
+    app.api(Some(&pm), Method::POST, &format!("/api/v1/assets/{laptop}/checkout"), Some(json!({"user_id": employee})))
+        .await
+        .assert_status(StatusCode::OK);
+    let emp = app.login("emp_a").await;
+    let home = emp.get("/portal").await;
+    assert!(home.has("[data-testid=portal-problem]") && home.has("[data-testid=portal-request]"));
+
+    // Scanning the QR label of their laptop: a request about it.
+    let scanned = emp.get(&format!("/assets/{laptop}")).await;
+    assert_eq!(scanned.status, StatusCode::SEE_OTHER);
+    assert_eq!(scanned.location(), format!("/portal/new?asset_id={laptop}"));
+    let form = emp.get(scanned.location()).await;
+    assert_eq!(form.texts("#f-asset_id option[selected]"), ["PT-FIX-0001 · Latitude 5440 Fixture laptop A"]);
+    let other = app.id_of("assets", "PT-FIX-0002").await;
+    assert_eq!(emp.get(&format!("/assets/{other}")).await.status, StatusCode::FORBIDDEN, "not theirs: no way in");
+
+    let refused = emp
+        .post("/portal/new", &[("kind", "incident"), ("title", "Pas à moi"), ("asset_id", &other.to_string())])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.has("#f-asset_id[aria-invalid=true]"), "the machine is marked");
+    let sent = emp
+        .post(
+            "/portal/new",
+            &[("kind", "incident"), ("title", "Écran qui clignote"), ("asset_id", &laptop.to_string())],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let ticket = emp.get(sent.location()).await;
+    assert!(ticket.body.contains("PT-FIX-0001"), "the ticket names the machine");
+    let mine = emp.get("/portal").await;
+    assert_eq!(mine.texts("[data-testid=my-requests] tbody tr").len(), 1);
+    assert!(mine.texts("[data-testid=my-requests] td").iter().any(|t| t == "Écran qui clignote"));
+}

@@ -181,6 +181,11 @@ async fn bulk_panel(state: &AppState, ctx: &PageCtx, actor: &Actor) -> AppResult
 }
 
 pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(id): Id) -> AppResult<Response> {
+    if !actor.can(KIND, Action::View)
+        && let Some(to_the_portal) = crate::helpdesk::portal::scanned(&state, &actor, id).await?
+    {
+        return Ok(to_the_portal);
+    }
     let asset = db::find(&state.db, &actor.scope(KIND, Action::View)?, id).await?;
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let price = asset.price.map(|p| format!("{p} {}", asset.currency)).unwrap_or_default();
