@@ -779,21 +779,6 @@ mod tests {
         assert_eq!(WorkingCalendar::format_week(&week), "mon,fri-sun 10:00-11:00");
     }
 
-    #[test]
-    #[ignore = "timing; run with `cargo test --release -- --ignored --nocapture`"]
-    fn due_timing() {
-        let cal = office();
-        let start = paris(2026, 1, 9, 17, 0);
-        let runs = 200_000u32;
-        let began = std::time::Instant::now();
-        for _ in 0..runs {
-            std::hint::black_box(cal.due(std::hint::black_box(start), 5 * 9 * HOUR, &[]));
-        }
-        let each = began.elapsed() / runs;
-        println!("due() for a 5-business-day delay: {each:?} per call");
-        assert_eq!(due_at(cal.due(start, 5 * 9 * HOUR, &[])), paris(2026, 1, 16, 17, 0));
-    }
-
     // ----- property tests -----
 
     const ZONES: [Tz; 4] = [Europe__Paris, America__New_York, Asia__Kolkata, UTC];
