@@ -175,29 +175,24 @@ fn people_sign_in_and_a_laptop_goes_from_the_park_manager_to_an_employee() {
     click(&browser, "[data-testid=portal-problem]");
     type_into(&browser, "#f-title", "Mon portable chauffe");
     choose(&browser, "#f-asset_id", &tag);
-    click(&browser, r#"form[action="/portal/new"] button[type="submit"]"#);
-    wait_for_flash(&browser, "the request is sent");
+    click_and_wait(&browser, r#"form[action="/portal/new"] button[type="submit"]"#, "the request is sent");
     let ticket_page = browser.current_url().expect("the ticket's address");
     assert!(text_of(&browser, "main").contains(&tag), "the ticket names her laptop");
-    click(&browser, r#"form[action="/logout"] button"#);
+    sign_out(&browser);
     step("Emma asked for help about her laptop");
 
     // m. Pierre takes it, answers her, notes something for the helpdesk only, and solves it.
     sign_in(&browser, &url("/login"), "pierre.pm", PIERRE_PASSWORD);
     browser.goto(&ticket_page).expect("open the ticket");
-    click(&browser, "[data-testid=take]");
-    wait_for_flash(&browser, "the ticket is taken");
+    click_and_wait(&browser, "[data-testid=take]", "the ticket is taken");
     type_into(&browser, "#followup-body", "Public: dépoussiérez la grille d'aération");
-    click(&browser, r#"form[action$="/followups"] button[type="submit"]"#);
-    wait_for_flash(&browser, "the public followup is added");
+    click_and_wait(&browser, r#"form[action$="/followups"] button[type="submit"]"#, "the public followup is added");
     type_into(&browser, "#followup-body", "Private: ventilateur en fin de vie");
     click(&browser, "#followup-private");
-    click(&browser, r#"form[action$="/followups"] button[type="submit"]"#);
-    wait_for_flash(&browser, "the private followup is added");
+    click_and_wait(&browser, r#"form[action$="/followups"] button[type="submit"]"#, "the private followup is added");
     type_into(&browser, "#solution-body", "Ventilateur remplacé");
-    click(&browser, r#"form[action$="/solve"] button[type="submit"]"#);
-    wait_for_flash(&browser, "the ticket is solved");
-    click(&browser, r#"form[action="/logout"] button"#);
+    click_and_wait(&browser, r#"form[action$="/solve"] button[type="submit"]"#, "the ticket is solved");
+    sign_out(&browser);
     step("Pierre solved it");
 
     // n. Emma sees the public answer only, accepts the solution and rates the service.
@@ -206,14 +201,24 @@ fn people_sign_in_and_a_laptop_goes_from_the_park_manager_to_an_employee() {
     let timeline = text_of(&browser, "[data-testid=timeline]");
     assert!(timeline.contains("dépoussiérez") && timeline.contains("Ventilateur remplacé"), "{timeline}");
     assert!(!timeline.contains("fin de vie"), "a private followup reached the requester: {timeline}");
-    click(&browser, r#"button[name="answer"][value="accept"]"#);
-    wait_for_flash(&browser, "the solution is accepted");
+    click_and_wait(&browser, r#"button[name="answer"][value="accept"]"#, "the solution is accepted");
     click(&browser, r#"input[name="rating"][value="5"]"#);
-    click(&browser, r#"form[action$="/satisfaction"] button[type="submit"]"#);
-    wait_for_flash(&browser, "the rating is sent");
+    click_and_wait(&browser, r#"form[action$="/satisfaction"] button[type="submit"]"#, "the rating is sent");
     let rated = text_of(&browser, "[data-testid=survey-rating]");
     assert!(rated.contains('5'), "her rating is not shown: {rated}");
     step("Emma accepted and rated it");
+    sign_out(&browser);
+
+    // o. Pierre, who runs the helpdesk as a supervisor, sees it in the dashboard.
+    sign_in(&browser, &url("/login"), "pierre.pm", PIERRE_PASSWORD);
+    browser.goto(&url("/tickets/dashboard")).expect("open the dashboard");
+    let satisfaction = text_of(&browser, "[data-testid=satisfaction-average]");
+    assert!(satisfaction.contains("5 / 5 (1)"), "the rating is not counted: {satisfaction}");
+    click(&browser, "[data-testid=per-day] summary");
+    let today = text_of(&browser, "[data-testid=per-day] tbody tr:last-child");
+    let counts: Vec<&str> = today.split_whitespace().skip(1).collect();
+    assert_eq!(counts, ["1", "1"], "today: one created, one solved ({today})");
+    step("the dashboard counts it");
 }
 
 /// Fill the new-person form with a role and a password.
@@ -240,6 +245,25 @@ fn choose(browser: &Session, select: &str, label: &str) {
         )
         .expect("choose an option");
     assert_eq!(chosen, json!(true), "{select} offers no {label:?}");
+}
+
+/// Sign out and wait for the login form.
+fn sign_out(browser: &Session) {
+    let old = browser.find("html").expect("the current page");
+    click(browser, r#"form[action="/logout"] button"#);
+    browser.wait_until("signing out", |b| Ok(b.text(&old).is_err().then_some(()))).expect("the page changes");
+    browser.find("#f-login").expect("signing out shows the login form");
+}
+
+/// Click, wait for the next page to replace this one, then for its confirmation
+/// (the page being left may show an older one).
+fn click_and_wait(browser: &Session, css: &str, what: &str) {
+    let old = browser.find("html").expect("the current page");
+    click(browser, css);
+    browser
+        .wait_until(what, |b| Ok(b.text(&old).is_err().then_some(())))
+        .unwrap_or_else(|e| panic!("{what}: the page did not change ({e}); {}", page_errors(browser)));
+    wait_for_flash(browser, what);
 }
 
 /// Wait for the confirmation a successful form leads to.

@@ -59,7 +59,7 @@ use crate::{
         helpdesk::api::list, helpdesk::api::create, helpdesk::api::find, helpdesk::api::update, helpdesk::api::timeline,
         helpdesk::api::add_followup, helpdesk::api::add_task, helpdesk::api::assign, helpdesk::api::change_status,
         helpdesk::api::solve, helpdesk::api::answer_solution, helpdesk::api::sla_explanation,
-        helpdesk::api::survey, helpdesk::api::rate, helpdesk::api::satisfaction,
+        helpdesk::api::survey, helpdesk::api::rate, helpdesk::api::satisfaction, helpdesk::dashboard::api,
         kb::api::list, kb::api::search, kb::api::find, kb::api::create, kb::api::update, kb::api::delete,
         kb::api::revisions,
     ),

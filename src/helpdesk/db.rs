@@ -760,6 +760,10 @@ pub struct TicketFilter {
     pub priority: Option<i16>,
     pub category_id: Option<Uuid>,
     pub entity_id: Option<Uuid>,
+    /// Assigned to this group.
+    pub group_id: Option<Uuid>,
+    /// Assigned to this technician.
+    pub assignee_id: Option<Uuid>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -868,6 +872,14 @@ impl Listing for TicketList {
         }
         if let Some(entity) = filter.entity_id {
             qb.push(" and t.entity_id = ").push_bind(entity);
+        }
+        if let Some(group) = filter.group_id {
+            qb.push(" and t.id in (select ticket_id from ticket_groups where group_id = ").push_bind(group).push(")");
+        }
+        if let Some(person) = filter.assignee_id {
+            qb.push(" and t.id in (select ticket_id from ticket_people where role = 'assignee' and user_id = ")
+                .push_bind(person)
+                .push(")");
         }
         if let Some(q) = q {
             let number = q.trim_start_matches('#').parse::<i64>().ok();

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod calendar;
+pub mod dashboard;
 pub mod db;
 pub mod domain;
 mod form;
@@ -81,6 +82,7 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{id}/sla", get(pages::sla_explanation))
         .route("/tickets/{id}/satisfaction", post(pages::rate))
         .route("/tickets/satisfaction", get(pages::satisfaction))
+        .route("/tickets/dashboard", get(dashboard::page))
         .route("/portal", get(portal::home))
         .route("/portal/new", get(portal::new_form).post(portal::create))
 }
@@ -102,4 +104,5 @@ pub fn api(table: RouteTable) -> RouteTable {
         .get("/api/v1/tickets/{id}/satisfaction", api::survey)
         .post("/api/v1/tickets/{id}/satisfaction", api::rate)
         .get("/api/v1/helpdesk/satisfaction", api::satisfaction)
+        .get("/api/v1/helpdesk/dashboard", dashboard::api)
 }

@@ -50,6 +50,8 @@ struct FilterParams {
     priority: Option<String>,
     category_id: Option<String>,
     entity_id: Option<String>,
+    group_id: Option<String>,
+    assignee_id: Option<String>,
 }
 
 const STATUS_FILTERS: [&str; 7] = ["open", "new", "assigned", "in_progress", "pending", "solved", "closed"];
@@ -68,6 +70,8 @@ pub fn filter_from(raw: Option<&str>, viewer: Viewer) -> AppResult<TicketFilter>
         priority: filter_choice(&params.priority, "priority", &LEVELS)?.and_then(|p| p.parse().ok()),
         category_id: filter_id(&params.category_id, "category_id")?,
         entity_id: filter_id(&params.entity_id, "entity_id")?,
+        group_id: filter_id(&params.group_id, "group_id")?,
+        assignee_id: filter_id(&params.assignee_id, "assignee_id")?,
     })
 }
 
@@ -152,6 +156,18 @@ pub async fn list(
             selected: filter.entity_id.map(|id| id.to_string()).unwrap_or_default(),
         });
         filters.push(FilterSelect {
+            name: "group_id",
+            label_key: "kind-group",
+            options: groups::choices(&state.db, &viewer.helpdesk).await?,
+            selected: filter.group_id.map(|id| id.to_string()).unwrap_or_default(),
+        });
+        filters.push(FilterSelect {
+            name: "assignee_id",
+            label_key: "ticket-technician",
+            options: users::db::choices(&state.db, &viewer.helpdesk).await?,
+            selected: filter.assignee_id.map(|id| id.to_string()).unwrap_or_default(),
+        });
+        filters.push(FilterSelect {
             name: "queue",
             label_key: "queue",
             options: Queue::ALL
@@ -190,6 +206,9 @@ pub async fn list(
         })
         .collect();
     view.new_href = Some("/tickets/new".to_owned());
+    if actor.can(KIND, Action::Delete) {
+        view.links.push(("/tickets/dashboard".to_owned(), "dashboard"));
+    }
     view.render()
 }
 

@@ -61,6 +61,8 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, actor: Actor) -> 
         priority: None,
         category_id: None,
         entity_id: None,
+        group_id: None,
+        assignee_id: None,
     };
     let query = ListQuery { q: None, sort: TicketSort::Number, desc: true, page: 1, per_page: 50 };
     let page = fetch_page::<TicketList>(&state.db, &viewer.helpdesk, &filter, &query).await?;

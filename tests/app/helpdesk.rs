@@ -616,3 +616,51 @@ async fn the_portal_asks_about_my_own_machine_and_a_scanned_label_leads_there() 
     assert_eq!(mine.texts("[data-testid=my-requests] tbody tr").len(), 1);
     assert!(mine.texts("[data-testid=my-requests] td").iter().any(|t| t == "Écran qui clignote"));
 }
+
+#[tokio::test]
+async fn the_supervisors_dashboard_counts_the_helpdesk_and_links_to_the_tickets() {
+    let app = TestApp::new().await;
+    let emp = app.token("emp_a").await;
+    let tech = app.token("tech_a").await;
+    let me = app.id_of("users", "tech_a").await;
+    let mut ids = Vec::new();
+    for title in ["Un", "Deux", "Trois"] {
+        ids.push(id(&open(&app, &emp, json!({"title": title, "urgency": 5})).await));
+    }
+    app.api(Some(&tech), Method::POST, &format!("/api/v1/tickets/{}/assign", ids[0]), Some(json!({"user_ids": [me]})))
+        .await;
+    app.api(Some(&tech), Method::POST, &format!("/api/v1/tickets/{}/solve", ids[1]), Some(json!({"body": "Fait"})))
+        .await;
+    let emp_b = app.token("emp_b").await;
+    open(&app, &emp_b, json!({"title": "Ailleurs"})).await;
+
+    let sup = app.token("sup_a").await;
+    let board = app.api(Some(&sup), Method::GET, "/api/v1/helpdesk/dashboard", None).await;
+    assert_eq!(board.status, StatusCode::OK, "{}", board.body);
+    let board = board.json();
+    let count = |list: &str, key: &str| {
+        board[list].as_array().expect("list").iter().find(|c| c["key"] == key).and_then(|c| c["count"].as_i64())
+    };
+    assert_eq!(count("backlog_by_status", "new"), Some(1), "B's ticket is not A's supervisor's");
+    assert_eq!(count("backlog_by_status", "assigned"), Some(1));
+    assert_eq!(count("backlog_by_status", "solved"), Some(1));
+    let today = board["per_day"].as_array().and_then(|days| days.last()).expect("today");
+    assert_eq!((today["created"].as_i64(), today["solved"].as_i64()), (Some(3), Some(1)));
+    assert_eq!(board["this_week"]["resolve_total"], 1);
+    assert_eq!(board["this_week"]["resolve_on_time"], 1);
+    let load = &board["load"][0];
+    assert_eq!((load["name"].as_str(), load["open_tickets"].as_i64()), (Some("Person tech_a"), Some(1)));
+
+    let page = app.login("sup_a").await.get("/tickets/dashboard").await;
+    page.assert_status(StatusCode::OK);
+    let link = page.texts("[data-testid=backlog-status] a[data-status=assigned]");
+    assert_eq!(link, ["1"]);
+    // The number leads to the tickets behind it.
+    let behind = app.api(Some(&sup), Method::GET, "/api/v1/tickets?status=assigned", None).await.json();
+    assert_eq!(behind["total"], 1);
+    let by_tech =
+        app.api(Some(&sup), Method::GET, &format!("/api/v1/tickets?status=open&assignee_id={me}"), None).await.json();
+    assert_eq!(by_tech["total"], 1);
+    let refused = app.api(Some(&tech), Method::GET, "/api/v1/helpdesk/dashboard", None).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "the dashboard is the supervisors'");
+}

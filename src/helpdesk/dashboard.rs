@@ -1,0 +1,407 @@
+//! The supervisor's view of the helpdesk: backlog, tickets created and
+//! solved per day, SLA compliance, times to own and resolve, load per
+//! technician and satisfaction, for the entities, group and period chosen.
+//! Each figure is one aggregate query over indexed columns, so the page
+//! stays quick over hundreds of thousands of tickets.
+
+use askama::Template;
+use axum::{
+    Json,
+    extract::{RawQuery, State},
+    response::Response,
+};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::{
+    auth::{
+        actor::{Actor, ApiActor},
+        permission::{Action, ObjectKind, Scope},
+    },
+    error::{ApiResult, AppError, AppResult},
+    org::{entity_choices, groups},
+    state::AppState,
+    web::{
+        PageCtx,
+        extract::{filter_id, parse_query},
+        render,
+        table::FilterSelect,
+    },
+};
+
+/// What the dashboard looks at.
+#[derive(Clone, Debug)]
+pub struct Focus {
+    pub scope: Scope,
+    pub entity_id: Option<Uuid>,
+    pub group_id: Option<Uuid>,
+    pub days: i64,
+    pub time_zone: String,
+}
+
+impl Focus {
+    fn since(&self) -> DateTime<Utc> {
+        Utc::now() - Duration::days(self.days)
+    }
+
+    /// The entities looked at: the chosen one if it is in scope, else all of them.
+    fn entities(&self) -> Vec<Uuid> {
+        match self.entity_id {
+            Some(entity) if self.scope.contains(entity) => vec![entity],
+            Some(_) => Vec::new(),
+            None => self.scope.ids().to_vec(),
+        }
+    }
+
+    /// The query string that keeps this focus on the ticket lists it links to.
+    pub fn link_filters(&self) -> String {
+        let mut pairs = Vec::new();
+        if let Some(entity) = self.entity_id {
+            pairs.push(("entity_id", entity.to_string()));
+        }
+        if let Some(group) = self.group_id {
+            pairs.push(("group_id", group.to_string()));
+        }
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    }
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Count {
+    /// A status, a priority (1-5), a group or technician id.
+    pub key: String,
+    pub label: String,
+    pub count: i64,
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Day {
+    pub day: NaiveDate,
+    pub created: i64,
+    pub solved: i64,
+}
+
+/// Share of tickets on time, over a period.
+#[derive(Clone, Debug, Default, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Compliance {
+    pub own_total: i64,
+    pub own_on_time: i64,
+    pub resolve_total: i64,
+    pub resolve_on_time: i64,
+}
+
+impl Compliance {
+    pub fn own_percent(&self) -> Option<i64> {
+        percent(self.own_on_time, self.own_total)
+    }
+    pub fn resolve_percent(&self) -> Option<i64> {
+        percent(self.resolve_on_time, self.resolve_total)
+    }
+}
+
+fn percent(part: i64, total: i64) -> Option<i64> {
+    (total > 0).then(|| part * 100 / total)
+}
+
+/// Elapsed times, in minutes, over the tickets owned / solved in the period.
+#[derive(Clone, Debug, Default, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Times {
+    pub own_mean: Option<f64>,
+    pub own_median: Option<f64>,
+    pub resolve_mean: Option<f64>,
+    pub resolve_median: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Load {
+    pub user_id: Uuid,
+    pub name: String,
+    pub open_tickets: i64,
+    /// Minutes of tasks planned for the next seven days.
+    pub planned_minutes: i64,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Dashboard {
+    pub backlog_by_status: Vec<Count>,
+    pub backlog_by_priority: Vec<Count>,
+    pub backlog_by_group: Vec<Count>,
+    pub per_day: Vec<Day>,
+    pub this_week: Compliance,
+    pub this_month: Compliance,
+    pub times: Times,
+    pub load: Vec<Load>,
+    pub satisfaction_average: Option<f64>,
+    pub satisfaction_answers: i64,
+}
+
+/// Tickets of the focus (entities, group).
+const TICKETS: &str = "select t.* from tickets t where t.entity_id = any($1)
+    and ($2::uuid is null or t.id in (select ticket_id from ticket_groups where group_id = $2))";
+
+async fn backlog(pool: &PgPool, focus: &Focus) -> AppResult<(Vec<Count>, Vec<Count>, Vec<Count>)> {
+    let entities = focus.entities();
+    let by_status: Vec<Count> = sqlx::query_as(&format!(
+        "select status as key, status as label, count(*) as count from ({TICKETS}) t
+          where status <> 'closed' group by status order by count desc"
+    ))
+    .bind(&entities)
+    .bind(focus.group_id)
+    .fetch_all(pool)
+    .await?;
+    let by_priority: Vec<Count> = sqlx::query_as(&format!(
+        "select priority::text as key, priority::text as label, count(*) as count from ({TICKETS}) t
+          where status not in ('solved', 'closed') group by priority order by priority desc"
+    ))
+    .bind(&entities)
+    .bind(focus.group_id)
+    .fetch_all(pool)
+    .await?;
+    let by_group: Vec<Count> = sqlx::query_as(&format!(
+        "select g.id::text as key, g.name as label, count(*) as count from ({TICKETS}) t
+           join ticket_groups tg on tg.ticket_id = t.id join groups g on g.id = tg.group_id
+          where t.status not in ('solved', 'closed') group by g.id, g.name order by count desc limit 20"
+    ))
+    .bind(&entities)
+    .bind(focus.group_id)
+    .fetch_all(pool)
+    .await?;
+    Ok((by_status, by_priority, by_group))
+}
+
+async fn per_day(pool: &PgPool, focus: &Focus) -> AppResult<Vec<Day>> {
+    Ok(sqlx::query_as(&format!(
+        "with t as ({TICKETS}),
+              days as (select d::date as day from generate_series((now() at time zone $4)::date - ($3 - 1),
+                                                                  (now() at time zone $4)::date, interval '1 day') d)
+         select days.day,
+                (select count(*) from t where t.created_at >= days.day::timestamp at time zone $4
+                    and t.created_at < (days.day + 1)::timestamp at time zone $4) as created,
+                (select count(*) from t where t.solved_at >= days.day::timestamp at time zone $4
+                    and t.solved_at < (days.day + 1)::timestamp at time zone $4) as solved
+           from days order by days.day"
+    ))
+    .bind(focus.entities())
+    .bind(focus.group_id)
+    .bind(i32::try_from(focus.days.min(366)).unwrap_or(30))
+    .bind(&focus.time_zone)
+    .fetch_all(pool)
+    .await?)
+}
+
+async fn compliance(pool: &PgPool, focus: &Focus, since: DateTime<Utc>) -> AppResult<Compliance> {
+    Ok(sqlx::query_as(&format!(
+        "with t as ({TICKETS})
+         select (select count(*) from t where owned_at >= $3 and own_due_at is not null) as own_total,
+                (select count(*) from t where owned_at >= $3 and owned_at <= own_due_at) as own_on_time,
+                (select count(*) from t where solved_at >= $3 and resolve_due_at is not null) as resolve_total,
+                (select count(*) from t where solved_at >= $3 and solved_at <= resolve_due_at) as resolve_on_time"
+    ))
+    .bind(focus.entities())
+    .bind(focus.group_id)
+    .bind(since)
+    .fetch_one(pool)
+    .await?)
+}
+
+async fn times(pool: &PgPool, focus: &Focus) -> AppResult<Times> {
+    Ok(sqlx::query_as(&format!(
+        "with t as ({TICKETS}),
+              owned as (select extract(epoch from owned_at - created_at) / 60 as m from t where owned_at >= $3),
+              solved as (select extract(epoch from solved_at - created_at) / 60 as m from t where solved_at >= $3)
+         select (select avg(m)::float8 from owned) as own_mean,
+                (select percentile_cont(0.5) within group (order by m)::float8 from owned) as own_median,
+                (select avg(m)::float8 from solved) as resolve_mean,
+                (select percentile_cont(0.5) within group (order by m)::float8 from solved) as resolve_median"
+    ))
+    .bind(focus.entities())
+    .bind(focus.group_id)
+    .bind(focus.since())
+    .fetch_one(pool)
+    .await?)
+}
+
+async fn load(pool: &PgPool, focus: &Focus) -> AppResult<Vec<Load>> {
+    Ok(sqlx::query_as(&format!(
+        "with t as ({TICKETS})
+         select u.id as user_id, u.name,
+                count(distinct t.id) filter (where t.status not in ('solved', 'closed')) as open_tickets,
+                coalesce((select sum(extract(epoch from k.planned_end - k.planned_start) / 60)::int8 from ticket_tasks k
+                           where k.technician_id = u.id and k.state = 'todo'
+                             and k.planned_start between now() and now() + interval '7 days'), 0) as planned_minutes
+           from t join ticket_people p on p.ticket_id = t.id and p.role = 'assignee' join users u on u.id = p.user_id
+          where t.status not in ('solved', 'closed')
+          group by u.id, u.name order by open_tickets desc, u.name limit 50"
+    ))
+    .bind(focus.entities())
+    .bind(focus.group_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+async fn satisfaction(pool: &PgPool, focus: &Focus) -> AppResult<(Option<f64>, i64)> {
+    let row: (Option<f64>, i64) = sqlx::query_as(&format!(
+        "with t as ({TICKETS})
+         select round(avg(s.rating), 2)::float8, count(s.rating) from satisfaction_surveys s join t on t.id = s.ticket_id
+          where s.answered_at >= $3"
+    ))
+    .bind(focus.entities())
+    .bind(focus.group_id)
+    .bind(focus.since())
+    .fetch_one(pool)
+    .await?;
+    Ok(row)
+}
+
+pub async fn compute(pool: &PgPool, focus: &Focus) -> AppResult<Dashboard> {
+    let (by_status, by_priority, by_group) = backlog(pool, focus).await?;
+    let (satisfaction_average, satisfaction_answers) = satisfaction(pool, focus).await?;
+    Ok(Dashboard {
+        backlog_by_status: by_status,
+        backlog_by_priority: by_priority,
+        backlog_by_group: by_group,
+        per_day: per_day(pool, focus).await?,
+        this_week: compliance(pool, focus, Utc::now() - Duration::days(7)).await?,
+        this_month: compliance(pool, focus, Utc::now() - Duration::days(30)).await?,
+        times: times(pool, focus).await?,
+        load: load(pool, focus).await?,
+        satisfaction_average,
+        satisfaction_answers,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct FocusParams {
+    entity_id: Option<String>,
+    group_id: Option<String>,
+    days: Option<String>,
+}
+
+fn focus_of(actor: &Actor, raw: Option<&str>) -> AppResult<Focus> {
+    let scope = actor.scope(ObjectKind::Ticket, Action::Delete)?;
+    let params = parse_query::<FocusParams>(raw)?;
+    let days = super::pages::PeriodParams { days: params.days }.days()?;
+    Ok(Focus {
+        scope,
+        entity_id: filter_id(&params.entity_id, "entity_id")?,
+        group_id: filter_id(&params.group_id, "group_id")?,
+        days,
+        time_zone: actor.time_zone.name().to_owned(),
+    })
+}
+
+/// The bars of the created/solved chart, as SVG coordinates.
+pub struct Bar {
+    pub x: i64,
+    pub created_height: i64,
+    pub solved_height: i64,
+    pub title: String,
+}
+
+const CHART_HEIGHT: i64 = 120;
+
+fn bars(days: &[Day]) -> (Vec<Bar>, i64) {
+    let top = days.iter().map(|d| d.created.max(d.solved)).max().unwrap_or(0).max(1);
+    let bars = days
+        .iter()
+        .zip(0..)
+        .map(|(d, i)| Bar {
+            x: i * 12,
+            created_height: d.created * CHART_HEIGHT / top,
+            solved_height: d.solved * CHART_HEIGHT / top,
+            title: format!("{}: +{} / ✓{}", d.day, d.created, d.solved),
+        })
+        .collect();
+    (bars, top)
+}
+
+#[derive(Template)]
+#[template(path = "helpdesk/dashboard.html")]
+struct DashboardPage {
+    ctx: PageCtx,
+    data: Dashboard,
+    focus: Focus,
+    filters: Vec<FilterSelect>,
+    bars: Vec<Bar>,
+    chart_top: i64,
+    chart_width: i64,
+}
+
+impl DashboardPage {
+    fn link(&self, extra: &str) -> String {
+        let base = self.focus.link_filters();
+        match (base.is_empty(), extra.is_empty()) {
+            (true, _) => format!("/tickets?{extra}"),
+            (false, true) => format!("/tickets?{base}"),
+            (false, false) => format!("/tickets?{base}&{extra}"),
+        }
+    }
+
+    fn minutes(&self, value: &Option<f64>) -> String {
+        match value {
+            Some(m) if *m >= 1440.0 => format!("{:.1} j", m / 1440.0),
+            Some(m) if *m >= 60.0 => format!("{:.1} h", m / 60.0),
+            Some(m) => format!("{m:.0} min"),
+            None => "—".into(),
+        }
+    }
+
+    fn share(&self, value: Option<i64>) -> String {
+        value.map(|p| format!("{p} %")).unwrap_or_else(|| "—".into())
+    }
+
+    fn status_label(&self, key: &str) -> String {
+        self.ctx.t(&format!("ticket-status-{key}"))
+    }
+
+    fn level_label(&self, key: &str) -> String {
+        self.ctx.t(super::domain::level_key(key.parse().unwrap_or(3)))
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    actor: Actor,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
+    let focus = focus_of(&actor, raw.as_deref())?;
+    let data = compute(&state.db, &focus).await?;
+    let filters = vec![
+        FilterSelect {
+            name: "entity_id",
+            label_key: "field-entity",
+            options: entity_choices(&state.db, &focus.scope).await?,
+            selected: focus.entity_id.map(|id| id.to_string()).unwrap_or_default(),
+        },
+        FilterSelect {
+            name: "group_id",
+            label_key: "kind-group",
+            options: groups::choices(&state.db, &focus.scope).await?,
+            selected: focus.group_id.map(|id| id.to_string()).unwrap_or_default(),
+        },
+    ];
+    let (bars, chart_top) = bars(&data.per_day);
+    let chart_width = i64::try_from(bars.len()).unwrap_or(0) * 12;
+    render(&DashboardPage { ctx, data, focus, filters, bars, chart_top, chart_width })
+}
+
+/// The supervisor's dashboard as JSON
+#[utoipa::path(get, path = "/api/v1/helpdesk/dashboard", tag = "tickets",
+    params(("entity_id" = Option<Uuid>, Query), ("group_id" = Option<Uuid>, Query),
+           ("days" = Option<i64>, Query, description = "period in days (default 30)")),
+    responses((status = 200, body = Dashboard), (status = 403, body = crate::error::Problem)))]
+pub async fn api(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Dashboard>> {
+    let focus = focus_of(&actor, raw.as_deref())?;
+    if focus.entities().is_empty() {
+        return Err(AppError::NotFound.into());
+    }
+    Ok(Json(compute(&state.db, &focus).await?))
+}
