@@ -9,6 +9,7 @@ pub mod domain;
 mod form;
 pub mod notices;
 mod pages;
+pub mod planning;
 pub mod portal;
 mod rules;
 pub mod sla;
@@ -83,6 +84,11 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{id}/satisfaction", post(pages::rate))
         .route("/tickets/satisfaction", get(pages::satisfaction))
         .route("/tickets/dashboard", get(dashboard::page))
+        .route("/planning", get(planning::week))
+        .route("/planning/team", get(planning::team))
+        .route("/planning/feed", post(planning::new_feed))
+        .route("/planning/feed/revoke", post(planning::revoke_feed))
+        .route("/planning/feed/{file}", get(planning::feed))
         .route("/portal", get(portal::home))
         .route("/portal/new", get(portal::new_form).post(portal::create))
 }

@@ -206,8 +206,12 @@ pub async fn list(
         })
         .collect();
     view.new_href = Some("/tickets/new".to_owned());
+    if viewer.is_helpdesk() {
+        view.links.push(("/planning".to_owned(), "planning"));
+    }
     if actor.can(KIND, Action::Delete) {
         view.links.push(("/tickets/dashboard".to_owned(), "dashboard"));
+        view.links.push(("/planning/team".to_owned(), "planning-team"));
     }
     view.render()
 }

@@ -664,3 +664,56 @@ async fn the_supervisors_dashboard_counts_the_helpdesk_and_links_to_the_tickets(
     let refused = app.api(Some(&tech), Method::GET, "/api/v1/helpdesk/dashboard", None).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "the dashboard is the supervisors'");
 }
+
+#[tokio::test]
+async fn planned_tasks_fill_the_week_the_team_view_and_a_revocable_ical_feed() {
+    let app = TestApp::new().await;
+    let ticket = open(&app, &app.token("emp_a").await, json!({"title": "Migration, poste; de Léa"})).await;
+    let tech = app.token("tech_a").await;
+    let me = app.id_of("users", "tech_a").await;
+    // Monday 23 November 2026, 09:00 to 10:30 in Paris.
+    let task = json!({"body": "Copier les données", "technician_id": me,
+        "planned_start": paris(2026, 11, 23, 9, 0), "planned_end": paris(2026, 11, 23, 10, 30)});
+    let planned =
+        app.api(Some(&tech), Method::POST, &format!("/api/v1/tickets/{}/tasks", id(&ticket)), Some(task)).await;
+    assert_eq!(planned.status, StatusCode::CREATED, "{}", planned.body);
+
+    let session = app.login("tech_a").await;
+    let week = session.get("/planning?date=2026-11-25").await;
+    week.assert_status(StatusCode::OK);
+    let monday = week.texts("[data-date='2026-11-23'] li").join(" ");
+    assert!(monday.contains("09:00–10:30") && monday.contains("Copier les données"), "{monday}");
+    assert!(week.texts("[data-date='2026-11-24'] li").is_empty());
+
+    let team = app.login("sup_a").await.get("/planning/team?date=2026-11-23").await;
+    let row =
+        team.texts("[data-testid=team] tbody tr").into_iter().find(|r| r.contains("Person tech_a")).expect("tech_a");
+    assert!(row.contains("1 h 30"), "{row}");
+
+    let created = session.post("/planning/feed", &[]).await;
+    let url = created.texts("[data-testid=feed-url]").pop().expect("the address, shown once");
+    let path = url.split_once("/planning/").map(|(_, rest)| format!("/planning/{rest}")).expect("a path");
+    let feed = app.get(&path).await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert!(feed.header("content-type").starts_with("text/calendar"));
+    assert!(
+        feed.body.contains("DTSTART:20261123T080000Z") && feed.body.contains("DTEND:20261123T093000Z"),
+        "{}",
+        feed.body
+    );
+    assert!(
+        feed.body.contains(&format!("SUMMARY:#{} Migration\\, poste\\; de Léa", ticket["number"])),
+        "{}",
+        feed.body
+    );
+    assert!(!session.get("/planning").await.has("[data-testid=feed-url]"), "the address is shown only once");
+
+    session.post("/planning/feed", &[]).await;
+    assert_eq!(app.get(&path).await.status, StatusCode::NOT_FOUND, "a new address retires the old one");
+    session.post("/planning/feed/revoke", &[]).await;
+    assert_eq!(app.get("/planning/feed/0000.ics").await.status, StatusCode::NOT_FOUND);
+    let none: i64 = sqlx::query_scalar("select count(*) from calendar_feeds").fetch_one(&app.pool).await.expect("n");
+    assert_eq!(none, 0, "revoked");
+    let employee = app.login("emp_a").await;
+    assert_eq!(employee.post("/planning/feed", &[]).await.status, StatusCode::FORBIDDEN);
+}
