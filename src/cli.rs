@@ -61,6 +61,12 @@ pub enum Command {
         /// History rows on those assets (500 of them on the first one).
         #[arg(long, default_value_t = 0)]
         history: i32,
+        /// Tickets (0: none) over two years, most of them closed.
+        #[arg(long, default_value_t = 0)]
+        tickets: i32,
+        /// Followups on those tickets (50 of them on the first one).
+        #[arg(long, default_value_t = 0)]
+        followups: i32,
     },
 }
 
@@ -127,12 +133,12 @@ async fn run_tool(pool: &PgPool, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Serve { .. } | Command::Migrate => Ok(()),
         Command::Demo => crate::demo::load(pool).await,
-        Command::Generate { entities, locations, users, assets, history } => {
-            let size = crate::generate::Size { entities, locations, users, assets, history };
+        Command::Generate { entities, locations, users, assets, history, tickets, followups } => {
+            let size = crate::generate::Size { entities, locations, users, assets, history, tickets, followups };
             crate::generate::organisation(pool, &size).await?;
             println!(
-                "generated {entities} entities, {locations} locations, {users} people, {assets} assets, {history} history rows \
-                 (password {})",
+                "generated {entities} entities, {locations} locations, {users} people, {assets} assets, {history} history rows, \
+                 {tickets} tickets, {followups} followups (password {})",
                 crate::generate::GENERATED_PASSWORD
             );
             Ok(())

@@ -15,6 +15,8 @@ pub struct Size {
     pub users: i32,
     pub assets: i32,
     pub history: i32,
+    pub tickets: i32,
+    pub followups: i32,
 }
 
 pub async fn organisation(pool: &PgPool, size: &Size) -> anyhow::Result<()> {
@@ -56,6 +58,7 @@ pub async fn organisation(pool: &PgPool, size: &Size) -> anyhow::Result<()> {
     .execute(&mut *tx)
     .await?;
     park(&mut tx, size).await?;
+    helpdesk(&mut tx, size).await?;
     tx.commit().await?;
     // As autovacuum would soon: statistics and the visibility map (index-only counts).
     sqlx::query("vacuum analyze").execute(pool).await?;
@@ -127,6 +130,99 @@ async fn park(tx: &mut sqlx::PgConnection, size: &Size) -> anyhow::Result<()> {
                 jsonb_build_object('status_id', jsonb_build_object('old', null, 'new', 'x')), now() - make_interval(mins => n)
            from generate_series(1, greatest($1 - 500, 0)) n, spread",
         size.history
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The helpdesk of a large company: office hours and a default service
+/// level, 20 categories each with a team of technicians, tickets over two
+/// years (60% closed, 10% solved, the rest open in every state) with their
+/// requesters, assignees and due dates, and followups (a fifth private; 50
+/// of them on the first ticket).
+async fn helpdesk(tx: &mut sqlx::PgConnection, size: &Size) -> anyhow::Result<()> {
+    if size.tickets == 0 {
+        return Ok(());
+    }
+    sqlx::query!(
+        "with root as (select id from entities where parent_id is null order by created_at limit 1),
+              calendar as (insert into calendars (entity_id, name, week)
+                           select id, 'Gen heures de bureau', 'mon-fri 09:00-18:00' from root returning id, entity_id)
+         insert into slas (entity_id, name, calendar_id, own_minutes, resolve_minutes, is_default)
+         select entity_id, 'Gen standard', id, '{480,240,120,60,30}', '{4800,2400,960,480,240}',
+                not exists (select 1 from slas s where s.is_default and s.entity_id = calendar.entity_id)
+           from calendar"
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "with root as (select id from entities where parent_id is null order by created_at limit 1),
+              teams as (insert into groups (entity_id, name)
+                        select root.id, 'Gen équipe ' || n from root, generate_series(1, 20) n returning id, name),
+              techs as (select array_agg(user_id order by user_id) as ids from role_grants where role = 'technician'),
+              members as (insert into group_members (group_id, user_id)
+                          select t.id, techs.ids[1 + (substr(t.name, 13)::int * 7 + k) % cardinality(techs.ids)]
+                            from teams t, techs, generate_series(0, 14) k
+                          on conflict do nothing)
+         insert into ticket_categories (entity_id, name, group_id)
+         select root.id, 'Gen catégorie ' || substr(t.name, 13), t.id from root, teams t"
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "with people as (select array_agg(u.id order by u.id) as ids, array_agg(u.entity_id order by u.id) as entities
+                           from users u join role_grants g on g.user_id = u.id and g.role = 'employee'),
+              techs as (select array_agg(user_id order by user_id) as ids from role_grants where role = 'technician'),
+              categories as (select array_agg(id order by name) as ids
+                               from ticket_categories where name like 'Gen %'),
+              level as (select id from slas where name = 'Gen standard'),
+              made as (
+                insert into tickets (entity_id, kind, title, description, requester_id, category_id, urgency, impact, priority,
+                                     status, source, sla_id, own_due_at, resolve_due_at, owned_at, solved_at, closed_at, created_at)
+                select people.entities[1 + n % cardinality(people.ids)],
+                       case when n % 3 = 0 then 'request' else 'incident' end,
+                       'Ticket généré ' || n || case when n % 5 = 0 then ' imprimante' when n % 5 = 1 then ' messagerie' else ' poste' end,
+                       'Description du ticket ' || n, people.ids[1 + n % cardinality(people.ids)],
+                       categories.ids[1 + n % 20], 1 + n % 5, 1 + (n / 5) % 5, 1 + (n + n / 5) % 5,
+                       s.status, 'portal', level.id, c.at + interval '4 hours', c.at + interval '2 days',
+                       case when s.status <> 'new' then c.at + interval '1 hour' end,
+                       case when s.status in ('solved', 'closed') then c.at + interval '1 day' end,
+                       case when s.status = 'closed' then c.at + interval '2 days' end, c.at
+                  from generate_series(1, $1) n, people, categories, level,
+                       lateral (select now() - make_interval(mins => ($1 - n) * 525600 * 2 / $1) as at) c,
+                       lateral (select case when n % 20 < 12 then 'closed' when n % 20 < 14 then 'solved' when n % 20 < 16 then 'new'
+                                            when n % 20 < 18 then 'assigned' when n % 20 < 19 then 'in_progress' else 'pending' end as status) s
+                returning id, number, category_id, status)
+         , teams as (insert into ticket_groups (ticket_id, group_id)
+                     select m.id, c.group_id from made m join ticket_categories c on c.id = m.category_id where m.status <> 'new')
+         insert into ticket_people (ticket_id, user_id, role)
+         select m.id, techs.ids[1 + m.number % cardinality(techs.ids)], 'assignee' from made m, techs where m.status <> 'new'",
+        size.tickets
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "with first as (select id, created_at from tickets order by number limit 1),
+              spread as (select array_agg(id order by number) as ids, array_agg(created_at order by number) as at
+                           from tickets where number > (select min(number) from tickets)),
+              technician as (select user_id as id from role_grants where role = 'technician' order by user_id limit 1)
+         insert into followups (ticket_id, author_id, body, private, created_at)
+         select first.id, technician.id, 'Suivi ' || n, n % 5 = 0, first.created_at + make_interval(mins => n)
+           from first, technician, generate_series(1, least(50, $1)) n
+         union all
+         select spread.ids[1 + n % cardinality(spread.ids)], technician.id, 'Suivi généré ' || n, n % 5 = 0,
+                spread.at[1 + n % cardinality(spread.ids)] + make_interval(mins => 10 + n % 600)
+           from spread, technician, generate_series(1, greatest($1 - 50, 0)) n",
+        size.followups
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "insert into satisfaction_surveys (ticket_id, requester_id, created_at, expires_at, rating, answered_at)
+         select id, requester_id, closed_at, closed_at + interval '30 days',
+                case when number % 3 = 0 then 1 + number % 5 end, case when number % 3 = 0 then closed_at + interval '1 hour' end
+           from tickets where status = 'closed'"
     )
     .execute(&mut *tx)
     .await?;

@@ -806,6 +806,9 @@ impl SortKey for TicketSort {
     fn descending_by_default(self) -> bool {
         matches!(self, Self::Number | Self::Priority | Self::Updated)
     }
+    fn on_base_table(self) -> bool {
+        !matches!(self, Self::Requester)
+    }
 }
 
 pub struct TicketList;

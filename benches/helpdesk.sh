@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Helpdesk benchmark: 200 000 tickets, 1 000 000 followups, 300 technicians
+# and 5 700 employees.
+#
+# Measures, beside the same SQL through pgbench in the same run:
+#   - each queue page (all, mine, my groups, unassigned, late) and the ticket
+#     list API, at concurrency 8 and 32, for a supervisor of the whole group
+#     who is also a technician with tickets and teams;
+#   - the page of a ticket with 50 followups;
+# and on its own:
+#   - ticket creation through the API (service level and notifications
+#     included), requests per second at concurrency 8;
+#   - the supervisor's dashboard over every ticket (time of one request).
+#
+# Usage: bash benches/helpdesk.sh      (TICKETS, FOLLOWUPS, DURATION may be set)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=benches/lib.sh
+source benches/lib.sh
+
+TICKETS=${TICKETS:-200000}
+FOLLOWUPS=${FOLLOWUPS:-1000000}
+
+echo "== generating $TICKETS tickets and $FOLLOWUPS followups"
+start_server
+generated=$EPOCHREALTIME
+"$BIN" generate --users 6000 --locations 500 --entities 50 --tickets "$TICKETS" --followups "$FOLLOWUPS" >/dev/null
+echo "   generated in $(awk -v a="$generated" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
+# The person measured: a technician (with tickets and teams) who also
+# supervises the whole group, so every queue has work in it.
+WHO=user20
+ME=$(psql_value "select id from users where login = '$WHO'")
+psql_value "insert into role_grants (user_id, role, entity_id)
+            select '$ME', 'supervisor', id from entities where parent_id is null" >/dev/null
+TOKEN=$("$BIN" token create --login "$WHO" --name bench)
+jar=$DATA/cookies
+csrf=$(curl -s -c "$jar" "$BASE/login" | grep -o 'name="_csrf" value="[0-9a-f]*"' | head -n 1 | cut -d'"' -f4)
+curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "login=$WHO" --data-urlencode "password=generated-password" \
+  --data-urlencode "_csrf=$csrf" --data-urlencode "next=/" "$BASE/login"
+COOKIE="parc_session=$(awk '$6 == "parc_session" { print $7 }' "$jar")"
+SCOPE=$(psql_value "select '{' || string_agg(id::text, ',') || '}' from entities")
+BUSY=$(psql_value "select id from tickets order by number limit 1")
+echo "   $(psql_value 'select count(*) from tickets') tickets, $(psql_value 'select count(*) from followups') followups," \
+  "$(psql_value "select count(*) from role_grants where role = 'technician'") technicians;" \
+  "$WHO has $(psql_value "select count(*) from ticket_people where user_id = '$ME'") tickets assigned"
+
+# The SQL one list request runs (the capped count, then the page's ids and their details).
+SELECT=$(sed -n '/^pub const SELECT: &str = "/,/";$/p' src/helpdesk/db.rs | sed '1s/^pub const SELECT: &str = "//; $s/";$//' | tr '\n' ' ')
+FROM=$(sed -n '/^pub const FROM: &str = "/,/";$/p' src/helpdesk/db.rs | sed '1s/^pub const FROM: &str = "//; $s/";$//' | tr '\n' ' ')
+VISIBLE="(t.entity_id = any('$SCOPE'::uuid[]) or t.requester_id = '$ME' or t.created_by_id = '$ME' or t.id in (select ticket_id from ticket_people where role = 'watcher' and user_id = '$ME'))"
+OPEN="and t.status not in ('solved', 'closed')"
+ORDER="order by t.number desc, t.id desc"
+raw_list() { # NAME WHERE
+  cat >"$DATA/$1.sql" <<SQL
+select count(*) from (select 1 from tickets t where $VISIBLE $2 limit 1001) capped;
+select $SELECT $FROM where t.id = any(array(select t.id from tickets t where $VISIBLE $2 $ORDER limit 50 offset 0)) $ORDER;
+SQL
+}
+raw_list all ""
+raw_list mine "$OPEN and t.id in (select ticket_id from ticket_people where role = 'assignee' and user_id = '$ME')"
+raw_list groups "$OPEN and t.id in (select tg.ticket_id from ticket_groups tg join group_members gm on gm.group_id = tg.group_id where gm.user_id = '$ME')"
+raw_list unassigned "$OPEN and not exists (select 1 from ticket_people p where p.ticket_id = t.id and p.role = 'assignee') and not exists (select 1 from ticket_groups g where g.ticket_id = t.id)"
+raw_list late "$OPEN and (t.resolve_due_at < now() + interval '1 hour' or (t.owned_at is null and t.own_due_at < now() + interval '1 hour'))"
+# The queries of a ticket's page: the ticket, its timeline, people, assets, survey.
+cat >"$DATA/ticket.sql" <<SQL
+select $SELECT $FROM where t.id = '$BUSY' and $VISIBLE;
+select f.id::text, f.created_at, f.author_id, u.name, f.body, f.private from followups f left join users u on u.id = f.author_id where f.ticket_id = '$BUSY' union all select k.id::text, k.created_at, k.author_id, u.name, k.body, k.private from ticket_tasks k left join users u on u.id = k.author_id where k.ticket_id = '$BUSY' union all select s.id::text, s.created_at, s.author_id, u.name, s.body, false from ticket_solutions s left join users u on u.id = s.author_id where s.ticket_id = '$BUSY' union all select e.id::text, e.at, e.actor_id, u.name, e.reason, false from ticket_events e left join users u on u.id = e.actor_id where e.ticket_id = '$BUSY' order by 2, 1;
+select u.id, u.name from ticket_people p join users u on u.id = p.user_id where p.ticket_id = '$BUSY' and p.role = 'assignee' order by u.name;
+select g.id, g.name from ticket_groups tg join groups g on g.id = tg.group_id where tg.ticket_id = '$BUSY' order by g.name;
+select a.id, a.tag, a.name from ticket_assets ta join assets a on a.id = ta.asset_id where ta.ticket_id = '$BUSY' and (a.entity_id = any('$SCOPE'::uuid[]) or a.assigned_user_id = '$ME') order by a.tag;
+select ticket_id, rating from satisfaction_surveys where ticket_id = '$BUSY';
+SQL
+
+echo "== restart (a fresh process)"
+stop_server
+start_server
+
+printf '\n| what | concurrency | req/s | p99 ms | raw SQL tps | raw p99 ms | ratio |\n|---|---|---|---|---|---|---|\n'
+for c in 8 32; do
+  for queue in all mine groups unassigned late; do
+    read -r raw raw_p99 < <(pgb "$c" "$DATA/$queue.sql")
+    read -r rps p99 < <(measure "$c" "$BASE/tickets?queue=$queue" -H "Cookie: $COOKIE")
+    row "queue page: $queue" "$c" "$rps" "$p99" "$raw" "$raw_p99"
+  done
+  read -r raw raw_p99 < <(pgb "$c" "$DATA/all.sql")
+  read -r rps p99 < <(measure "$c" "$BASE/api/v1/tickets" -H "Authorization: Bearer $TOKEN")
+  row "ticket list API" "$c" "$rps" "$p99" "$raw" "$raw_p99"
+  read -r raw raw_p99 < <(pgb "$c" "$DATA/ticket.sql")
+  read -r rps p99 < <(measure "$c" "$BASE/tickets/$BUSY" -H "Cookie: $COOKIE")
+  row "ticket page (50 followups)" "$c" "$rps" "$p99" "$raw" "$raw_p99"
+done
+
+# Creation: each request opens a ticket in a category with a team and a
+# service level, computes its due dates and escalation instants, and
+# notifies the team, in one transaction.
+CATEGORY=$(psql_value "select id from ticket_categories where name = 'Gen catégorie 1'")
+cat >"$DATA/create.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $TOKEN"
+wrk.body = '{"title": "Bench ticket", "description": "Created by wrk", "category_id": "$CATEGORY", "urgency": 4}'
+LUA
+before=$(psql_value "select count(*) from tickets")
+read -r rps p99 < <(measure 8 "$BASE/api/v1/tickets" -s "$DATA/create.lua")
+made=$(($(psql_value "select count(*) from tickets") - before))
+printf '| ticket creation through the API (SLA, escalations, notifications) | 8 | %s | %s | %s tickets made | | |\n' "$rps" "$p99" "$made"
+
+echo
+times=()
+for _ in 1 2 3 4 5; do
+  t0=$EPOCHREALTIME
+  curl -s -o /dev/null -w '' -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/helpdesk/dashboard?days=30"
+  times+=("$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", (b - a) * 1000 }')")
+done
+printf '| dashboard over %s tickets (5 requests, ms) | %s |\n' "$(psql_value 'select count(*) from tickets')" "${times[*]}"
