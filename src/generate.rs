@@ -162,11 +162,11 @@ async fn helpdesk(tx: &mut sqlx::PgConnection, size: &Size) -> anyhow::Result<()
                         select root.id, 'Gen équipe ' || n from root, generate_series(1, 20) n returning id, name),
               techs as (select array_agg(user_id order by user_id) as ids from role_grants where role = 'technician'),
               members as (insert into group_members (group_id, user_id)
-                          select t.id, techs.ids[1 + (substr(t.name, 13)::int * 7 + k) % cardinality(techs.ids)]
+                          select t.id, techs.ids[1 + (substr(t.name, 12)::int * 7 + k) % cardinality(techs.ids)]
                             from teams t, techs, generate_series(0, 14) k
                           on conflict do nothing)
          insert into ticket_categories (entity_id, name, group_id)
-         select root.id, 'Gen catégorie ' || substr(t.name, 13), t.id from root, teams t"
+         select root.id, 'Gen catégorie ' || substr(t.name, 12), t.id from root, teams t"
     )
     .execute(&mut *tx)
     .await?;
