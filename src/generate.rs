@@ -190,7 +190,7 @@ async fn helpdesk(tx: &mut sqlx::PgConnection, size: &Size) -> anyhow::Result<()
                        case when s.status in ('solved', 'closed') then c.at + interval '1 day' end,
                        case when s.status = 'closed' then c.at + interval '2 days' end, c.at
                   from generate_series(1, $1) n, people, categories, level,
-                       lateral (select now() - make_interval(mins => ($1 - n) * 525600 * 2 / $1) as at) c,
+                       lateral (select now() - make_interval(mins => (($1 - n)::int8 * 525600 * 2 / $1)::int) as at) c,
                        lateral (select case when n % 20 < 12 then 'closed' when n % 20 < 14 then 'solved' when n % 20 < 16 then 'new'
                                             when n % 20 < 18 then 'assigned' when n % 20 < 19 then 'in_progress' else 'pending' end as status) s
                 returning id, number, category_id, status)
