@@ -47,7 +47,7 @@ echo "   $(psql_value 'select count(*) from tickets') tickets, $(psql_value 'sel
 # The SQL one list request runs (the capped count, then the page's ids and their details).
 SELECT=$(sed -n '/^pub const SELECT: &str = "/,/";$/p' src/helpdesk/db.rs | sed '1s/^pub const SELECT: &str = "//; $s/";$//' | tr '\n' ' ')
 FROM=$(sed -n '/^pub const FROM: &str = "/,/";$/p' src/helpdesk/db.rs | sed '1s/^pub const FROM: &str = "//; $s/";$//' | tr '\n' ' ')
-VISIBLE="(t.entity_id = any('$SCOPE'::uuid[]) or t.requester_id = '$ME' or t.created_by_id = '$ME' or t.id in (select ticket_id from ticket_people where role = 'watcher' and user_id = '$ME'))"
+VISIBLE="(t.entity_id = any('$SCOPE'::uuid[]) or t.requester_id = '$ME' or t.created_by_id = '$ME' or t.id = any(array(select ticket_id from ticket_people where role = 'watcher' and user_id = '$ME')))"
 OPEN="and t.status not in ('solved', 'closed')"
 ORDER="order by t.number desc, t.id desc"
 raw_list() { # NAME WHERE
@@ -57,8 +57,8 @@ select $SELECT $FROM where t.id = any(array(select t.id from tickets t where $VI
 SQL
 }
 raw_list all ""
-raw_list mine "$OPEN and t.id in (select ticket_id from ticket_people where role = 'assignee' and user_id = '$ME')"
-raw_list groups "$OPEN and t.id in (select tg.ticket_id from ticket_groups tg join group_members gm on gm.group_id = tg.group_id where gm.user_id = '$ME')"
+raw_list mine "$OPEN and t.id = any(array(select ticket_id from ticket_people where role = 'assignee' and user_id = '$ME'))"
+raw_list groups "$OPEN and t.id = any(array(select tg.ticket_id from ticket_groups tg join group_members gm on gm.group_id = tg.group_id where gm.user_id = '$ME'))"
 raw_list unassigned "$OPEN and not exists (select 1 from ticket_people p where p.ticket_id = t.id and p.role = 'assignee') and not exists (select 1 from ticket_groups g where g.ticket_id = t.id)"
 raw_list late "$OPEN and (t.resolve_due_at < now() + interval '1 hour' or (t.owned_at is null and t.own_due_at < now() + interval '1 hour'))"
 # The queries of a ticket's page: the ticket, its timeline, people, assets, survey.

@@ -4,13 +4,15 @@
 //! Each figure is one aggregate query over indexed columns, so the page
 //! stays quick over hundreds of thousands of tickets.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::{
     Json,
     extract::{RawQuery, State},
     response::Response,
 };
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -44,6 +46,10 @@ pub struct Focus {
 impl Focus {
     fn since(&self) -> DateTime<Utc> {
         Utc::now() - Duration::days(self.days)
+    }
+
+    fn zone(&self) -> chrono_tz::Tz {
+        self.time_zone.parse().unwrap_or(chrono_tz::Europe::Paris)
     }
 
     /// The entities looked at: the chosen one if it is in scope, else all of them.
@@ -137,32 +143,34 @@ pub struct Dashboard {
     pub satisfaction_answers: i64,
 }
 
-/// Tickets of the focus (entities, group).
-const TICKETS: &str = "select t.* from tickets t where t.entity_id = any($1)
+/// The focus (entities, group) as a condition on `tickets t`, inlined in
+/// each query so the planner uses the indexes of the other conditions (a
+/// shared CTE would copy every ticket first).
+const FOCUS: &str = "t.entity_id = any($1)
     and ($2::uuid is null or t.id in (select ticket_id from ticket_groups where group_id = $2))";
 
 async fn backlog(pool: &PgPool, focus: &Focus) -> AppResult<(Vec<Count>, Vec<Count>, Vec<Count>)> {
     let entities = focus.entities();
     let by_status: Vec<Count> = sqlx::query_as(&format!(
-        "select status as key, status as label, count(*) as count from ({TICKETS}) t
-          where status <> 'closed' group by status order by count desc"
+        "select status as key, status as label, count(*) as count from tickets t
+          where {FOCUS} and status <> 'closed' group by status order by count desc"
     ))
     .bind(&entities)
     .bind(focus.group_id)
     .fetch_all(pool)
     .await?;
     let by_priority: Vec<Count> = sqlx::query_as(&format!(
-        "select priority::text as key, priority::text as label, count(*) as count from ({TICKETS}) t
-          where status not in ('solved', 'closed') group by priority order by priority desc"
+        "select priority::text as key, priority::text as label, count(*) as count from tickets t
+          where {FOCUS} and status not in ('solved', 'closed') group by priority order by priority desc"
     ))
     .bind(&entities)
     .bind(focus.group_id)
     .fetch_all(pool)
     .await?;
     let by_group: Vec<Count> = sqlx::query_as(&format!(
-        "select g.id::text as key, g.name as label, count(*) as count from ({TICKETS}) t
+        "select g.id::text as key, g.name as label, count(*) as count from tickets t
            join ticket_groups tg on tg.ticket_id = t.id join groups g on g.id = tg.group_id
-          where t.status not in ('solved', 'closed') group by g.id, g.name order by count desc limit 20"
+          where {FOCUS} and t.status not in ('solved', 'closed') group by g.id, g.name order by count desc limit 20"
     ))
     .bind(&entities)
     .bind(focus.group_id)
@@ -171,33 +179,49 @@ async fn backlog(pool: &PgPool, focus: &Focus) -> AppResult<(Vec<Count>, Vec<Cou
     Ok((by_status, by_priority, by_group))
 }
 
-async fn per_day(pool: &PgPool, focus: &Focus) -> AppResult<Vec<Day>> {
-    Ok(sqlx::query_as(&format!(
-        "with t as ({TICKETS}),
-              days as (select d::date as day from generate_series((now() at time zone $4)::date - ($3 - 1),
-                                                                  (now() at time zone $4)::date, interval '1 day') d)
-         select days.day,
-                (select count(*) from t where t.created_at >= days.day::timestamp at time zone $4
-                    and t.created_at < (days.day + 1)::timestamp at time zone $4) as created,
-                (select count(*) from t where t.solved_at >= days.day::timestamp at time zone $4
-                    and t.solved_at < (days.day + 1)::timestamp at time zone $4) as solved
-           from days order by days.day"
+/// One pass over the period's rows (by the column's index), grouped by local day.
+async fn counts_by_day(
+    pool: &PgPool,
+    focus: &Focus,
+    column: &'static str,
+    since: DateTime<Utc>,
+) -> AppResult<HashMap<NaiveDate, i64>> {
+    let rows: Vec<(NaiveDate, i64)> = sqlx::query_as(&format!(
+        "select ({column} at time zone $4)::date, count(*) from tickets t where {FOCUS} and {column} >= $3 group by 1"
     ))
     .bind(focus.entities())
     .bind(focus.group_id)
-    .bind(i32::try_from(focus.days.min(366)).unwrap_or(30))
+    .bind(since)
     .bind(&focus.time_zone)
     .fetch_all(pool)
-    .await?)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+async fn per_day(pool: &PgPool, focus: &Focus) -> AppResult<Vec<Day>> {
+    let today = Utc::now().with_timezone(&focus.zone()).date_naive();
+    let first = today - Duration::days(focus.days.clamp(1, 366) - 1);
+    let since = focus.zone().from_local_datetime(&first.and_time(chrono::NaiveTime::MIN)).earliest();
+    let since = since.map(|at| at.with_timezone(&Utc)).unwrap_or_else(|| focus.since());
+    let created = counts_by_day(pool, focus, "created_at", since).await?;
+    let solved = counts_by_day(pool, focus, "solved_at", since).await?;
+    Ok((0..)
+        .map(|i| first + Duration::days(i))
+        .take_while(|day| *day <= today)
+        .map(|day| Day {
+            day,
+            created: created.get(&day).copied().unwrap_or(0),
+            solved: solved.get(&day).copied().unwrap_or(0),
+        })
+        .collect())
 }
 
 async fn compliance(pool: &PgPool, focus: &Focus, since: DateTime<Utc>) -> AppResult<Compliance> {
     Ok(sqlx::query_as(&format!(
-        "with t as ({TICKETS})
-         select (select count(*) from t where owned_at >= $3 and own_due_at is not null) as own_total,
-                (select count(*) from t where owned_at >= $3 and owned_at <= own_due_at) as own_on_time,
-                (select count(*) from t where solved_at >= $3 and resolve_due_at is not null) as resolve_total,
-                (select count(*) from t where solved_at >= $3 and solved_at <= resolve_due_at) as resolve_on_time"
+        "select (select count(*) from tickets t where {FOCUS} and owned_at >= $3 and own_due_at is not null) as own_total,
+                (select count(*) from tickets t where {FOCUS} and owned_at >= $3 and owned_at <= own_due_at) as own_on_time,
+                (select count(*) from tickets t where {FOCUS} and solved_at >= $3 and resolve_due_at is not null) as resolve_total,
+                (select count(*) from tickets t where {FOCUS} and solved_at >= $3 and solved_at <= resolve_due_at) as resolve_on_time"
     ))
     .bind(focus.entities())
     .bind(focus.group_id)
@@ -208,9 +232,10 @@ async fn compliance(pool: &PgPool, focus: &Focus, since: DateTime<Utc>) -> AppRe
 
 async fn times(pool: &PgPool, focus: &Focus) -> AppResult<Times> {
     Ok(sqlx::query_as(&format!(
-        "with t as ({TICKETS}),
-              owned as (select extract(epoch from owned_at - created_at) / 60 as m from t where owned_at >= $3),
-              solved as (select extract(epoch from solved_at - created_at) / 60 as m from t where solved_at >= $3)
+        "with owned as (select extract(epoch from owned_at - created_at) / 60 as m from tickets t
+                          where {FOCUS} and owned_at >= $3),
+              solved as (select extract(epoch from solved_at - created_at) / 60 as m from tickets t
+                          where {FOCUS} and solved_at >= $3)
          select (select avg(m)::float8 from owned) as own_mean,
                 (select percentile_cont(0.5) within group (order by m)::float8 from owned) as own_median,
                 (select avg(m)::float8 from solved) as resolve_mean,
@@ -225,14 +250,13 @@ async fn times(pool: &PgPool, focus: &Focus) -> AppResult<Times> {
 
 async fn load(pool: &PgPool, focus: &Focus) -> AppResult<Vec<Load>> {
     Ok(sqlx::query_as(&format!(
-        "with t as ({TICKETS})
-         select u.id as user_id, u.name,
+        "select u.id as user_id, u.name,
                 count(distinct t.id) filter (where t.status not in ('solved', 'closed')) as open_tickets,
                 coalesce((select sum(extract(epoch from k.planned_end - k.planned_start) / 60)::int8 from ticket_tasks k
                            where k.technician_id = u.id and k.state = 'todo'
                              and k.planned_start between now() and now() + interval '7 days'), 0) as planned_minutes
-           from t join ticket_people p on p.ticket_id = t.id and p.role = 'assignee' join users u on u.id = p.user_id
-          where t.status not in ('solved', 'closed')
+           from tickets t join ticket_people p on p.ticket_id = t.id and p.role = 'assignee' join users u on u.id = p.user_id
+          where {FOCUS} and t.status not in ('solved', 'closed')
           group by u.id, u.name order by open_tickets desc, u.name limit 50"
     ))
     .bind(focus.entities())
@@ -243,9 +267,8 @@ async fn load(pool: &PgPool, focus: &Focus) -> AppResult<Vec<Load>> {
 
 async fn satisfaction(pool: &PgPool, focus: &Focus) -> AppResult<(Option<f64>, i64)> {
     let row: (Option<f64>, i64) = sqlx::query_as(&format!(
-        "with t as ({TICKETS})
-         select round(avg(s.rating), 2)::float8, count(s.rating) from satisfaction_surveys s join t on t.id = s.ticket_id
-          where s.answered_at >= $3"
+        "select round(avg(s.rating), 2)::float8, count(s.rating) from satisfaction_surveys s join tickets t on t.id = s.ticket_id
+          where {FOCUS} and s.answered_at >= $3"
     ))
     .bind(focus.entities())
     .bind(focus.group_id)

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::{
     Viewer,
-    domain::{Event, PriorityMatrix, Refused, Status, Ticket, TicketInput, TimelineItem, Workload, next_status},
+    domain::{Event, Refused, Status, Ticket, TicketInput, TimelineItem, Workload, next_status},
     notices::{self, Notice},
     sla,
 };
@@ -41,9 +41,9 @@ pub fn push_visible(qb: &mut QueryBuilder<'_, Postgres>, viewer: &Viewer) {
         .push_bind(viewer.id)
         .push(" or t.created_by_id = ")
         .push_bind(viewer.id)
-        .push(" or t.id in (select ticket_id from ticket_people where role = 'watcher' and user_id = ")
+        .push(" or t.id = any(array(select ticket_id from ticket_people where role = 'watcher' and user_id = ")
         .push_bind(viewer.id)
-        .push("))");
+        .push(")))");
 }
 
 pub async fn find(pool: &PgPool, viewer: &Viewer, id: Uuid) -> AppResult<Ticket> {
@@ -53,17 +53,13 @@ pub async fn find(pool: &PgPool, viewer: &Viewer, id: Uuid) -> AppResult<Ticket>
     qb.build_query_as().fetch_optional(pool).await?.ok_or(AppError::NotFound)
 }
 
-pub async fn priority_matrix(conn: &mut PgConnection) -> AppResult<PriorityMatrix> {
-    let mut cells = [[3i16; 5]; 5];
-    for row in sqlx::query!("select urgency, impact, priority from priority_matrix").fetch_all(conn).await? {
-        let (u, i) = (usize::try_from(row.urgency - 1), usize::try_from(row.impact - 1));
-        if let (Ok(u), Ok(i)) = (u, i)
-            && let Some(cell) = cells.get_mut(u).and_then(|r| r.get_mut(i))
-        {
-            *cell = row.priority;
-        }
-    }
-    Ok(PriorityMatrix(cells))
+/// The priority the matrix gives to an urgency and an impact.
+pub async fn priority_of(conn: &mut PgConnection, urgency: i16, impact: i16) -> AppResult<i16> {
+    let priority =
+        sqlx::query_scalar!("select priority from priority_matrix where urgency = $1 and impact = $2", urgency, impact)
+            .fetch_optional(conn)
+            .await?;
+    Ok(priority.unwrap_or(3))
 }
 
 /// A ticket category with the group and service level it implies.
@@ -124,12 +120,24 @@ pub async fn insert(
     opening: &Opening,
 ) -> AppResult<(Uuid, i64)> {
     let mut tx = pool.begin().await?;
-    let priority = priority_matrix(&mut tx).await?.priority(input.urgency, input.impact);
+    let priority = priority_of(&mut tx, input.urgency, input.impact).await?;
+    let group = match input.category_id {
+        Some(category) => sqlx::query_scalar!("select group_id from ticket_categories where id = $1", category)
+            .fetch_optional(&mut *tx)
+            .await?
+            .flatten(),
+        None => None,
+    };
+    // The category's team takes it at once.
+    let status = if group.is_some() { Status::Assigned } else { Status::New };
+    let created_at = Utc::now();
+    let level = sla::for_ticket(&mut tx, input.entity_id, input.category_id).await?;
+    let plan = sla::Plan::of(level.as_ref(), priority, created_at, &[]);
     let id = Uuid::now_v7();
     let number = sqlx::query_scalar!(
         "insert into tickets (id, entity_id, kind, title, description, requester_id, created_by_id, category_id,
-                              urgency, impact, priority, source)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning number",
+                              urgency, impact, priority, source, status, sla_id, own_due_at, resolve_due_at, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) returning number",
         id,
         input.entity_id,
         input.kind.as_str(),
@@ -141,29 +149,33 @@ pub async fn insert(
         input.urgency,
         input.impact,
         priority,
-        input.source.as_str()
+        input.source.as_str(),
+        status.as_str(),
+        plan.sla_id,
+        plan.dues.own,
+        plan.dues.resolve,
+        created_at
     )
     .fetch_one(&mut *tx)
     .await?;
-    let group = sqlx::query_scalar!(
-        "insert into ticket_groups (ticket_id, group_id)
-         select $1, group_id from ticket_categories where id = $2 and group_id is not null returning group_id",
-        id,
-        input.category_id
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
-    let status = if group.is_some() { Status::Assigned } else { Status::New };
-    sqlx::query!("update tickets set status = $2 where id = $1", id, status.as_str()).execute(&mut *tx).await?;
-    add_people(&mut tx, id, &opening.watchers, "watcher").await?;
-    sqlx::query!(
-        "insert into ticket_assets (ticket_id, asset_id) select $1, unnest($2::uuid[]) on conflict do nothing",
-        id,
-        &opening.assets
-    )
-    .execute(&mut *tx)
-    .await?;
-    sla::refresh(&mut tx, id).await?;
+    if let Some(group) = group {
+        sqlx::query!("insert into ticket_groups (ticket_id, group_id) values ($1, $2)", id, group)
+            .execute(&mut *tx)
+            .await?;
+    }
+    if !opening.watchers.is_empty() {
+        add_people(&mut tx, id, &opening.watchers, "watcher").await?;
+    }
+    if !opening.assets.is_empty() {
+        sqlx::query!(
+            "insert into ticket_assets (ticket_id, asset_id) select $1, unnest($2::uuid[]) on conflict do nothing",
+            id,
+            &opening.assets
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    plan.schedule(&mut tx, id).await?;
     record_event(&mut tx, id, actor.id, None, status, "").await?;
     let subject = Subject::new(ObjectKind::Ticket, id, Some(input.entity_id));
     audit::created(&mut tx, actor, subject, &Snapshot { input, priority, status }).await?;
@@ -181,7 +193,7 @@ pub async fn update(
     input: &TicketInput,
 ) -> AppResult<()> {
     let mut tx = pool.begin().await?;
-    let priority = priority_matrix(&mut tx).await?.priority(input.urgency, input.impact);
+    let priority = priority_of(&mut tx, input.urgency, input.impact).await?;
     let updated = sqlx::query!(
         "update tickets set entity_id = $3, kind = $4, title = $5, description = $6, requester_id = $7, category_id = $8,
                 urgency = $9, impact = $10, priority = $11, source = $12, version = version + 1
@@ -681,6 +693,12 @@ pub async fn latest_solution(pool: &PgPool, ticket: Uuid) -> AppResult<Option<St
     .await?)
 }
 
+/// A person's name (empty when unknown), for a filter's label.
+pub async fn person_name(pool: &PgPool, id: Uuid) -> AppResult<String> {
+    let name = sqlx::query_scalar!("select name from users where id = $1", id).fetch_optional(pool).await?;
+    Ok(name.unwrap_or_default())
+}
+
 /// People and groups assigned, for the ticket page.
 pub async fn assigned(pool: &PgPool, ticket: Uuid) -> AppResult<(Vec<(Uuid, String)>, Vec<(Uuid, String)>)> {
     let people = sqlx::query!(
@@ -830,15 +848,18 @@ impl Listing for TicketList {
         match filter.queue {
             Queue::All => {}
             Queue::Mine => {
-                qb.push(open)
-                    .push(" and t.id in (select ticket_id from ticket_people where role = 'assignee' and user_id = ");
-                qb.push_bind(me).push(")");
+                // The person's tickets gathered first (an index lookup), then filtered and sorted.
+                qb.push(open).push(
+                    " and t.id = any(array(select ticket_id from ticket_people where role = 'assignee' and user_id = ",
+                );
+                qb.push_bind(me).push("))");
             }
             Queue::MyGroups => {
                 qb.push(open).push(
-                    " and t.id in (select tg.ticket_id from ticket_groups tg join group_members gm on gm.group_id = tg.group_id where gm.user_id = ",
+                    " and t.id = any(array(select tg.ticket_id from ticket_groups tg
+                                           join group_members gm on gm.group_id = tg.group_id where gm.user_id = ",
                 );
-                qb.push_bind(me).push(")");
+                qb.push_bind(me).push("))");
             }
             Queue::Unassigned => {
                 qb.push(open).push(
@@ -877,12 +898,14 @@ impl Listing for TicketList {
             qb.push(" and t.entity_id = ").push_bind(entity);
         }
         if let Some(group) = filter.group_id {
-            qb.push(" and t.id in (select ticket_id from ticket_groups where group_id = ").push_bind(group).push(")");
+            qb.push(" and t.id = any(array(select ticket_id from ticket_groups where group_id = ")
+                .push_bind(group)
+                .push("))");
         }
         if let Some(person) = filter.assignee_id {
-            qb.push(" and t.id in (select ticket_id from ticket_people where role = 'assignee' and user_id = ")
+            qb.push(" and t.id = any(array(select ticket_id from ticket_people where role = 'assignee' and user_id = ")
                 .push_bind(person)
-                .push(")");
+                .push("))");
         }
         if let Some(q) = q {
             let number = q.trim_start_matches('#').parse::<i64>().ok();

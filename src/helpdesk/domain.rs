@@ -220,17 +220,6 @@ pub fn next_status(current: Status, event: Event, work: Workload) -> Result<Stat
     }
 }
 
-/// Urgency × impact → priority, all from 1 (very low) to 5 (very high).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PriorityMatrix(pub [[i16; 5]; 5]);
-
-impl PriorityMatrix {
-    pub fn priority(&self, urgency: i16, impact: i16) -> i16 {
-        let index = |v: i16| usize::try_from(v.clamp(1, 5) - 1).unwrap_or(0);
-        self.0[index(urgency)][index(impact)]
-    }
-}
-
 pub const LEVELS: [&str; 5] = ["1", "2", "3", "4", "5"];
 
 /// Message key of a 1-5 level (urgency, impact, priority).
@@ -434,19 +423,5 @@ mod tests {
                 assert_eq!(next_status(status, Event::Note, work), Ok(status));
             }
         }
-    }
-
-    #[test]
-    fn the_priority_comes_from_the_matrix() {
-        let mut cells = [[0; 5]; 5];
-        for (u, row) in cells.iter_mut().enumerate() {
-            for (i, cell) in row.iter_mut().enumerate() {
-                *cell = i16::try_from(u * 10 + i).unwrap_or_default();
-            }
-        }
-        let matrix = PriorityMatrix(cells);
-        assert_eq!(matrix.priority(1, 1), 0);
-        assert_eq!(matrix.priority(5, 2), 41);
-        assert_eq!(matrix.priority(9, -3), 40, "out-of-range levels are clamped");
     }
 }

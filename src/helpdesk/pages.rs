@@ -161,12 +161,17 @@ pub async fn list(
             options: groups::choices(&state.db, &viewer.helpdesk).await?,
             selected: filter.group_id.map(|id| id.to_string()).unwrap_or_default(),
         });
-        filters.push(FilterSelect {
-            name: "assignee_id",
-            label_key: "ticket-technician",
-            options: users::db::choices(&state.db, &viewer.helpdesk).await?,
-            selected: filter.assignee_id.map(|id| id.to_string()).unwrap_or_default(),
-        });
+        // A technician is chosen from the dashboard or the team view; the
+        // filter shows only when set, so lists do not carry every name.
+        if let Some(person) = filter.assignee_id {
+            let name = db::person_name(&state.db, person).await?;
+            filters.push(FilterSelect {
+                name: "assignee_id",
+                label_key: "ticket-technician",
+                options: vec![(person.to_string(), name)],
+                selected: person.to_string(),
+            });
+        }
         filters.push(FilterSelect {
             name: "queue",
             label_key: "queue",

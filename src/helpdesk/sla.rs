@@ -149,25 +149,51 @@ pub async fn refresh(conn: &mut PgConnection, ticket_id: Uuid) -> AppResult<()> 
     .fetch_one(&mut *conn)
     .await?;
     let level = for_ticket(conn, ticket.entity_id, ticket.category_id).await?;
-    let (sla_id, dues, escalations) = match &level {
-        Some(level) => {
-            let pauses = pauses(conn, ticket_id).await?;
-            let dues = due_dates(level, ticket.priority, ticket.created_at, &pauses);
-            (Some(level.id), dues, escalations(level, ticket.priority, ticket.created_at, &pauses))
-        }
-        None => (None, DueDates::default(), Vec::new()),
-    };
-    schedule(conn, ticket_id, &escalations).await?;
+    let pauses = if level.is_some() { pauses(conn, ticket_id).await? } else { Vec::new() };
+    let plan = Plan::of(level.as_ref(), ticket.priority, ticket.created_at, &pauses);
+    sqlx::query!("delete from ticket_escalations where ticket_id = $1 and notified_at is null", ticket_id)
+        .execute(&mut *conn)
+        .await?;
+    plan.schedule(conn, ticket_id).await?;
     sqlx::query!(
         "update tickets set sla_id = $2, own_due_at = $3, resolve_due_at = $4 where id = $1",
         ticket_id,
-        sla_id,
-        dues.own,
-        dues.resolve
+        plan.sla_id,
+        plan.dues.own,
+        plan.dues.resolve
     )
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// What a service level makes of a ticket: its due dates and escalation instants.
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    pub sla_id: Option<Uuid>,
+    pub dues: DueDates,
+    escalations: Vec<Escalation>,
+}
+
+impl Plan {
+    pub fn of(level: Option<&ServiceLevel>, priority: i16, created_at: DateTime<Utc>, pauses: &[Pause]) -> Self {
+        match level {
+            Some(level) => Plan {
+                sla_id: Some(level.id),
+                dues: due_dates(level, priority, created_at, pauses),
+                escalations: escalations(level, priority, created_at, pauses),
+            },
+            None => Plan::default(),
+        }
+    }
+
+    /// Record the escalation instants (those not sent yet were removed first).
+    pub async fn schedule(&self, conn: &mut PgConnection, ticket_id: Uuid) -> AppResult<()> {
+        if self.escalations.is_empty() {
+            return Ok(());
+        }
+        schedule(conn, ticket_id, &self.escalations).await
+    }
 }
 
 /// When an escalation falls due: (resolve rather than own, percent, instant).
@@ -190,11 +216,8 @@ fn escalations(level: &ServiceLevel, priority: i16, created_at: DateTime<Utc>, p
     due
 }
 
-/// Replace the ticket's escalations not sent yet.
+/// Record the ticket's escalation instants.
 async fn schedule(conn: &mut PgConnection, ticket_id: Uuid, escalations: &[Escalation]) -> AppResult<()> {
-    sqlx::query!("delete from ticket_escalations where ticket_id = $1 and notified_at is null", ticket_id)
-        .execute(&mut *conn)
-        .await?;
     let targets: Vec<&str> =
         escalations.iter().map(|(resolve, _, _)| if *resolve { "resolve" } else { "own" }).collect();
     let percents: Vec<i16> = escalations.iter().map(|(_, percent, _)| *percent).collect();
