@@ -28,7 +28,8 @@ generated=$EPOCHREALTIME
 echo "   generated in $(awk -v a="$generated" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
 # The person measured: a technician (with tickets and teams) who also
 # supervises the whole group, so every queue has work in it.
-WHO=user20
+WHO=$(psql_value "select u.login from users u join group_members gm on gm.user_id = u.id
+                  join ticket_people p on p.user_id = u.id and p.role = 'assignee' group by u.login order by u.login limit 1")
 ME=$(psql_value "select id from users where login = '$WHO'")
 psql_value "insert into role_grants (user_id, role, entity_id)
             select '$ME', 'supervisor', id from entities where parent_id is null" >/dev/null
@@ -42,7 +43,8 @@ SCOPE=$(psql_value "select '{' || string_agg(id::text, ',') || '}' from entities
 BUSY=$(psql_value "select id from tickets order by number limit 1")
 echo "   $(psql_value 'select count(*) from tickets') tickets, $(psql_value 'select count(*) from followups') followups," \
   "$(psql_value "select count(*) from role_grants where role = 'technician'") technicians;" \
-  "$WHO has $(psql_value "select count(*) from ticket_people where user_id = '$ME'") tickets assigned"
+  "$WHO has $(psql_value "select count(*) from ticket_people where user_id = '$ME'") tickets assigned and" \
+  "$(psql_value "select count(*) from ticket_groups tg join group_members gm on gm.group_id = tg.group_id where gm.user_id = '$ME'") in their teams"
 
 # The SQL one list request runs (the capped count, then the page's ids and their details).
 SELECT=$(sed -n '/^pub const SELECT: &str = "/,/";$/p' src/helpdesk/db.rs | sed '1s/^pub const SELECT: &str = "//; $s/";$//' | tr '\n' ' ')
@@ -59,7 +61,7 @@ SQL
 raw_list all ""
 raw_list mine "$OPEN and t.id = any(array(select ticket_id from ticket_people where role = 'assignee' and user_id = '$ME'))"
 raw_list groups "$OPEN and t.id = any(array(select tg.ticket_id from ticket_groups tg join group_members gm on gm.group_id = tg.group_id where gm.user_id = '$ME'))"
-raw_list unassigned "$OPEN and not exists (select 1 from ticket_people p where p.ticket_id = t.id and p.role = 'assignee') and not exists (select 1 from ticket_groups g where g.ticket_id = t.id)"
+raw_list unassigned "$OPEN and not t.assigned"
 raw_list late "$OPEN and (t.resolve_due_at < now() + interval '1 hour' or (t.owned_at is null and t.own_due_at < now() + interval '1 hour'))"
 # The queries of a ticket's page: the ticket, its timeline, people, assets, survey.
 cat >"$DATA/ticket.sql" <<SQL

@@ -179,7 +179,8 @@ async fn helpdesk(tx: &mut sqlx::PgConnection, size: &Size) -> anyhow::Result<()
               level as (select id from slas where name = 'Gen standard'),
               made as (
                 insert into tickets (entity_id, kind, title, description, requester_id, category_id, urgency, impact, priority,
-                                     status, source, sla_id, own_due_at, resolve_due_at, owned_at, solved_at, closed_at, created_at)
+                                     status, source, sla_id, own_due_at, resolve_due_at, owned_at, solved_at, closed_at, created_at,
+                                     assigned)
                 select people.entities[1 + n % cardinality(people.ids)],
                        case when n % 3 = 0 then 'request' else 'incident' end,
                        'Ticket généré ' || n || case when n % 5 = 0 then ' imprimante' when n % 5 = 1 then ' messagerie' else ' poste' end,
@@ -188,7 +189,7 @@ async fn helpdesk(tx: &mut sqlx::PgConnection, size: &Size) -> anyhow::Result<()
                        s.status, 'portal', level.id, c.at + interval '4 hours', c.at + interval '2 days',
                        case when s.status <> 'new' then c.at + interval '1 hour' end,
                        case when s.status in ('solved', 'closed') then c.at + interval '1 day' end,
-                       case when s.status = 'closed' then c.at + interval '2 days' end, c.at
+                       case when s.status = 'closed' then c.at + interval '2 days' end, c.at, s.status <> 'new'
                   from generate_series(1, $1) n, people, categories, level,
                        lateral (select now() - make_interval(mins => (($1 - n)::int8 * 525600 * 2 / $1)::int) as at) c,
                        lateral (select case when n % 20 < 12 then 'closed' when n % 20 < 14 then 'solved' when n % 20 < 16 then 'new'

@@ -136,8 +136,9 @@ pub async fn insert(
     let id = Uuid::now_v7();
     let number = sqlx::query_scalar!(
         "insert into tickets (id, entity_id, kind, title, description, requester_id, created_by_id, category_id,
-                              urgency, impact, priority, source, status, sla_id, own_due_at, resolve_due_at, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) returning number",
+                              urgency, impact, priority, source, status, sla_id, own_due_at, resolve_due_at, created_at,
+                              assigned)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) returning number",
         id,
         input.entity_id,
         input.kind.as_str(),
@@ -154,7 +155,8 @@ pub async fn insert(
         plan.sla_id,
         plan.dues.own,
         plan.dues.resolve,
-        created_at
+        created_at,
+        group.is_some()
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -260,8 +262,7 @@ async fn record_event(
 
 async fn workload(conn: &mut PgConnection, ticket: Uuid) -> AppResult<Workload> {
     let row = sqlx::query!(
-        r#"select exists (select 1 from ticket_people where ticket_id = $1 and role = 'assignee')
-                  or exists (select 1 from ticket_groups where ticket_id = $1) as "assigned!",
+        r#"select (select assigned from tickets where id = $1) as "assigned!",
                   exists (select 1 from ticket_tasks where ticket_id = $1 and state = 'todo' and planned_start is not null) as "planned!""#,
         ticket
     )
@@ -553,6 +554,11 @@ pub async fn assign(
     )
     .execute(&mut *tx)
     .await?;
+    if !people.is_empty() || !groups.is_empty() {
+        sqlx::query!("update tickets set assigned = true where id = $1 and not assigned", ticket.id)
+            .execute(&mut *tx)
+            .await?;
+    }
     transition(&mut tx, actor, ticket.id, Event::Assign, "", true).await?;
     let names = sqlx::query_scalar!(
         r#"select coalesce(string_agg(name, ', ' order by name), '') as "names!" from (
@@ -862,10 +868,7 @@ impl Listing for TicketList {
                 qb.push_bind(me).push("))");
             }
             Queue::Unassigned => {
-                qb.push(open).push(
-                    " and not exists (select 1 from ticket_people p where p.ticket_id = t.id and p.role = 'assignee')
-                      and not exists (select 1 from ticket_groups g where g.ticket_id = t.id)",
-                );
+                qb.push(open).push(" and not t.assigned");
             }
             Queue::Late => {
                 qb.push(open).push(
