@@ -185,7 +185,7 @@ async fn helpdesk(tx: &mut sqlx::PgConnection, size: &Size) -> anyhow::Result<()
                        case when n % 3 = 0 then 'request' else 'incident' end,
                        'Ticket généré ' || n || case when n % 5 = 0 then ' imprimante' when n % 5 = 1 then ' messagerie' else ' poste' end,
                        'Description du ticket ' || n, people.ids[1 + n % cardinality(people.ids)],
-                       categories.ids[1 + n % 20], 1 + n % 5, 1 + (n / 5) % 5, 1 + (n + n / 5) % 5,
+                       categories.ids[1 + (n / 7) % 20], 1 + n % 5, 1 + (n / 5) % 5, 1 + (n + n / 5) % 5,
                        s.status, 'portal', level.id, c.at + interval '4 hours', c.at + interval '2 days',
                        case when s.status <> 'new' then c.at + interval '1 hour' end,
                        case when s.status in ('solved', 'closed') then c.at + interval '1 day' end,

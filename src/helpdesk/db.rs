@@ -861,11 +861,13 @@ impl Listing for TicketList {
                 qb.push_bind(me).push("))");
             }
             Queue::MyGroups => {
+                // Teams hold many tickets: walk the open ones newest first and
+                // keep those of the person's teams (stops at the page).
                 qb.push(open).push(
-                    " and t.id = any(array(select tg.ticket_id from ticket_groups tg
-                                           join group_members gm on gm.group_id = tg.group_id where gm.user_id = ",
+                    " and exists (select 1 from ticket_groups tg where tg.ticket_id = t.id
+                                   and tg.group_id = any(array(select group_id from group_members where user_id = ",
                 );
-                qb.push_bind(me).push("))");
+                qb.push_bind(me).push(")))");
             }
             Queue::Unassigned => {
                 qb.push(open).push(" and not t.assigned");
