@@ -717,3 +717,27 @@ async fn planned_tasks_fill_the_week_the_team_view_and_a_revocable_ical_feed() {
     let employee = app.login("emp_a").await;
     assert_eq!(employee.post("/planning/feed", &[]).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_retried_ticket_creation_with_one_idempotency_key_makes_one_ticket() {
+    let app = TestApp::new().await;
+    let token = app.token("emp_a").await;
+    let body = json!({"title": "Réseau coupé"}).to_string();
+    let send = || {
+        let request = axum::http::Request::post("/api/v1/tickets")
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .header("idempotency-key", "ticket-retry-1")
+            .body(axum::body::Body::from(body.clone()))
+            .expect("request");
+        app.send(request)
+    };
+    let first = send().await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let again = send().await;
+    assert_eq!(again.status, StatusCode::CREATED);
+    assert_eq!(again.header("idempotent-replayed"), "true");
+    assert_eq!(first.json()["id"], again.json()["id"], "the same ticket");
+    let count: i64 = sqlx::query_scalar("select count(*) from tickets").fetch_one(&app.pool).await.expect("count");
+    assert_eq!(count, 1);
+}
