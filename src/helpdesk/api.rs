@@ -55,6 +55,8 @@ pub struct TicketBody {
     pub entity_id: Option<Uuid>,
     /// Assets the ticket is about (on creation)
     pub asset_ids: Option<Vec<Uuid>>,
+    /// Helpdesk only, on creation: people who follow the ticket (they see it and hear of its public news)
+    pub watcher_ids: Option<Vec<Uuid>>,
     /// The version the change is based on (PATCH; or If-Match)
     pub version: Option<i64>,
 }
@@ -124,7 +126,9 @@ pub async fn create(
         rules::check_input(&state.db, &actor, &input, Some(*asset)).await?;
     }
     rules::check_input(&state.db, &actor, &input, None).await?;
-    let opening = db::Opening { assets, watchers: Vec::new() };
+    let watchers = body.watcher_ids.clone().unwrap_or_default();
+    rules::check_watchers(&state.db, &actor, author, &watchers).await?;
+    let opening = db::Opening { assets, watchers };
     let (id, _) = db::insert(&state.db, &actor.audit(), &input, &opening).await?;
     Ok((StatusCode::CREATED, Json(db::find(&state.db, &Viewer::of(&actor), id).await?)))
 }
@@ -148,8 +152,9 @@ pub async fn update(
 ) -> ApiResult<Json<Ticket>> {
     let (ticket, viewer) = rules::workable(&state.db, &actor, id).await?;
     let version = expected_version(&headers, body.version)?;
-    if body.asset_ids.is_some() {
-        return Err(AppError::field("asset_ids", "field-not-allowed").into());
+    if body.asset_ids.is_some() || body.watcher_ids.is_some() {
+        let field = if body.asset_ids.is_some() { "asset_ids" } else { "watcher_ids" };
+        return Err(AppError::field(field, "field-not-allowed").into());
     }
     let input =
         body.over(TicketForm::from(&ticket)).parse(Author::of(&actor), ticket.source).map_err(AppError::Validation)?;

@@ -103,6 +103,28 @@ async fn asset_allowed(pool: &PgPool, actor: &Actor, asset: Uuid, requester: Uui
     .await?)
 }
 
+/// Watchers are set by the helpdesk, among the people it may see.
+pub async fn check_watchers(pool: &PgPool, actor: &Actor, author: Author, watchers: &[Uuid]) -> AppResult<()> {
+    if watchers.is_empty() {
+        return Ok(());
+    }
+    if !author.helpdesk {
+        return Err(AppError::field("watcher_ids", "field-not-allowed"));
+    }
+    let people = actor.scope_or_empty(ObjectKind::User, Action::View);
+    let known = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from users where id = any($1) and active and entity_id = any($2)"#,
+        watchers,
+        people.ids()
+    )
+    .fetch_one(pool)
+    .await?;
+    if usize::try_from(known).ok() != Some(watchers.len()) || watchers.len() > 50 {
+        return Err(AppError::field("watcher_ids", "field-invalid-choice"));
+    }
+    Ok(())
+}
+
 /// People the person may assign: active members of the helpdesk's entities.
 pub async fn check_assignees(
     pool: &PgPool,

@@ -741,3 +741,42 @@ async fn a_retried_ticket_creation_with_one_idempotency_key_makes_one_ticket() {
     let count: i64 = sqlx::query_scalar("select count(*) from tickets").fetch_one(&app.pool).await.expect("count");
     assert_eq!(count, 1);
 }
+
+#[tokio::test]
+async fn a_watcher_follows_the_public_side_of_a_ticket() {
+    let app = TestApp::new().await;
+    let tech = app.token("tech_a").await;
+    let watcher = app.id_of("users", "emp_a").await;
+    let by_employee = app
+        .api(
+            Some(&app.token("emp_a").await),
+            Method::POST,
+            "/api/v1/tickets",
+            Some(json!({"title": "x", "watcher_ids": [watcher]})),
+        )
+        .await;
+    assert_eq!(by_employee.status, StatusCode::UNPROCESSABLE_ENTITY, "requesters do not add watchers");
+    let outsider = app.id_of("users", "emp_b").await;
+    let refused = app
+        .api(Some(&tech), Method::POST, "/api/v1/tickets", Some(json!({"title": "x", "watcher_ids": [outsider]})))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "a person outside the helpdesk's entities");
+    let ticket =
+        open(&app, &tech, json!({"title": "Salle de réunion sans projecteur", "watcher_ids": [watcher]})).await;
+    let base = format!("/api/v1/tickets/{}", id(&ticket));
+    let emp = app.token("emp_a").await;
+    assert_eq!(app.api(Some(&emp), Method::GET, &base, None).await.status, StatusCode::OK, "the watcher sees it");
+    let sup = app.token("sup_a").await;
+    for (body, private) in [("Projecteur commandé", false), ("Budget serré", true)] {
+        app.api(
+            Some(&sup),
+            Method::POST,
+            &format!("{base}/followups"),
+            Some(json!({"body": body, "private": private})),
+        )
+        .await;
+    }
+    assert_eq!(messages_of(&app, "emp_a").await, ["notify-ticket-followup"], "the public followup only");
+    let timeline = app.api(Some(&emp), Method::GET, &format!("{base}/timeline"), None).await;
+    assert!(timeline.body.contains("Projecteur commandé") && !timeline.body.contains("Budget"));
+}
