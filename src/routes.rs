@@ -83,6 +83,12 @@ fn uploads(router: Router<AppState>) -> Router<AppState> {
     router.layer(DefaultBodyLimit::disable()).layer(RequestBodyLimitLayer::new(imports::source::MAX_FILE + 64 * 1024))
 }
 
+/// Ticket attachments: one file of at most 10 MB and its form.
+fn attachment_uploads(router: Router<AppState>) -> Router<AppState> {
+    let limit = helpdesk::attachments::MAX_SIZE + 64 * 1024;
+    router.layer(DefaultBodyLimit::max(limit)).layer(RequestBodyLimitLayer::new(limit))
+}
+
 fn api() -> Router<AppState> {
     let (routes, upload_routes) = api_table().into_routers();
     limited(routes)
@@ -95,6 +101,7 @@ pub fn app(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     let pages = limited(pages())
         .merge(uploads(imports::upload_router()))
+        .merge(attachment_uploads(helpdesk::upload_router()))
         .layer(from_fn(web::error_pages))
         .layer(from_fn_with_state(state.clone(), auth::middleware::authenticate_web));
     let api = api()

@@ -60,6 +60,7 @@ use crate::{
         helpdesk::api::add_followup, helpdesk::api::add_task, helpdesk::api::assign, helpdesk::api::change_status,
         helpdesk::api::solve, helpdesk::api::answer_solution, helpdesk::api::sla_explanation,
         helpdesk::api::survey, helpdesk::api::rate, helpdesk::api::satisfaction, helpdesk::dashboard::api,
+        helpdesk::attachments::api_upload, helpdesk::attachments::api_list, helpdesk::attachments::api_download,
         kb::api::list, kb::api::search, kb::api::find, kb::api::create, kb::api::update, kb::api::delete,
         kb::api::revisions,
     ),

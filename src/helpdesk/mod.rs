@@ -2,6 +2,7 @@
 //! tasks, solutions), queues, and the service levels that date them.
 
 pub mod api;
+pub mod attachments;
 pub mod calendar;
 pub mod dashboard;
 pub mod db;
@@ -81,6 +82,7 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{id}/solve", post(pages::solve))
         .route("/tickets/{id}/solution", post(pages::answer_solution))
         .route("/tickets/{id}/sla", get(pages::sla_explanation))
+        .route("/tickets/{id}/attachments/{attachment}", get(attachments::download))
         .route("/tickets/{id}/satisfaction", post(pages::rate))
         .route("/tickets/satisfaction", get(pages::satisfaction))
         .route("/tickets/dashboard", get(dashboard::page))
@@ -91,6 +93,11 @@ pub fn router() -> Router<AppState> {
         .route("/planning/feed/{file}", get(planning::feed))
         .route("/portal", get(portal::home))
         .route("/portal/new", get(portal::new_form).post(portal::create))
+}
+
+/// The page that receives files (its own body limit, see `routes.rs`).
+pub fn upload_router() -> Router<AppState> {
+    Router::new().route("/tickets/{id}/attachments", post(attachments::upload))
 }
 
 pub fn api(table: RouteTable) -> RouteTable {
@@ -111,4 +118,7 @@ pub fn api(table: RouteTable) -> RouteTable {
         .post("/api/v1/tickets/{id}/satisfaction", api::rate)
         .get("/api/v1/helpdesk/satisfaction", api::satisfaction)
         .get("/api/v1/helpdesk/dashboard", dashboard::api)
+        .upload("/api/v1/tickets/{id}/attachments", attachments::api_upload)
+        .get("/api/v1/tickets/{id}/attachments", attachments::api_list)
+        .get("/api/v1/tickets/{id}/attachments/{attachment}", attachments::api_download)
 }

@@ -382,6 +382,7 @@ struct ShowPage {
     group_choices: Vec<(String, String)>,
     late: bool,
     survey: Option<db::Survey>,
+    attachments: Vec<super::attachments::Attachment>,
     /// The requester may rate the ticket now.
     rate_now: bool,
     errors: FieldErrors,
@@ -427,9 +428,11 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
     };
     let survey = db::survey(&state.db, id).await?;
     let rate_now = survey.as_ref().is_some_and(|s| s.is_open(Utc::now()) && s.requester_id == actor.id);
+    let attachments = super::attachments::list(&state.db, id).await?;
     render(&ShowPage {
         ctx,
         survey,
+        attachments,
         rate_now,
         description_html: to_safe_html(&ticket.description),
         late: ticket.is_late(Utc::now()),

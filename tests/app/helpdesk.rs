@@ -780,3 +780,76 @@ async fn a_watcher_follows_the_public_side_of_a_ticket() {
     let timeline = app.api(Some(&emp), Method::GET, &format!("{base}/timeline"), None).await;
     assert!(timeline.body.contains("Projecteur commandé") && !timeline.body.contains("Budget"));
 }
+
+async fn attach(app: &TestApp, token: &str, ticket: &str, name: &str, data: Vec<u8>) -> crate::helpers::TestResponse {
+    let request = axum::http::Request::post(format!("/api/v1/tickets/{ticket}/attachments?file_name={name}"))
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/octet-stream")
+        .body(axum::body::Body::from(data))
+        .expect("request");
+    app.send(request).await
+}
+
+#[tokio::test]
+async fn attachments_are_checked_by_content_and_served_as_downloads() {
+    let app = TestApp::new().await;
+    let emp = app.token("emp_a").await;
+    let ticket = id(&open(&app, &emp, json!({"title": "Capture d'écran de l'erreur"})).await);
+    let png = b"\x89PNG\r\n\x1a\n fake image body".to_vec();
+    let stored = attach(&app, &emp, &ticket, "..%2F..%2Fcapture%20%C3%A9cran.png", png.clone()).await;
+    assert_eq!(stored.status, StatusCode::CREATED, "{}", stored.body);
+    assert_eq!(stored.json()["file_name"], "capture écran.png", "a name, never a path");
+    let file_id = stored.json()["id"].as_str().expect("id").to_owned();
+
+    let download = app
+        .api(
+            Some(&app.token("tech_a").await),
+            Method::GET,
+            &format!("/api/v1/tickets/{ticket}/attachments/{file_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(download.status, StatusCode::OK);
+    assert_eq!(download.header("content-type"), "image/png");
+    assert!(
+        download.header("content-disposition").starts_with("attachment;"),
+        "{}",
+        download.header("content-disposition")
+    );
+    assert_eq!(download.header("x-content-type-options"), "nosniff");
+    assert!(download.body.ends_with("PNG\r\n\u{1a}\n fake image body"), "the stored bytes come back");
+
+    // A page dressed as an image is refused: the content decides, not the name.
+    let html = attach(&app, &emp, &ticket, "photo.png", b"<html><script>alert(1)</script></html>".to_vec()).await;
+    assert_eq!(html.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let huge = attach(&app, &emp, &ticket, "big.txt", vec![b'a'; 10 * 1024 * 1024 + 1]).await;
+    assert_eq!(huge.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Another person's ticket: its files do not exist for them.
+    let other = app.token("emp_b").await;
+    let listed = app.api(Some(&other), Method::GET, &format!("/api/v1/tickets/{ticket}/attachments"), None).await;
+    let fetched =
+        app.api(Some(&other), Method::GET, &format!("/api/v1/tickets/{ticket}/attachments/{file_id}"), None).await;
+    assert_eq!((listed.status, fetched.status), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
+    assert_eq!(attach(&app, &other, &ticket, "x.txt", b"x".to_vec()).await.status, StatusCode::NOT_FOUND);
+    // At most 20 files on a ticket.
+    for n in 1..20 {
+        let note = format!("note {n}").into_bytes();
+        assert_eq!(attach(&app, &emp, &ticket, "note.txt", note).await.status, StatusCode::CREATED);
+    }
+    let one_too_many = attach(&app, &emp, &ticket, "note.txt", b"21".to_vec()).await;
+    assert_eq!(one_too_many.status, StatusCode::CONFLICT);
+    let session = app.login("emp_a").await;
+    let page = session.get(&format!("/tickets/{ticket}")).await;
+    assert_eq!(page.texts("[data-testid=attachments] li").len(), 20);
+
+    // The page's form: multipart, with the CSRF token in its address.
+    let second = id(&open(&app, &emp, json!({"title": "Journal"})).await);
+    let body = "--X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"journal.txt\"\r\n\r\nligne 1\r\n--X--\r\n";
+    let multipart = [("content-type", "multipart/form-data; boundary=X")];
+    let forged = session.post_raw(&format!("/tickets/{second}/attachments"), body, &multipart).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "no CSRF token, no upload");
+    let sent = session.post_raw(&format!("/tickets/{second}/attachments?_csrf={}", session.csrf), body, &multipart).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    let shown = session.get(&format!("/tickets/{second}")).await;
+    assert_eq!(shown.texts("[data-testid=attachments] li a"), ["journal.txt"]);
+}
