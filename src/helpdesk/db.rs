@@ -85,10 +85,8 @@ pub async fn insert_category(
 /// those of the entity and of the entities above it.
 pub async fn portal_categories(pool: &PgPool, entity: Uuid) -> AppResult<Vec<(String, String)>> {
     let rows = sqlx::query!(
-        r#"with recursive up (id, parent_id, depth) as (
-               select id, parent_id, 0 from entities where id = $1
-               union all select e.id, e.parent_id, up.depth + 1 from entities e join up on e.id = up.parent_id where up.depth < 50)
-           select c.id, c.name from ticket_categories c where c.on_portal and c.entity_id in (select id from up) order by c.name"#,
+        r#"select c.id, c.name from ticket_categories c
+            where c.on_portal and c.entity_id in (select id from entity_lineage($1)) order by c.name"#,
         entity
     )
     .fetch_all(pool)

@@ -79,10 +79,7 @@ pub async fn send(conn: &mut PgConnection, ticket: Uuid, notice: Notice, actor: 
         _ => 0,
     };
     let sent = sqlx::query!(
-        r#"with recursive t as (select id, number, title, entity_id, requester_id, created_by_id from tickets where id = $1),
-           up (id, parent_id, depth) as (
-               select e.id, e.parent_id, 0 from entities e join t on e.id = t.entity_id
-               union all select e.id, e.parent_id, up.depth + 1 from entities e join up on e.id = up.parent_id where up.depth < 50),
+        r#"with t as (select id, number, title, entity_id, requester_id, created_by_id from tickets where id = $1),
            recipients (user_id) as (
                select requester_id from t where $2
                union select created_by_id from t where $2 and created_by_id is not null
@@ -90,7 +87,8 @@ pub async fn send(conn: &mut PgConnection, ticket: Uuid, notice: Notice, actor: 
                union select p.user_id from ticket_people p where p.ticket_id = $1 and p.role = 'assignee' and $3
                union select gm.user_id from ticket_groups tg join group_members gm on gm.group_id = tg.group_id
                       where tg.ticket_id = $1 and $3
-               union select g.user_id from role_grants g where g.role = 'supervisor' and g.entity_id in (select id from up) and $4)
+               union select g.user_id from role_grants g where g.role = 'supervisor' and $4
+                      and g.entity_id in (select id from entity_lineage((select entity_id from t))))
            insert into notifications (user_id, message, args, link, dedupe_key)
            select r.user_id, $5, jsonb_build_object('number', t.number, 'title', t.title, 'percent', $6::smallint),
                   '/tickets/' || t.id, $7

@@ -77,10 +77,8 @@ pub async fn check_input(pool: &PgPool, actor: &Actor, input: &TicketInput, asse
 /// Categories of the ticket's entity or of an entity above it.
 async fn category_applies(pool: &PgPool, category: Uuid, entity: Uuid) -> AppResult<bool> {
     Ok(sqlx::query_scalar!(
-        r#"with recursive up (id, parent_id, depth) as (
-               select id, parent_id, 0 from entities where id = $2
-               union all select e.id, e.parent_id, up.depth + 1 from entities e join up on e.id = up.parent_id where up.depth < 50)
-           select exists (select 1 from ticket_categories where id = $1 and entity_id in (select id from up)) as "applies!""#,
+        r#"select exists (select 1 from ticket_categories
+                           where id = $1 and entity_id in (select id from entity_lineage($2))) as "applies!""#,
         category,
         entity
     )

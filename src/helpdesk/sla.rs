@@ -86,12 +86,10 @@ pub async fn for_ticket(
     category_id: Option<Uuid>,
 ) -> AppResult<Option<ServiceLevel>> {
     let id = sqlx::query_scalar!(
-        r#"with recursive up (id, parent_id, depth) as (
-               select id, parent_id, 0 from entities where id = $1
-               union all select e.id, e.parent_id, up.depth + 1 from entities e join up on e.id = up.parent_id where up.depth < 50)
-           select coalesce(
+        r#"select coalesce(
                (select sla_id from ticket_categories where id = $2),
-               (select s.id from slas s join up on up.id = s.entity_id where s.is_default order by up.depth limit 1)) as "id""#,
+               (select s.id from slas s join entity_lineage($1) up on up.id = s.entity_id
+                 where s.is_default order by up.depth limit 1)) as "id""#,
         entity_id,
         category_id
     )

@@ -23,15 +23,9 @@ pub fn push_readable(qb: &mut QueryBuilder<'_, Postgres>, reader: &Reader) {
         .push_bind(reader.helpdesk.ids().to_vec())
         .push(") or ((a.visibility = 'everyone' or ")
         .push_bind(reader.is_helpdesk())
-        .push(
-            ") and a.entity_id in (with recursive up (id, parent_id, depth) as (
-                 select id, parent_id, 0 from entities where id = ",
-        )
+        .push(") and a.entity_id in (select id from entity_lineage(")
         .push_bind(reader.entity_id)
-        .push(
-            " union all select e.id, e.parent_id, up.depth + 1 from entities e join up on e.id = up.parent_id
-                 where up.depth < 50) select id from up)))",
-        );
+        .push("))))");
 }
 
 /// Full-text match in either language, or a title close to the words typed.

@@ -844,11 +844,13 @@ async fn attachments_are_checked_by_content_and_served_as_downloads() {
 
     // The page's form: multipart, with the CSRF token in its address.
     let second = id(&open(&app, &emp, json!({"title": "Journal"})).await);
-    let body = "--X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"journal.txt\"\r\n\r\nligne 1\r\n--X--\r\n";
+    let body =
+        "--X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"journal.txt\"\r\n\r\nligne 1\r\n--X--\r\n";
     let multipart = [("content-type", "multipart/form-data; boundary=X")];
     let forged = session.post_raw(&format!("/tickets/{second}/attachments"), body, &multipart).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN, "no CSRF token, no upload");
-    let sent = session.post_raw(&format!("/tickets/{second}/attachments?_csrf={}", session.csrf), body, &multipart).await;
+    let sent =
+        session.post_raw(&format!("/tickets/{second}/attachments?_csrf={}", session.csrf), body, &multipart).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER);
     let shown = session.get(&format!("/tickets/{second}")).await;
     assert_eq!(shown.texts("[data-testid=attachments] li a"), ["journal.txt"]);
