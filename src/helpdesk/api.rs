@@ -122,10 +122,10 @@ pub async fn create(
     if assets.len() > 20 {
         return Err(AppError::field("asset_ids", "field-too-long").into());
     }
-    for asset in &assets {
-        rules::check_input(&state.db, &actor, &input, Some(*asset)).await?;
-    }
     rules::check_input(&state.db, &actor, &input, None).await?;
+    for asset in &assets {
+        rules::check_asset(&state.db, &actor, *asset, input.requester_id).await?;
+    }
     let watchers = body.watcher_ids.clone().unwrap_or_default();
     rules::check_watchers(&state.db, &actor, author, &watchers).await?;
     let opening = db::Opening { assets, watchers };

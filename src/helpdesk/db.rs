@@ -81,6 +81,12 @@ pub async fn insert_category(
     .await?)
 }
 
+/// (id, name) of every ticket category, for select lists.
+pub async fn category_choices(pool: &PgPool) -> AppResult<Vec<(String, String)>> {
+    let rows = sqlx::query!("select id, name from ticket_categories order by name limit 1000").fetch_all(pool).await?;
+    Ok(rows.into_iter().map(|r| (r.id.to_string(), r.name)).collect())
+}
+
 /// (id, name) of the categories offered on the portal to people of `entity`:
 /// those of the entity and of the entities above it.
 pub async fn portal_categories(pool: &PgPool, entity: Uuid) -> AppResult<Vec<(String, String)>> {

@@ -88,9 +88,7 @@ fn queue_tabs(current: Queue) -> Vec<NavItem> {
 }
 
 async fn category_choices(state: &AppState) -> AppResult<Vec<(String, String)>> {
-    let rows =
-        sqlx::query!("select id, name from ticket_categories order by name limit 1000").fetch_all(&state.db).await?;
-    Ok(rows.into_iter().map(|r| (r.id.to_string(), r.name)).collect())
+    db::category_choices(&state.db).await
 }
 
 fn level_choices(ctx: &PageCtx) -> Vec<(String, String)> {

@@ -66,12 +66,10 @@ pub async fn check_input(pool: &PgPool, actor: &Actor, input: &TicketInput, asse
     {
         return Err(AppError::field("category_id", "field-invalid-choice"));
     }
-    if let Some(asset) = asset
-        && !asset_allowed(pool, actor, asset, input.requester_id).await?
-    {
-        return Err(AppError::field("asset_id", "field-invalid-choice"));
+    match asset {
+        Some(asset) => check_asset(pool, actor, asset, input.requester_id).await,
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Categories of the ticket's entity or of an entity above it.
@@ -86,10 +84,11 @@ async fn category_applies(pool: &PgPool, category: Uuid, entity: Uuid) -> AppRes
     .await?)
 }
 
-/// An asset the requester holds or uses, or one of the park the person sees.
-async fn asset_allowed(pool: &PgPool, actor: &Actor, asset: Uuid, requester: Uuid) -> AppResult<bool> {
+/// A ticket is about an asset the requester holds or uses, or one of the
+/// park the person sees.
+pub async fn check_asset(pool: &PgPool, actor: &Actor, asset: Uuid, requester: Uuid) -> AppResult<()> {
     let park = actor.scope_or_empty(ObjectKind::Asset, Action::View);
-    Ok(sqlx::query_scalar!(
+    let allowed = sqlx::query_scalar!(
         r#"select exists (select 1 from assets a where a.id = $1
                   and (a.entity_id = any($2) or a.assigned_user_id = $3
                        or exists (select 1 from asset_users au where au.asset_id = a.id and au.user_id = $3))) as "allowed!""#,
@@ -98,7 +97,8 @@ async fn asset_allowed(pool: &PgPool, actor: &Actor, asset: Uuid, requester: Uui
         requester
     )
     .fetch_one(pool)
-    .await?)
+    .await?;
+    if allowed { Ok(()) } else { Err(AppError::field("asset_id", "field-invalid-choice")) }
 }
 
 /// Watchers are set by the helpdesk, among the people it may see.

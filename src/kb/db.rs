@@ -79,6 +79,17 @@ pub async fn search(pool: &PgPool, reader: &Reader, q: &str, limit: i64) -> AppR
     Ok(qb.build_query_as().fetch_all(pool).await?)
 }
 
+/// Whether a ticket belongs to the entities of `scope`.
+pub async fn ticket_in(pool: &PgPool, ticket: Uuid, scope: &Scope) -> AppResult<bool> {
+    Ok(sqlx::query_scalar!(
+        r#"select exists (select 1 from tickets where id = $1 and entity_id = any($2)) as "known!""#,
+        ticket,
+        scope.ids()
+    )
+    .fetch_one(pool)
+    .await?)
+}
+
 pub async fn revisions(pool: &PgPool, id: Uuid) -> AppResult<Vec<Revision>> {
     Ok(sqlx::query_as!(
         Revision,

@@ -73,14 +73,7 @@ impl Editable for Article {
         }
         if let Some(ticket) = input.ticket_id {
             let helpdesk = actor.scope_or_empty(ObjectKind::Ticket, Action::View);
-            let known = sqlx::query_scalar!(
-                r#"select exists (select 1 from tickets where id = $1 and entity_id = any($2)) as "known!""#,
-                ticket,
-                helpdesk.ids()
-            )
-            .fetch_one(&state.db)
-            .await?;
-            if !known {
+            if !db::ticket_in(&state.db, ticket, &helpdesk).await? {
                 return Err(AppError::field("ticket_id", "field-invalid-choice"));
             }
         }
