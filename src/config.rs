@@ -13,6 +13,17 @@ pub enum LogFormat {
     Json,
 }
 
+/// How the connection to the SMTP server is secured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SmtpTls {
+    /// Plain SMTP (a relay on the same host or network).
+    None,
+    /// Plain connection upgraded with STARTTLS (port 587).
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
 /// Settings shared by every subcommand.
 #[derive(Clone, Debug, Args)]
 pub struct Config {
@@ -74,6 +85,30 @@ pub struct Config {
     /// Failed logins allowed per client address in 15 minutes before throttling.
     #[arg(long, env = "PARC_LOGIN_MAX_PER_ADDRESS", default_value_t = 20, global = true)]
     pub login_max_per_address: i64,
+
+    /// SMTP server mail is sent through. Unset: mail waits in the outbox, nothing is sent.
+    #[arg(long, env = "PARC_SMTP_HOST", global = true)]
+    pub smtp_host: Option<String>,
+
+    /// SMTP port; by default 25, 587 or 465 after PARC_SMTP_TLS.
+    #[arg(long, env = "PARC_SMTP_PORT", global = true)]
+    pub smtp_port: Option<u16>,
+
+    /// SMTP security: none, starttls or tls.
+    #[arg(long, env = "PARC_SMTP_TLS", value_enum, default_value = "starttls", global = true)]
+    pub smtp_tls: SmtpTls,
+
+    /// SMTP user name, when the server wants one.
+    #[arg(long, env = "PARC_SMTP_USER", global = true)]
+    pub smtp_user: Option<String>,
+
+    /// SMTP password.
+    #[arg(long, env = "PARC_SMTP_PASSWORD", global = true, hide_env_values = true)]
+    pub smtp_password: Option<String>,
+
+    /// Sender of Parc's mail.
+    #[arg(long, env = "PARC_MAIL_FROM", default_value = "Parc <parc@localhost>", global = true)]
+    pub mail_from: String,
 }
 
 impl Config {
@@ -99,6 +134,12 @@ impl Config {
             db_pool: 8,
             login_max_per_account: 5,
             login_max_per_address: 20,
+            smtp_host: None,
+            smtp_port: None,
+            smtp_tls: SmtpTls::Starttls,
+            smtp_user: None,
+            smtp_password: None,
+            mail_from: "Parc <parc@localhost>".into(),
         }
     }
 }

@@ -99,7 +99,11 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", config.bind))?;
     let address = listener.local_addr()?;
-    let worker = crate::jobs::spawn_worker(database.pool.clone());
+    let mailer = crate::notify::mail::Mailer::from_config(&config).context("mail settings")?;
+    if mailer.is_none() {
+        tracing::info!("no SMTP server configured (PARC_SMTP_HOST): mail waits in the outbox");
+    }
+    let worker = crate::jobs::spawn_worker(database.pool.clone(), crate::jobs::Services { mailer });
     let app = routes::app(AppState::new(database.pool.clone(), config));
     tracing::info!(%address, ready_in_ms = started.elapsed().as_millis() as u64, "Parc is listening on http://{address}");
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())

@@ -53,7 +53,7 @@ use crate::{
         assets::register::links::list_users, assets::register::links::post_user, assets::register::links::delete_user,
         assets::register::links::list_relations, assets::register::links::post_relation,
         assets::register::links::delete_relation, assets::register::bulk::bulk_assets,
-        notify::my_notifications, notify::read_notification,
+        notify::my_notifications, notify::read_notification, notify::my_mail_preferences, notify::set_my_mail_preferences,
         imports::api::create_import, imports::api::find_import, imports::api::check_import, imports::api::run_import,
         imports::api::upsert_assets_by_tag,
         helpdesk::api::list, helpdesk::api::create, helpdesk::api::find, helpdesk::api::update, helpdesk::api::timeline,

@@ -212,6 +212,9 @@ struct ProfilePage {
     tokens: Vec<TokenInfo>,
     new_token: Option<String>,
     errors: FieldErrors,
+    email: Option<String>,
+    /// Each mail event, its label key and whether the person receives it.
+    mail_events: Vec<(&'static str, String, bool)>,
 }
 
 async fn profile_page(
@@ -228,6 +231,12 @@ async fn profile_page(
     )
     .fetch_all(&state.db)
     .await?;
+    let email = sqlx::query_scalar!("select email from users where id = $1", actor.id).fetch_one(&state.db).await?;
+    let opted_out = crate::notify::mail::opted_out(&state.db, actor.id).await?;
+    let mail_events = crate::notify::mail::EVENTS
+        .iter()
+        .map(|event| (*event, format!("mail-event-{event}"), !opted_out.iter().any(|o| o == event)))
+        .collect();
     let page = ProfilePage {
         ctx,
         login: actor.login.clone(),
@@ -235,6 +244,8 @@ async fn profile_page(
         tokens: db::list_tokens(&state.db, actor.id).await?,
         new_token,
         errors,
+        email,
+        mail_events,
     };
     let status = if page.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     render_status(status, &page)

@@ -330,8 +330,10 @@ pub async fn transition(
             notices::send(conn, ticket, Notice::Solved, actor.id).await?;
         }
         Status::Closed => {
-            open_survey(conn, ticket).await?;
             notices::send(conn, ticket, Notice::Closed, actor.id).await?;
+            if open_survey(conn, ticket).await? {
+                notices::send(conn, ticket, Notice::Survey, actor.id).await?;
+            }
         }
         _ => {}
     }
@@ -359,9 +361,10 @@ async fn keep_pauses(conn: &mut PgConnection, ticket: Uuid, current: Status, nex
     Ok(())
 }
 
-/// Ask the requester of a ticket just closed how it went (once per ticket).
-async fn open_survey(conn: &mut PgConnection, ticket: Uuid) -> AppResult<()> {
-    sqlx::query!(
+/// Ask the requester of a ticket just closed how it went (once per ticket);
+/// false when they were asked already.
+async fn open_survey(conn: &mut PgConnection, ticket: Uuid) -> AppResult<bool> {
+    let opened = sqlx::query!(
         "insert into satisfaction_surveys (ticket_id, requester_id, expires_at)
          select t.id, t.requester_id, now() + make_interval(days => s.survey_valid_days)
            from tickets t cross join helpdesk_settings s where t.id = $1
@@ -370,7 +373,7 @@ async fn open_survey(conn: &mut PgConnection, ticket: Uuid) -> AppResult<()> {
     )
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(opened.rows_affected() == 1)
 }
 
 /// A ticket's survey, as its page shows it.

@@ -4,7 +4,7 @@
 //! again once its heartbeat is old; recurring jobs (reminders) queue their
 //! next run when they finish.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -12,7 +12,17 @@ use serde_json::Value;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::error::{AppError, AppResult};
+use crate::{
+    error::{AppError, AppResult},
+    notify::mail::{self, Mailer},
+};
+
+/// What jobs reach beyond the database.
+#[derive(Clone, Default)]
+pub struct Services {
+    /// None when no SMTP server is configured: mail stays in the outbox.
+    pub mailer: Option<Arc<Mailer>>,
+}
 
 /// How long a running job may go without a heartbeat before another server takes it over.
 const STALE_AFTER_SECONDS: f64 = 300.0;
@@ -59,35 +69,47 @@ impl JobStatus {
 }
 
 /// The recurring jobs every Parc runs, and how long between two runs.
-const RECURRING: [(&str, i64); 4] = [
+const RECURRING: [(&str, i64); 5] = [
     (crate::assets::register::reminders::KIND, 3600),
     (HOUSEKEEPING, 3600),
     (crate::helpdesk::AUTOCLOSE, 3600),
     // Escalations tell supervisors in time, so they run often.
     (crate::helpdesk::ESCALATIONS, 300),
+    (mail::KIND, 30),
 ];
 
 /// The job that forgets what is no longer needed.
 const HOUSEKEEPING: &str = "housekeeping";
 
-/// Idempotency keys after a day, finished jobs after 30 days, uploaded files a week after upload.
+/// Idempotency keys after a day, finished jobs after 30 days (runs of
+/// recurring jobs after a day), uploaded files a week after upload, sent mail
+/// after 30 days and mail given up after 90.
 async fn housekeeping(pool: &PgPool) -> AppResult<Value> {
     let keys = sqlx::query!("delete from idempotency_keys where created_at < now() - interval '1 day'")
         .execute(pool)
         .await?
         .rows_affected();
-    let jobs =
-        sqlx::query!("delete from jobs where state in ('done', 'failed') and finished_at < now() - interval '30 days'")
-            .execute(pool)
-            .await?
-            .rows_affected();
+    let jobs = sqlx::query!(
+        "delete from jobs where state in ('done', 'failed')
+                and finished_at < now() - case when recurring then interval '1 day' else interval '30 days' end"
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
     let files = sqlx::query!(
         "delete from import_chunks where import_id in (select id from imports where created_at < now() - interval '7 days')"
     )
     .execute(pool)
     .await?
     .rows_affected();
-    Ok(serde_json::json!({ "idempotency_keys": keys, "jobs": jobs, "file_chunks": files }))
+    let mails = sqlx::query!(
+        "delete from mail_outbox where (state = 'sent' and sent_at < now() - interval '30 days')
+            or (state = 'failed' and created_at < now() - interval '90 days')"
+    )
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(serde_json::json!({ "idempotency_keys": keys, "jobs": jobs, "file_chunks": files, "mails": mails }))
 }
 
 /// Queue a job now; its id.
@@ -188,21 +210,22 @@ async fn finish(pool: &PgPool, job: &Job, outcome: Result<Value, String>) -> App
 }
 
 /// Do one job's work.
-async fn perform(pool: &PgPool, job: &Job) -> AppResult<Value> {
+async fn perform(pool: &PgPool, services: &Services, job: &Job) -> AppResult<Value> {
     match job.kind.as_str() {
         crate::assets::register::reminders::KIND => crate::assets::register::reminders::run(pool).await,
         crate::imports::KIND => crate::imports::run_job(pool, job).await,
         HOUSEKEEPING => housekeeping(pool).await,
         crate::helpdesk::AUTOCLOSE => crate::helpdesk::db::autoclose(pool).await,
         crate::helpdesk::ESCALATIONS => crate::helpdesk::sla::escalate_due(pool).await,
+        mail::KIND => mail::send_due(pool, services.mailer.as_deref()).await,
         other => Err(AppError::Internal(anyhow::anyhow!("unknown job kind {other}"))),
     }
 }
 
 /// Claim and run the next due job; false when there was none.
-pub async fn run_next(pool: &PgPool, worker: &str) -> AppResult<bool> {
+pub async fn run_next(pool: &PgPool, services: &Services, worker: &str) -> AppResult<bool> {
     let Some(job) = claim(pool, worker).await? else { return Ok(false) };
-    let outcome = perform(pool, &job).await;
+    let outcome = perform(pool, services, &job).await;
     if let Err(error) = &outcome {
         tracing::warn!(job = %job.id, kind = %job.kind, %error, "job failed");
     }
@@ -225,14 +248,14 @@ pub async fn status(pool: &PgPool, id: Uuid, user: Option<Uuid>) -> AppResult<Jo
 }
 
 /// The worker of one `parc serve`: runs jobs until the process stops.
-pub fn spawn_worker(pool: PgPool) -> tokio::task::JoinHandle<()> {
+pub fn spawn_worker(pool: PgPool, services: Services) -> tokio::task::JoinHandle<()> {
     let worker = format!("{}-{}", std::process::id(), Uuid::now_v7());
     tokio::spawn(async move {
         if let Err(error) = schedule_recurring(&pool).await {
             tracing::warn!(%error, "cannot schedule the recurring jobs");
         }
         loop {
-            match run_next(&pool, &worker).await {
+            match run_next(&pool, &services, &worker).await {
                 Ok(true) => continue,
                 Ok(false) => {}
                 Err(error) => tracing::warn!(%error, "job queue unavailable"),

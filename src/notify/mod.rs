@@ -2,6 +2,8 @@
 //! import finished), stored as a message key and its arguments so each person
 //! reads them in their own language.
 
+pub mod mail;
+
 use askama::Template;
 use axum::{
     Json, Router,
@@ -160,8 +162,53 @@ pub async fn read_notification(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The mail a person receives, by event.
+#[derive(Clone, Debug, serde::Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MailPreferences {
+    /// The events (of ticket-created, ticket-assigned, ticket-followup,
+    /// ticket-solved, ticket-closed, ticket-survey, ticket-escalation) mailed
+    /// to this person; the others are not.
+    pub wanted: Vec<String>,
+}
+
+/// Keep the checked events of the profile page's mail form.
+async fn mail_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let wanted: Vec<String> = fields.into_iter().filter(|(name, _)| name == "event").map(|(_, value)| value).collect();
+    mail::set_wanted(&state.db, actor.id, &wanted).await?;
+    Ok(redirect_with_flash("/profile#mail", "success", "mail-preferences-saved"))
+}
+
+/// The mail you receive
+#[utoipa::path(get, path = "/api/v1/me/mail-preferences", tag = "me", responses((status = 200, body = MailPreferences)))]
+pub async fn my_mail_preferences(State(state): State<AppState>, actor: ApiActor) -> ApiResult<Json<MailPreferences>> {
+    let off = mail::opted_out(&state.db, actor.id).await?;
+    let wanted = mail::EVENTS.iter().filter(|e| !off.iter().any(|o| o == *e)).map(|e| (*e).to_owned()).collect();
+    Ok(Json(MailPreferences { wanted }))
+}
+
+/// Choose the mail you receive
+#[utoipa::path(put, path = "/api/v1/me/mail-preferences", tag = "me", request_body = MailPreferences,
+    responses((status = 200, body = MailPreferences), (status = 422, body = crate::error::Problem)))]
+pub async fn set_my_mail_preferences(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    crate::api::ApiJson(body): crate::api::ApiJson<MailPreferences>,
+) -> ApiResult<Json<MailPreferences>> {
+    if body.wanted.iter().any(|e| !mail::EVENTS.contains(&e.as_str())) {
+        return Err(AppError::Validation(crate::web::form::FieldErrors::single("wanted", "mail-event-unknown")).into());
+    }
+    mail::set_wanted(&state.db, actor.id, &body.wanted).await?;
+    my_mail_preferences(State(state), actor).await
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/profile/mail", post(mail_page))
         .route("/notifications", get(page))
         .route("/notifications/read", post(read_all_page))
         .route("/notifications/{id}", get(open_page))
@@ -171,4 +218,6 @@ pub fn api(table: RouteTable) -> RouteTable {
     table
         .get("/api/v1/me/notifications", my_notifications)
         .post("/api/v1/me/notifications/{id}/read", read_notification)
+        .get("/api/v1/me/mail-preferences", my_mail_preferences)
+        .put("/api/v1/me/mail-preferences", set_my_mail_preferences)
 }

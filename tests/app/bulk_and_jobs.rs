@@ -149,7 +149,7 @@ async fn workers_never_run_the_same_job_twice() {
         let pool = app.pool.clone();
         async move {
             let mut ran = 0;
-            while parc::jobs::run_next(&pool, &format!("worker-{n}")).await.expect("queue") {
+            while parc::jobs::run_next(&pool, &Default::default(), &format!("worker-{n}")).await.expect("queue") {
                 ran += 1;
             }
             ran
@@ -181,7 +181,9 @@ async fn an_overdue_return_notifies_the_holder_and_the_lender_once() {
 
     parc::jobs::schedule_recurring(&app.pool).await.expect("scheduled");
     parc::jobs::schedule_recurring(&app.pool).await.expect("scheduled again, still one");
-    let runs = join_all((0..6).map(|n| parc::jobs::run_next(&app.pool, if n == 0 { "a" } else { "b" }))).await;
+    let services = parc::jobs::Services::default();
+    let runs =
+        join_all((0..6).map(|n| parc::jobs::run_next(&app.pool, &services, if n == 0 { "a" } else { "b" }))).await;
     let ran = runs.into_iter().filter(|r| matches!(r, Ok(true))).count();
     assert_eq!(ran, 4, "one run of each recurring job: reminders, housekeeping, auto-close, escalations");
     // The next run is queued for later; running the reminders again the same week sends nothing new.

@@ -9,7 +9,7 @@ use crate::helpers::{Session, TestApp};
 
 /// Run queued jobs until none is left.
 async fn drain(app: &TestApp) {
-    while parc::jobs::run_next(&app.pool, "test-worker").await.expect("job queue") {}
+    while parc::jobs::run_next(&app.pool, &Default::default(), "test-worker").await.expect("job queue") {}
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {

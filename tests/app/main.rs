@@ -9,9 +9,11 @@ mod helpdesk;
 mod helpers;
 mod imports;
 mod kb;
+mod mail;
 mod platform;
 mod resources;
 mod security;
+mod smtp_sink;
 
 use resources::Ids;
 use serde_json::{Value, json};

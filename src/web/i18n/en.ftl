@@ -537,7 +537,7 @@ notify-ticket-created = New ticket #{ $number }: { $title }
 notify-ticket-assigned = Ticket #{ $number } assigned: { $title }
 notify-ticket-followup = New followup on ticket #{ $number }: { $title }
 notify-ticket-solved = Ticket #{ $number } is solved: { $title }. Please accept or refuse the solution.
-notify-ticket-closed = Ticket #{ $number } is closed: { $title }. Tell us how it went.
+notify-ticket-closed = Ticket #{ $number } is closed: { $title }
 notify-ticket-escalation-own = Ticket #{ $number } has used { $percent }% of its time to be taken in charge: { $title }
 notify-ticket-escalation-resolve = Ticket #{ $number } has used { $percent }% of its time to be resolved: { $title }
 nav-kb = Knowledge base
@@ -607,3 +607,71 @@ attachment-empty = No file was sent.
 attachment-kind = This kind of file is not accepted (images, PDF, office documents and plain text are).
 attachment-too-many = This ticket has as many files as it may hold (20).
 attachment-too-large = The file is larger than 10 MB.
+notify-ticket-survey = Ticket #{ $number } is closed: { $title }. Tell us how it went.
+
+## Mail, one subject and one body per event
+mail-footer = You receive this mail because you take part in this ticket. Choose which mails you receive: { $profile }
+mail-ticket-created-subject = [#{ $number }] New ticket: { $title }
+mail-ticket-created-body =
+    Hello { $name },
+
+    Ticket #{ $number } was created: { $title }
+    { $link }
+mail-ticket-assigned-subject = [#{ $number }] Assigned: { $title }
+mail-ticket-assigned-body =
+    Hello { $name },
+
+    Ticket #{ $number } was assigned: { $title }
+    { $link }
+mail-ticket-followup-subject = [#{ $number }] New followup: { $title }
+mail-ticket-followup-body =
+    Hello { $name },
+
+    There is a new followup on ticket #{ $number }: { $title }
+    Read it and answer on the ticket's page:
+    { $link }
+mail-ticket-solved-subject = [#{ $number }] Solved: { $title }
+mail-ticket-solved-body =
+    Hello { $name },
+
+    Ticket #{ $number } is solved: { $title }
+    Please accept or refuse the solution:
+    { $link }
+mail-ticket-closed-subject = [#{ $number }] Closed: { $title }
+mail-ticket-closed-body =
+    Hello { $name },
+
+    Ticket #{ $number } is closed: { $title }
+    { $link }
+mail-ticket-survey-subject = [#{ $number }] How did it go? { $title }
+mail-ticket-survey-body =
+    Hello { $name },
+
+    Ticket #{ $number } is closed: { $title }
+    Tell us how it went, from 1 to 5, on the ticket's page:
+    { $link }
+mail-ticket-escalation-own-subject = [#{ $number }] { $percent }% of the time to take charge used: { $title }
+mail-ticket-escalation-own-body =
+    Hello { $name },
+
+    Ticket #{ $number } has used { $percent }% of its time to be taken in charge: { $title }
+    { $link }
+mail-ticket-escalation-resolve-subject = [#{ $number }] { $percent }% of the time to resolve used: { $title }
+mail-ticket-escalation-resolve-body =
+    Hello { $name },
+
+    Ticket #{ $number } has used { $percent }% of its time to be resolved: { $title }
+    { $link }
+mail-preferences = Mail
+mail-sent-to = Mail goes to { $address }.
+mail-no-address = Your account has no mail address: ask an administrator to add one to receive mail.
+mail-events = Send me a mail when
+mail-preferences-saved = Your mail choices are saved.
+mail-event-unknown = Unknown mail event.
+mail-event-ticket-created = a ticket I handle is created
+mail-event-ticket-assigned = a ticket is assigned to me or my group
+mail-event-ticket-followup = a ticket I take part in has a new followup
+mail-event-ticket-solved = a ticket I take part in is solved
+mail-event-ticket-closed = a ticket I take part in is closed
+mail-event-ticket-survey = I am asked to rate the service
+mail-event-ticket-escalation = a ticket is late against its service level

@@ -537,7 +537,7 @@ notify-ticket-created = Nouveau ticket n° { $number } : { $title }
 notify-ticket-assigned = Ticket n° { $number } attribué : { $title }
 notify-ticket-followup = Nouveau suivi sur le ticket n° { $number } : { $title }
 notify-ticket-solved = Le ticket n° { $number } est résolu : { $title }. Acceptez ou refusez la solution.
-notify-ticket-closed = Le ticket n° { $number } est clos : { $title }. Dites-nous comment cela s’est passé.
+notify-ticket-closed = Le ticket n° { $number } est clos : { $title }
 notify-ticket-escalation-own = Le ticket n° { $number } a consommé { $percent } % de son délai de prise en charge : { $title }
 notify-ticket-escalation-resolve = Le ticket n° { $number } a consommé { $percent } % de son délai de résolution : { $title }
 nav-kb = Base de connaissances
@@ -607,3 +607,71 @@ attachment-empty = Aucun fichier n’a été envoyé.
 attachment-kind = Ce type de fichier n’est pas accepté (images, PDF, documents bureautiques et texte le sont).
 attachment-too-many = Ce ticket a déjà autant de fichiers qu’il peut en avoir (20).
 attachment-too-large = Le fichier dépasse 10 Mo.
+notify-ticket-survey = Le ticket n° { $number } est clos : { $title }. Dites-nous comment cela s’est passé.
+
+## Mail, one subject and one body per event
+mail-footer = Vous recevez ce message parce que vous participez à ce ticket. Choisissez les messages que vous recevez : { $profile }
+mail-ticket-created-subject = [n° { $number }] Nouveau ticket : { $title }
+mail-ticket-created-body =
+    Bonjour { $name },
+
+    Le ticket n° { $number } a été créé : { $title }
+    { $link }
+mail-ticket-assigned-subject = [n° { $number }] Attribué : { $title }
+mail-ticket-assigned-body =
+    Bonjour { $name },
+
+    Le ticket n° { $number } a été attribué : { $title }
+    { $link }
+mail-ticket-followup-subject = [n° { $number }] Nouveau suivi : { $title }
+mail-ticket-followup-body =
+    Bonjour { $name },
+
+    Il y a un nouveau suivi sur le ticket n° { $number } : { $title }
+    Lisez-le et répondez sur la page du ticket :
+    { $link }
+mail-ticket-solved-subject = [n° { $number }] Résolu : { $title }
+mail-ticket-solved-body =
+    Bonjour { $name },
+
+    Le ticket n° { $number } est résolu : { $title }
+    Acceptez ou refusez la solution :
+    { $link }
+mail-ticket-closed-subject = [n° { $number }] Clos : { $title }
+mail-ticket-closed-body =
+    Bonjour { $name },
+
+    Le ticket n° { $number } est clos : { $title }
+    { $link }
+mail-ticket-survey-subject = [n° { $number }] Comment cela s’est-il passé ? { $title }
+mail-ticket-survey-body =
+    Bonjour { $name },
+
+    Le ticket n° { $number } est clos : { $title }
+    Dites-nous comment cela s’est passé, de 1 à 5, sur la page du ticket :
+    { $link }
+mail-ticket-escalation-own-subject = [n° { $number }] { $percent } % du délai de prise en charge consommé : { $title }
+mail-ticket-escalation-own-body =
+    Bonjour { $name },
+
+    Le ticket n° { $number } a consommé { $percent } % de son délai de prise en charge : { $title }
+    { $link }
+mail-ticket-escalation-resolve-subject = [n° { $number }] { $percent } % du délai de résolution consommé : { $title }
+mail-ticket-escalation-resolve-body =
+    Bonjour { $name },
+
+    Le ticket n° { $number } a consommé { $percent } % de son délai de résolution : { $title }
+    { $link }
+mail-preferences = Courriel
+mail-sent-to = Les courriels partent vers { $address }.
+mail-no-address = Votre compte n’a pas d’adresse : demandez à un administrateur d’en ajouter une pour recevoir des courriels.
+mail-events = M’envoyer un courriel quand
+mail-preferences-saved = Vos choix de courriels sont enregistrés.
+mail-event-unknown = Événement de courriel inconnu.
+mail-event-ticket-created = un ticket que je traite est créé
+mail-event-ticket-assigned = un ticket m’est attribué, à moi ou à mon groupe
+mail-event-ticket-followup = un ticket auquel je participe a un nouveau suivi
+mail-event-ticket-solved = un ticket auquel je participe est résolu
+mail-event-ticket-closed = un ticket auquel je participe est clos
+mail-event-ticket-survey = on me demande d’évaluer le service
+mail-event-ticket-escalation = un ticket est en retard sur son niveau de service
