@@ -56,7 +56,7 @@ use crate::{
         notify::my_notifications, notify::read_notification, notify::my_mail_preferences, notify::set_my_mail_preferences,
         imports::api::create_import, imports::api::find_import, imports::api::check_import, imports::api::run_import,
         imports::api::upsert_assets_by_tag,
-        helpdesk::api::list, helpdesk::api::create, helpdesk::api::find, helpdesk::api::update, helpdesk::api::timeline,
+        helpdesk::api::list, helpdesk::api::create, helpdesk::bulk::bulk_assign, helpdesk::api::find, helpdesk::api::update, helpdesk::api::timeline,
         helpdesk::api::add_followup, helpdesk::api::add_task, helpdesk::api::assign, helpdesk::api::change_status,
         helpdesk::api::solve, helpdesk::api::answer_solution, helpdesk::api::sla_explanation,
         helpdesk::api::survey, helpdesk::api::rate, helpdesk::api::satisfaction, helpdesk::dashboard::api,

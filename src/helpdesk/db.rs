@@ -553,7 +553,20 @@ pub async fn assign(
     groups: &[Uuid],
 ) -> AppResult<()> {
     let mut tx = pool.begin().await?;
-    add_people(&mut tx, ticket.id, people, "assignee").await?;
+    assign_in(&mut tx, actor, ticket, people, groups).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Assign within a transaction (several tickets at once commit together).
+pub async fn assign_in(
+    tx: &mut PgConnection,
+    actor: &AuditActor,
+    ticket: &Ticket,
+    people: &[Uuid],
+    groups: &[Uuid],
+) -> AppResult<()> {
+    add_people(&mut *tx, ticket.id, people, "assignee").await?;
     sqlx::query!(
         "insert into ticket_groups (ticket_id, group_id) select $1, unnest($2::uuid[]) on conflict do nothing",
         ticket.id,
@@ -566,7 +579,7 @@ pub async fn assign(
             .execute(&mut *tx)
             .await?;
     }
-    transition(&mut tx, actor, ticket.id, Event::Assign, "", true).await?;
+    transition(&mut *tx, actor, ticket.id, Event::Assign, "", true).await?;
     let names = sqlx::query_scalar!(
         r#"select coalesce(string_agg(name, ', ' order by name), '') as "names!" from (
              select u.name from ticket_people p join users u on u.id = p.user_id where p.ticket_id = $1 and p.role = 'assignee'
@@ -577,15 +590,14 @@ pub async fn assign(
     .await?;
     let subject = Subject::new(ObjectKind::Ticket, ticket.id, Some(ticket.entity_id));
     audit::record_change(
-        &mut tx,
+        &mut *tx,
         actor,
         subject,
         &serde_json::json!({ "assignees": ticket.assignees }),
         &serde_json::json!({ "assignees": names }),
     )
     .await?;
-    notices::send(&mut tx, ticket.id, Notice::Assigned, actor.id).await?;
-    tx.commit().await?;
+    notices::send(&mut *tx, ticket.id, Notice::Assigned, actor.id).await?;
     Ok(())
 }
 
@@ -704,6 +716,21 @@ pub async fn latest_solution(pool: &PgPool, ticket: Uuid) -> AppResult<Option<St
     )
     .fetch_optional(pool)
     .await?)
+}
+
+/// The technicians and supervisors working in `scope`, to assign tickets to:
+/// (id, name) by name.
+pub async fn technician_choices(pool: &PgPool, scope: &Scope) -> AppResult<Vec<(String, String)>> {
+    let rows = sqlx::query!(
+        "select u.id, u.name from users u
+          where u.active and u.entity_id = any($1)
+            and exists (select 1 from role_grants g where g.user_id = u.id and g.role in ('technician', 'supervisor'))
+          order by u.name, u.id",
+        scope.ids()
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id.to_string(), r.name)).collect())
 }
 
 /// A person's name (empty when unknown), for a filter's label.

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod attachments;
+pub mod bulk;
 pub mod calendar;
 pub mod dashboard;
 pub mod db;
@@ -69,6 +70,7 @@ pub fn supervises(actor: &Actor, entity_id: Uuid) -> bool {
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/tickets", get(pages::list).post(pages::create))
+        .route("/tickets/bulk", get(bulk::fields).post(bulk::bulk_page))
         .route("/tickets/new", get(pages::new_form))
         .route("/tickets/export.csv", get(pages::export))
         .route("/tickets/{id}", get(pages::show))
@@ -104,6 +106,7 @@ pub fn api(table: RouteTable) -> RouteTable {
     table
         .get("/api/v1/tickets", api::list)
         .post("/api/v1/tickets", api::create)
+        .post("/api/v1/tickets/bulk-assign", bulk::bulk_assign)
         .get("/api/v1/tickets/{id}", api::find)
         .patch("/api/v1/tickets/{id}", api::update)
         .get("/api/v1/tickets/{id}/timeline", api::timeline)

@@ -183,6 +183,8 @@ pub async fn list(
     let mut view = ListTemplate::new(ctx, "nav-tickets", "/tickets", &query, &page, filters);
     if viewer.is_helpdesk() {
         view.sections = queue_tabs(filter.queue);
+        view.row_ids = page.items.iter().map(|t| t.id.to_string()).collect();
+        view.bulk = Some(super::bulk::panel(&actor));
     }
     view.columns = vec![
         Column::sortable("ticket-number", "number"),
@@ -414,7 +416,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
     let assign_others = work && supervises(&actor, ticket.entity_id);
     let helpdesk = actor.scope_or_empty(KIND, Action::Update);
     let (technicians, group_choices) = if assign_others {
-        (users::db::choices(&state.db, &helpdesk).await?, groups::choices(&state.db, &helpdesk).await?)
+        (db::technician_choices(&state.db, &helpdesk).await?, groups::choices(&state.db, &helpdesk).await?)
     } else {
         (Vec::new(), Vec::new())
     };

@@ -1,6 +1,7 @@
 //! What every page shares: layout data, list parameters, forms, CSV export,
 //! static files, error pages, security headers.
 
+pub mod bulk;
 pub mod cookies;
 pub mod extract;
 pub mod form;

@@ -105,7 +105,11 @@ pub struct ListTemplate {
 #[derive(Clone, Debug)]
 pub struct BulkPanel {
     pub action: String,
+    pub title_key: &'static str,
+    pub apply_key: &'static str,
     pub fields: Vec<FormField>,
+    /// Where the fields come from when the panel opens, when they are not in `fields`.
+    pub fields_href: Option<String>,
 }
 
 impl ListTemplate {

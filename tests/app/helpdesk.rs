@@ -855,3 +855,72 @@ async fn attachments_are_checked_by_content_and_served_as_downloads() {
     let shown = session.get(&format!("/tickets/{second}")).await;
     assert_eq!(shown.texts("[data-testid=attachments] li a"), ["journal.txt"]);
 }
+
+#[tokio::test]
+async fn a_queue_assigns_several_tickets_at_once_or_none() {
+    let app = TestApp::new().await;
+    let emp = app.token("emp_a").await;
+    let first = open(&app, &emp, json!({"title": "Imprimante 1"})).await;
+    let second = open(&app, &emp, json!({"title": "Imprimante 2"})).await;
+
+    // A technician takes both from the queue.
+    let tech = app.login("tech_a").await;
+    let queue = tech.get("/tickets?queue=unassigned").await;
+    assert!(queue.has("details.bulk input[name=_csrf]"), "the queue has a bulk panel");
+    let me = app.id_of("users", "tech_a").await.to_string();
+    let others = app.id_of("users", "sup_a").await.to_string();
+    let refused = tech.post("/tickets/bulk", &[("ids", &id(&first)), ("user_id", &others)]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "only supervisors assign others");
+    let taken = tech.post("/tickets/bulk", &[("ids", &id(&first)), ("ids", &id(&second)), ("user_id", &me)]).await;
+    assert_eq!(taken.status, StatusCode::OK, "{}", taken.body);
+    assert_eq!(taken.texts("[data-testid=bulk-updated] li").len(), 2);
+    assert_eq!(
+        (status_of(&app, &id(&first)).await, status_of(&app, &id(&second)).await),
+        ("assigned".into(), "assigned".into())
+    );
+    for ticket in [&first, &second] {
+        let history = app.history("ticket", app_uuid(ticket)).await;
+        assert!(history.iter().any(|(_, who, _)| who == "tech_a"), "each ticket's history tells: {history:?}");
+    }
+
+    // A supervisor's panel brings the technicians and groups when it opens.
+    let sup = app.login("sup_a").await;
+    let fields = sup.get("/tickets/bulk").await;
+    assert!(fields.texts("select[name=user_id] option").contains(&"Person tech_a".to_owned()));
+    assert!(!fields.texts("select[name=user_id] option").contains(&"Person emp_a".to_owned()), "technicians only");
+    assert!(fields.texts("select[name=group_id] option").contains(&"Equipe A".to_owned()));
+
+    // One closed ticket in the selection: nothing changes, and it is named.
+    let third = open(&app, &emp, json!({"title": "Scanner"})).await;
+    let supervisor = app.token("sup_a").await;
+    let second_base = format!("/api/v1/tickets/{}", id(&second));
+    app.api(Some(&supervisor), Method::POST, &format!("{second_base}/solve"), Some(json!({"body": "Papier"}))).await;
+    app.api(Some(&emp), Method::POST, &format!("{second_base}/solution"), Some(json!({"answer": "accept"}))).await;
+    assert_eq!(status_of(&app, &id(&second)).await, "closed");
+    let team = app.id_of("groups", "Equipe A").await;
+    let body = json!({"ids": [id(&third), id(&second)], "group_ids": [team]});
+    let response = app.api(Some(&supervisor), Method::POST, "/api/v1/tickets/bulk-assign", Some(body)).await;
+    assert_eq!(response.status, StatusCode::CONFLICT, "{}", response.body);
+    assert!(response.json()["detail"].as_str().is_some_and(|d| d.contains(&format!("#{}", second["number"]))));
+    assert_eq!(status_of(&app, &id(&third)).await, "new", "the other ticket did not change either");
+
+    let body = json!({"ids": [id(&third)], "group_ids": [team]});
+    let response = app.api(Some(&supervisor), Method::POST, "/api/v1/tickets/bulk-assign", Some(body)).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    assert_eq!(status_of(&app, &id(&third)).await, "assigned");
+    let unknown = json!({"ids": [id(&third)], "group_ids": [team], "status": "closed"});
+    let response = app.api(Some(&supervisor), Method::POST, "/api/v1/tickets/bulk-assign", Some(unknown)).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "unknown fields are refused");
+
+    // Another entity's ticket is not found, like a missing one.
+    let emp_b = app.token("emp_b").await;
+    let elsewhere = open(&app, &emp_b, json!({"title": "Ailleurs"})).await;
+    let body = json!({"ids": [id(&elsewhere)], "user_ids": [me]});
+    let response =
+        app.api(Some(&app.token("tech_a").await), Method::POST, "/api/v1/tickets/bulk-assign", Some(body)).await;
+    assert_eq!(response.status, StatusCode::NOT_FOUND);
+}
+
+fn app_uuid(ticket: &Value) -> Uuid {
+    Uuid::parse_str(&id(ticket)).expect("uuid")
+}

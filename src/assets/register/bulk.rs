@@ -20,7 +20,7 @@ use crate::{
     },
     error::{ApiResult, AppError, AppResult},
     state::AppState,
-    web::{PageCtx, render_status},
+    web::{PageCtx, bulk},
 };
 
 /// At most this many assets per action, so one request stays one short transaction.
@@ -84,12 +84,7 @@ fn naming(asset: &Asset, error: AppError) -> AppError {
 
 /// The selected assets the actor may edit; any other id is "not found".
 async fn editable_assets(state: &AppState, actor: &Actor, ids: &[Uuid]) -> AppResult<Vec<Asset>> {
-    if ids.is_empty() {
-        return Err(AppError::field("ids", "bulk-none-selected"));
-    }
-    if ids.len() > MAX_ASSETS {
-        return Err(AppError::field("ids", "bulk-too-many"));
-    }
+    bulk::check_selection(ids, MAX_ASSETS)?;
     let scope = actor.scope(ObjectKind::Asset, Action::Update)?;
     let mut assets = db::find_many(&state.db, &scope, ids).await?;
     // One order for every bulk action, so two of them never deadlock.
@@ -169,21 +164,13 @@ pub async fn bulk_assets(
 fn parse_form(body: &[u8]) -> AppResult<(Vec<Uuid>, BulkAction)> {
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_bytes(body).map_err(|_| AppError::BadRequest("malformed form".into()))?;
-    let value = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).unwrap_or_default();
-    let id = |name: &str| -> AppResult<Option<Uuid>> {
-        match value(name) {
-            "" => Ok(None),
-            text => Uuid::parse_str(text).map(Some).map_err(|_| AppError::field(name, "field-invalid-choice")),
-        }
-    };
+    let id = |name: &str| bulk::optional_id(&pairs, name);
     let required = |name: &str| id(name)?.ok_or_else(|| AppError::field(name, "field-required"));
-    let ids = pairs
-        .iter()
-        .filter(|(k, _)| k == "ids")
-        .map(|(_, v)| Uuid::parse_str(v.trim()).map_err(|_| AppError::BadRequest("not an id".into())))
-        .collect::<AppResult<Vec<_>>>()?;
-    let change = match value("action") {
-        "status" => BulkAction::Status { status_id: required("status_id")?, reason: value("reason").to_owned() },
+    let ids = bulk::ticked_ids(&pairs, MAX_ASSETS)?;
+    let change = match bulk::value(&pairs, "action") {
+        "status" => {
+            BulkAction::Status { status_id: required("status_id")?, reason: bulk::value(&pairs, "reason").to_owned() }
+        }
         "location" => BulkAction::Location { location_id: id("location_id")? },
         "assignee" => BulkAction::Assignee { assigned_user_id: id("assigned_user_id")? },
         "entity" => BulkAction::Entity { entity_id: required("entity_id")? },
@@ -192,31 +179,12 @@ fn parse_form(body: &[u8]) -> AppResult<(Vec<Uuid>, BulkAction)> {
     Ok((ids, change))
 }
 
-#[derive(askama::Template)]
-#[template(path = "assets/bulk_result.html")]
-struct ResultPage {
-    ctx: PageCtx,
-    updated: Vec<String>,
-    /// Why nothing changed: a message key, or the refusal naming the asset.
-    refusal: Option<String>,
-}
-
 /// The outcome of a bulk action from the list: what changed, or why nothing did.
 pub async fn bulk_page(State(state): State<AppState>, ctx: PageCtx, actor: Actor, body: Bytes) -> AppResult<Response> {
     let outcome = match parse_form(&body) {
         Ok((ids, change)) => run(&state, &actor, &ids, &change).await,
         Err(error) => Err(error),
     };
-    let (status, updated, refusal) = match outcome {
-        Ok(updated) => (axum::http::StatusCode::OK, updated, None),
-        Err(AppError::Validation(errors)) => {
-            let key = errors.iter().next().map(|(_, key)| key.to_owned()).unwrap_or_default();
-            (axum::http::StatusCode::UNPROCESSABLE_ENTITY, Vec::new(), Some(ctx.t(&key)))
-        }
-        Err(AppError::Conflict(reason) | AppError::Unprocessable(reason)) => {
-            (axum::http::StatusCode::CONFLICT, Vec::new(), Some(reason))
-        }
-        Err(other) => return Err(other),
-    };
-    render_status(status, &ResultPage { ctx, updated, refusal })
+    let wording = bulk::ResultWording { title_key: "bulk-title", back_href: "/assets", back_key: "bulk-back" };
+    bulk::result_page(ctx, &wording, outcome)
 }

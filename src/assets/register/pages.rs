@@ -151,6 +151,9 @@ async fn bulk_panel(state: &AppState, ctx: &PageCtx, actor: &Actor) -> AppResult
     let places = actor.scope_or_empty(ObjectKind::Location, Action::View);
     Ok(BulkPanel {
         action: "/assets/bulk".into(),
+        title_key: "bulk-title",
+        apply_key: "bulk-apply",
+        fields_href: None,
         fields: vec![
             FormField::select("action", "bulk-action", actions, "", true),
             FormField::select("status_id", "field-status", db::status_choices(&state.db).await?, "", false),

@@ -348,13 +348,13 @@ bulk-action-assignee = New responsible person
 bulk-action-entity = Move to entity
 bulk-apply = Apply to the selected assets
 bulk-done = { $count ->
-    [one] One asset changed.
-   *[other] { $count } assets changed.
+    [one] One changed.
+   *[other] { $count } changed.
 }
 bulk-nothing-changed = Nothing was changed.
 bulk-back = Back to the assets
-bulk-none-selected = Tick at least one asset.
-bulk-too-many = At most 1000 assets at once.
+bulk-none-selected = Tick at least one row.
+bulk-too-many = Too many rows at once: narrow the selection.
 nav-notifications = Notifications
 notifications-none = No notifications.
 notifications-mark-all-read = Mark all as read
@@ -675,3 +675,7 @@ mail-event-ticket-solved = a ticket I take part in is solved
 mail-event-ticket-closed = a ticket I take part in is closed
 mail-event-ticket-survey = I am asked to rate the service
 mail-event-ticket-escalation = a ticket is late against its service level
+ticket-bulk-title = Assign the selected tickets
+ticket-bulk-apply = Assign the selected tickets
+ticket-bulk-back = Back to the tickets
+ticket-bulk-nobody = Choose a technician or a group.

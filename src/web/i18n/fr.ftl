@@ -348,13 +348,13 @@ bulk-action-assignee = Nouveau responsable
 bulk-action-entity = Déplacer vers l'entité
 bulk-apply = Appliquer aux matériels sélectionnés
 bulk-done = { $count ->
-    [one] Un matériel modifié.
-   *[other] { $count } matériels modifiés.
+    [one] Une ligne modifiée.
+   *[other] { $count } lignes modifiées.
 }
 bulk-nothing-changed = Rien n'a été modifié.
 bulk-back = Retour aux matériels
-bulk-none-selected = Cochez au moins un matériel.
-bulk-too-many = 1000 matériels au plus à la fois.
+bulk-none-selected = Cochez au moins une ligne.
+bulk-too-many = Trop de lignes à la fois : réduisez la sélection.
 nav-notifications = Notifications
 notifications-none = Aucune notification.
 notifications-mark-all-read = Tout marquer comme lu
@@ -675,3 +675,7 @@ mail-event-ticket-solved = un ticket auquel je participe est résolu
 mail-event-ticket-closed = un ticket auquel je participe est clos
 mail-event-ticket-survey = on me demande d’évaluer le service
 mail-event-ticket-escalation = un ticket est en retard sur son niveau de service
+ticket-bulk-title = Attribuer les tickets sélectionnés
+ticket-bulk-apply = Attribuer les tickets sélectionnés
+ticket-bulk-back = Retour aux tickets
+ticket-bulk-nobody = Choisissez un technicien ou un groupe.
