@@ -18,6 +18,7 @@ pub mod kb;
 pub mod notify;
 pub mod org;
 pub mod routes;
+pub mod saved_searches;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

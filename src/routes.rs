@@ -24,7 +24,7 @@ use crate::{
     auth::{self, actor::Actor},
     db,
     error::{ApiError, AppError, AppResult},
-    helpdesk, imports, kb, notify, org,
+    helpdesk, imports, kb, notify, org, saved_searches,
     state::AppState,
     web::{self, PageCtx, render},
 };
@@ -45,6 +45,7 @@ pub fn api_table() -> RouteTable {
     let table = assets::models::api(table);
     let table = assets::register::api(table);
     let table = notify::api(table);
+    let table = saved_searches::api(table);
     let table = imports::api(table);
     let table = helpdesk::api(table);
     let table = kb::api(table);
@@ -67,6 +68,7 @@ fn pages() -> Router<AppState> {
         .merge(assets::models::router())
         .merge(assets::register::router())
         .merge(notify::router())
+        .merge(saved_searches::router())
         .merge(imports::router())
         .merge(helpdesk::router())
         .merge(kb::router())

@@ -18,7 +18,7 @@ use crate::{
     org::groups,
     state::AppState,
     web::{
-        PageCtx, bulk,
+        PageCtx, bulk, form,
         i18n::{self, Lang},
         table::{BulkPanel, FormField},
     },
@@ -135,8 +135,8 @@ fn parse_form(body: &[u8]) -> AppResult<BulkAssign> {
         serde_urlencoded::from_bytes(body).map_err(|_| AppError::BadRequest("malformed form".into()))?;
     Ok(BulkAssign {
         ids: bulk::ticked_ids(&pairs, MAX_TICKETS)?,
-        user_ids: bulk::optional_id(&pairs, "user_id")?.into_iter().collect(),
-        group_ids: bulk::optional_id(&pairs, "group_id")?.into_iter().collect(),
+        user_ids: form::pair_optional_id(&pairs, "user_id")?.into_iter().collect(),
+        group_ids: form::pair_optional_id(&pairs, "group_id")?.into_iter().collect(),
     })
 }
 

@@ -31,19 +31,6 @@ pub fn check_selection(ids: &[Uuid], max: usize) -> AppResult<()> {
     Ok(())
 }
 
-/// A form's value by name, trimmed; empty when absent.
-pub fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).unwrap_or_default()
-}
-
-/// A form's optional id by name; a malformed one is marked on its field.
-pub fn optional_id(pairs: &[(String, String)], name: &str) -> AppResult<Option<Uuid>> {
-    match value(pairs, name) {
-        "" => Ok(None),
-        text => Uuid::parse_str(text).map(Some).map_err(|_| AppError::field(name, "field-invalid-choice")),
-    }
-}
-
 /// The fields of a bulk panel, alone (the answer to the panel's opening).
 #[derive(Template)]
 #[template(path = "generic/bulk_fields.html")]

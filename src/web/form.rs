@@ -1,6 +1,7 @@
 //! Raw form values -> typed values, collecting every field's error at once so a
 //! form comes back with each problem next to its field and the input kept.
 
+use crate::error::{AppError, AppResult};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -220,6 +221,19 @@ impl Parser {
 
     pub fn finish<T>(self, value: T) -> Result<T, FieldErrors> {
         self.errors.finish(value)
+    }
+}
+
+/// A form's value by name, trimmed; empty when absent.
+pub fn pair_value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).unwrap_or_default()
+}
+
+/// A form's optional id by name; a malformed one is marked on its field.
+pub fn pair_optional_id(pairs: &[(String, String)], name: &str) -> AppResult<Option<Uuid>> {
+    match pair_value(pairs, name) {
+        "" => Ok(None),
+        text => Uuid::parse_str(text).map(Some).map_err(|_| AppError::field(name, "field-invalid-choice")),
     }
 }
 

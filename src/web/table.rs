@@ -196,6 +196,18 @@ impl ListTemplate {
         self.href(&self.base, &format!("sort={}&dir={dir}&page={page}", self.sort))
     }
 
+    /// The saved-searches menu of this list, offering to save the current search.
+    pub fn saved_searches_href(&self) -> String {
+        let dir = if self.desc { "desc" } else { "asc" };
+        let current = if self.filter_qs.is_empty() {
+            format!("sort={}&dir={dir}", self.sort)
+        } else {
+            format!("{}&sort={}&dir={dir}", self.filter_qs, self.sort)
+        };
+        let pairs = [("list", self.base.as_str()), ("query", current.as_str())];
+        format!("/saved-searches?{}", serde_urlencoded::to_string(pairs).unwrap_or_default())
+    }
+
     pub fn export_href(&self) -> String {
         let dir = if self.desc { "desc" } else { "asc" };
         self.href(&format!("{}/export.csv", self.base), &format!("sort={}&dir={dir}", self.sort))

@@ -438,7 +438,16 @@ impl Session<'_> {
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {
-        self.send(Request::get(path).body(Body::empty()).expect("request")).await
+        self.get_with(path, &[]).await
+    }
+
+    /// Get with extra headers (`hx-request` for a fragment).
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
+        let mut request = Request::get(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request.body(Body::empty()).expect("request")).await
     }
 
     /// Post a form with this session's CSRF token.
@@ -492,6 +501,13 @@ impl TestResponse {
         let document = scraper::Html::parse_document(&self.body);
         let selector = scraper::Selector::parse(css).expect("selector");
         document.select(&selector).map(|e| e.text().collect::<String>().trim().to_owned()).collect()
+    }
+
+    /// The values of attribute `name` of the elements matching a CSS selector.
+    pub fn attrs(&self, css: &str, name: &str) -> Vec<String> {
+        let document = scraper::Html::parse_document(&self.body);
+        let selector = scraper::Selector::parse(css).expect("selector");
+        document.select(&selector).filter_map(|e| e.value().attr(name).map(str::to_owned)).collect()
     }
 
     /// Whether an element matching a CSS selector exists.

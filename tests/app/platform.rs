@@ -227,3 +227,50 @@ async fn the_demo_loads_once_with_a_small_park() {
         .await;
     assert!(timeline.body.contains("quand la lenteur") && !timeline.body.contains("antivirus"), "{}", timeline.body);
 }
+
+#[tokio::test]
+async fn a_person_saves_a_search_on_a_list_and_finds_it_again() {
+    let app = TestApp::new().await;
+    let tech = app.login("tech_a").await;
+    let queue = tech.get("/tickets?queue=unassigned&priority=4&sort=due&dir=asc&page=2").await;
+    let menu_href = queue.attrs("details.saved-searches", "hx-get").pop().expect("the list offers its saved searches");
+
+    // The menu, as the list loads it when opened.
+    let menu = tech.get_with(&menu_href, &[("hx-request", "true")]).await;
+    menu.assert_status(StatusCode::OK);
+    assert_eq!(menu.texts(".empty").len(), 1, "none yet: {}", menu.body);
+    let query: Vec<(String, String)> = menu
+        .attrs("input[name=query]", "value")
+        .iter()
+        .flat_map(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).expect("a query string"))
+        .collect();
+    assert!(query.contains(&("queue".into(), "unassigned".into())) && query.contains(&("sort".into(), "due".into())));
+    let query = serde_urlencoded::to_string(&query).expect("query");
+
+    let saved =
+        tech.post("/saved-searches", &[("list", "/tickets"), ("name", "Urgent unassigned"), ("query", &query)]).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert!(saved.location().starts_with("/tickets?") && saved.location().contains("queue=unassigned"));
+    let menu = tech.get_with(&menu_href, &[("hx-request", "true")]).await;
+    assert_eq!(menu.texts("[data-testid=saved-searches] a"), ["Urgent unassigned"]);
+
+    // Elsewhere is refused; someone else neither sees nor deletes it.
+    let elsewhere =
+        tech.post("/saved-searches", &[("list", "https://evil.example"), ("name", "x"), ("query", "")]).await;
+    assert_eq!(elsewhere.location(), "/saved-searches", "not a list: no redirect there");
+    let token = app.token("tech_a").await;
+    let mine = app.api(Some(&token), Method::GET, "/api/v1/me/saved-searches", None).await.json();
+    assert_eq!(mine.as_array().map(Vec::len), Some(1), "{mine}");
+    let id = mine[0]["id"].as_str().expect("id").to_owned();
+    let other = app.token("sup_a").await;
+    let theirs = app.api(Some(&other), Method::GET, "/api/v1/me/saved-searches", None).await.json();
+    assert_eq!(theirs, serde_json::json!([]));
+    let path = format!("/api/v1/me/saved-searches/{id}");
+    app.api(Some(&other), Method::DELETE, &path, None).await.assert_status(StatusCode::NOT_FOUND);
+    let bad = serde_json::json!({"list": "/tickets", "name": "", "query": "a=1"});
+    let refused = app.api(Some(&token), Method::POST, "/api/v1/me/saved-searches", Some(bad)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    app.api(Some(&token), Method::DELETE, &path, None).await.assert_status(StatusCode::NO_CONTENT);
+    let all = tech.get("/saved-searches").await;
+    assert!(all.texts("[data-testid=saved-searches] a").is_empty());
+}

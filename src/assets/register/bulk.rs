@@ -20,7 +20,7 @@ use crate::{
     },
     error::{ApiResult, AppError, AppResult},
     state::AppState,
-    web::{PageCtx, bulk},
+    web::{PageCtx, bulk, form},
 };
 
 /// At most this many assets per action, so one request stays one short transaction.
@@ -164,13 +164,14 @@ pub async fn bulk_assets(
 fn parse_form(body: &[u8]) -> AppResult<(Vec<Uuid>, BulkAction)> {
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_bytes(body).map_err(|_| AppError::BadRequest("malformed form".into()))?;
-    let id = |name: &str| bulk::optional_id(&pairs, name);
+    let id = |name: &str| form::pair_optional_id(&pairs, name);
     let required = |name: &str| id(name)?.ok_or_else(|| AppError::field(name, "field-required"));
     let ids = bulk::ticked_ids(&pairs, MAX_ASSETS)?;
-    let change = match bulk::value(&pairs, "action") {
-        "status" => {
-            BulkAction::Status { status_id: required("status_id")?, reason: bulk::value(&pairs, "reason").to_owned() }
-        }
+    let change = match form::pair_value(&pairs, "action") {
+        "status" => BulkAction::Status {
+            status_id: required("status_id")?,
+            reason: form::pair_value(&pairs, "reason").to_owned(),
+        },
         "location" => BulkAction::Location { location_id: id("location_id")? },
         "assignee" => BulkAction::Assignee { assigned_user_id: id("assigned_user_id")? },
         "entity" => BulkAction::Entity { entity_id: required("entity_id")? },
