@@ -23,9 +23,12 @@ use crate::{
         permission::{Role, Scope},
     },
     helpdesk::{
-        Viewer, db as tickets,
+        Viewer, calendars,
+        calendars::domain::CalendarInput,
+        categories::{self, domain::CategoryInput},
+        db as tickets,
         domain::{Channel, Kind, TicketInput},
-        sla,
+        slas::{self, domain::SlaInput},
     },
     org::{
         entities::{self, domain::EntityInput},
@@ -289,13 +292,35 @@ async fn helpdesk(
     technician: Uuid,
     employee: Uuid,
 ) -> anyhow::Result<()> {
-    let mut conn = pool.acquire().await?;
-    let office = sla::insert_calendar(&mut conn, france, "Heures de bureau", "mon-fri 09:00-12:30,13:30-18:00").await?;
-    let standard = ([960, 480, 240, 120, 60], [7200, 4800, 2400, 960, 480]);
-    sla::insert_level(&mut conn, france, "Standard", office, standard, true).await?;
-    let workstations = tickets::insert_category(pool, france, "Poste de travail", Some(first_line), None).await?;
-    let mail = tickets::insert_category(pool, france, "Messagerie", Some(first_line), None).await?;
-    tickets::insert_category(pool, france, "Demande de matériel", None, None).await?;
+    let hours = CalendarInput {
+        entity_id: france,
+        name: "Heures de bureau".into(),
+        time_zone: "Europe/Paris".into(),
+        week: "mon-fri 09:00-12:30,13:30-18:00".into(),
+        french_holidays: true,
+    };
+    let office = calendars::insert(pool, actor, &hours).await?;
+    let standard = SlaInput {
+        entity_id: france,
+        name: "Standard".into(),
+        calendar_id: office,
+        own_minutes: vec![960, 480, 240, 120, 60],
+        resolve_minutes: vec![7200, 4800, 2400, 960, 480],
+        escalate_at: vec![75, 100],
+        is_default: true,
+    };
+    slas::insert(pool, actor, &standard).await?;
+    let category = |name: &str, group_id: Option<Uuid>| CategoryInput {
+        entity_id: france,
+        parent_id: None,
+        name: name.into(),
+        group_id,
+        sla_id: None,
+        on_portal: true,
+    };
+    let workstations = categories::insert(pool, actor, &category("Poste de travail", Some(first_line))).await?;
+    let mail = categories::insert(pool, actor, &category("Messagerie", Some(first_line))).await?;
+    categories::insert(pool, actor, &category("Demande de matériel", None)).await?;
     let ticket = |title: &str, description: &str, kind: Kind, category: Uuid, urgency: i16| TicketInput {
         entity_id: employee_entity,
         kind,

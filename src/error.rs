@@ -209,10 +209,16 @@ impl ProblemField {
     pub fn all(errors: &FieldErrors) -> Vec<Self> {
         errors
             .iter()
-            .map(|(field, code)| ProblemField {
-                field: field.to_string(),
-                code: code.to_string(),
-                message: crate::web::i18n::tr(crate::web::i18n::Lang::En, code),
+            .map(|(field, code)| {
+                let message = crate::web::i18n::tr(crate::web::i18n::Lang::En, code);
+                ProblemField {
+                    field: field.to_string(),
+                    code: code.to_string(),
+                    message: match errors.detail(field) {
+                        Some(detail) => format!("{message} {detail}"),
+                        None => message,
+                    },
+                }
             })
             .collect()
     }

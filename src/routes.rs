@@ -48,6 +48,10 @@ pub fn api_table() -> RouteTable {
     let table = saved_searches::api(table);
     let table = imports::api(table);
     let table = helpdesk::api(table);
+    let table = helpdesk::categories::api(table);
+    let table = helpdesk::calendars::api(table);
+    let table = helpdesk::slas::api(table);
+    let table = helpdesk::settings::api(table);
     let table = kb::api(table);
     assets::statuses::api(table)
 }
@@ -71,6 +75,10 @@ fn pages() -> Router<AppState> {
         .merge(saved_searches::router())
         .merge(imports::router())
         .merge(helpdesk::router())
+        .merge(helpdesk::categories::router())
+        .merge(helpdesk::calendars::router())
+        .merge(helpdesk::slas::router())
+        .merge(helpdesk::settings::router())
         .merge(kb::router())
         .fallback(|| async { AppError::NotFound })
 }

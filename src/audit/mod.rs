@@ -24,6 +24,8 @@ pub enum Source {
     System,
     /// A CSV import, on behalf of the person who started it.
     Import,
+    /// An inventory agent.
+    Inventory,
 }
 
 impl Source {
@@ -34,6 +36,7 @@ impl Source {
             Source::Cli => "cli",
             Source::System => "system",
             Source::Import => "import",
+            Source::Inventory => "inventory",
         }
     }
 }
@@ -324,7 +327,8 @@ pub async fn names_of_ids(
                union all select id, name from users union all select id, name from groups
                union all select id, name from manufacturers union all select id, name from asset_statuses
                union all select id, name from asset_categories union all select id, name from asset_models
-               union all select id, tag from assets
+               union all select id, tag from assets union all select id, name from ticket_categories
+               union all select id, name from slas union all select id, name from calendars
            ) named where id = any($1)"#,
         &ids
     )
@@ -399,6 +403,19 @@ pub fn field_label_key(field: &str) -> Option<&'static str> {
         "status" => "field-status",
         "pending_reason" => "history-field-pending-reason",
         "assignees" => "history-field-assignees",
+        "group_id" => "kind-group",
+        "sla_id" => "kind-sla",
+        "on_portal" => "ticket-category-on-portal",
+        "calendar_id" => "kind-calendar",
+        "week" => "calendar-week",
+        "french_holidays" => "calendar-french-holidays",
+        "closures" => "calendar-closures",
+        "own_minutes" => "sla-own",
+        "resolve_minutes" => "sla-resolve",
+        "escalate_at" => "sla-escalate-at",
+        "is_default" => "sla-default",
+        "autoclose_days" => "settings-autoclose-days",
+        "survey_valid_days" => "settings-survey-days",
         _ => return None,
     })
 }

@@ -63,13 +63,15 @@ impl Role {
                 Location | Group | Manufacturer | AssetStatus | AssetCategory | AssetModel | Asset => true,
                 User => action != Delete,
                 // Park managers run the helpdesk as supervisors.
-                Ticket | TicketCategory | KbArticle => true,
+                Ticket | TicketCategory | KbArticle | Calendar | Sla | HelpdeskSettings => true,
             },
             Role::Supervisor => match kind {
                 Entity | Location | User | Manufacturer | AssetStatus | AssetCategory | AssetModel | Asset => {
                     action == View
                 }
-                Group | Ticket | TicketCategory | KbArticle => true,
+                // Supervisors organise the helpdesk: its categories, calendars,
+                // service levels, priority matrix and settings.
+                Group | Ticket | TicketCategory | KbArticle | Calendar | Sla | HelpdeskSettings => true,
             },
             // Technicians read the park, edit the assets they work on, and
             // log and work tickets (deleting one is for supervisors).
@@ -99,10 +101,14 @@ pub enum ObjectKind {
     Ticket,
     TicketCategory,
     KbArticle,
+    Calendar,
+    Sla,
+    /// The helpdesk's settings and its priority matrix (one object for all).
+    HelpdeskSettings,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 12] = [
+    pub const ALL: [ObjectKind; 15] = [
         ObjectKind::Entity,
         ObjectKind::Location,
         ObjectKind::User,
@@ -115,6 +121,9 @@ impl ObjectKind {
         ObjectKind::Ticket,
         ObjectKind::TicketCategory,
         ObjectKind::KbArticle,
+        ObjectKind::Calendar,
+        ObjectKind::Sla,
+        ObjectKind::HelpdeskSettings,
     ];
 
     /// Name in the history table and in permission names.
@@ -132,6 +141,9 @@ impl ObjectKind {
             ObjectKind::Ticket => "ticket",
             ObjectKind::TicketCategory => "ticket_category",
             ObjectKind::KbArticle => "kb_article",
+            ObjectKind::Calendar => "calendar",
+            ObjectKind::Sla => "sla",
+            ObjectKind::HelpdeskSettings => "helpdesk_settings",
         }
     }
 
@@ -150,6 +162,9 @@ impl ObjectKind {
             ObjectKind::Ticket => "tickets",
             ObjectKind::TicketCategory => "ticket-categories",
             ObjectKind::KbArticle => "kb",
+            ObjectKind::Calendar => "calendars",
+            ObjectKind::Sla => "slas",
+            ObjectKind::HelpdeskSettings => "settings/helpdesk",
         }
     }
 }
@@ -225,6 +240,17 @@ mod tests {
             assert!(Role::ParkManager.allows(kind, Action::Delete));
             assert!(Role::Technician.allows(kind, Action::View) && !Role::Technician.allows(kind, Action::Create));
             assert!(!Role::Supervisor.allows(kind, Action::Update));
+            assert!(!Role::Employee.allows(kind, Action::View));
+        }
+    }
+
+    #[test]
+    fn the_helpdesk_settings_are_the_supervisors() {
+        for kind in [ObjectKind::TicketCategory, ObjectKind::Calendar, ObjectKind::Sla, ObjectKind::HelpdeskSettings] {
+            for role in [Role::Admin, Role::ParkManager, Role::Supervisor] {
+                assert!(role.allows(kind, Action::Update) && role.allows(kind, Action::View), "{role:?} {kind:?}");
+            }
+            assert!(Role::Technician.allows(kind, Action::View) && !Role::Technician.allows(kind, Action::Update));
             assert!(!Role::Employee.allows(kind, Action::View));
         }
     }

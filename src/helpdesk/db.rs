@@ -62,31 +62,6 @@ pub async fn priority_of(conn: &mut PgConnection, urgency: i16, impact: i16) -> 
     Ok(priority.unwrap_or(3))
 }
 
-/// A ticket category with the group and service level it implies.
-pub async fn insert_category(
-    pool: &PgPool,
-    entity_id: Uuid,
-    name: &str,
-    group_id: Option<Uuid>,
-    sla_id: Option<Uuid>,
-) -> AppResult<Uuid> {
-    Ok(sqlx::query_scalar!(
-        "insert into ticket_categories (entity_id, name, group_id, sla_id) values ($1, $2, $3, $4) returning id",
-        entity_id,
-        name,
-        group_id,
-        sla_id
-    )
-    .fetch_one(pool)
-    .await?)
-}
-
-/// (id, name) of every ticket category, for select lists.
-pub async fn category_choices(pool: &PgPool) -> AppResult<Vec<(String, String)>> {
-    let rows = sqlx::query!("select id, name from ticket_categories order by name limit 1000").fetch_all(pool).await?;
-    Ok(rows.into_iter().map(|r| (r.id.to_string(), r.name)).collect())
-}
-
 /// (id, name) of the categories offered on the portal to people of `entity`:
 /// those of the entity and of the entities above it.
 pub async fn portal_categories(pool: &PgPool, entity: Uuid) -> AppResult<Vec<(String, String)>> {

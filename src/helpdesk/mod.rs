@@ -5,6 +5,8 @@ pub mod api;
 pub mod attachments;
 pub mod bulk;
 pub mod calendar;
+pub mod calendars;
+pub mod categories;
 pub mod dashboard;
 pub mod db;
 pub mod domain;
@@ -14,7 +16,9 @@ mod pages;
 pub mod planning;
 pub mod portal;
 mod rules;
+pub mod settings;
 pub mod sla;
+pub mod slas;
 
 use axum::{
     Router,

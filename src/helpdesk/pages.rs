@@ -88,7 +88,7 @@ fn queue_tabs(current: Queue) -> Vec<NavItem> {
 }
 
 async fn category_choices(state: &AppState) -> AppResult<Vec<(String, String)>> {
-    db::category_choices(&state.db).await
+    super::categories::choices(&state.db).await
 }
 
 fn level_choices(ctx: &PageCtx) -> Vec<(String, String)> {

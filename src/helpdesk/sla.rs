@@ -317,39 +317,3 @@ pub async fn explain(
         resolve: steps(level.calendar.due(created_at, delays.resolve, &pauses)),
     })
 }
-
-/// A working calendar, as the demo and first setups create it.
-pub async fn insert_calendar(conn: &mut PgConnection, entity_id: Uuid, name: &str, week: &str) -> AppResult<Uuid> {
-    WorkingCalendar::parse_week(week).map_err(|_| AppError::field("week", "field-invalid"))?;
-    Ok(sqlx::query_scalar!(
-        "insert into calendars (entity_id, name, week) values ($1, $2, $3) returning id",
-        entity_id,
-        name,
-        week
-    )
-    .fetch_one(conn)
-    .await?)
-}
-
-/// A service level: minutes to own and to resolve for priorities 1 to 5.
-pub async fn insert_level(
-    conn: &mut PgConnection,
-    entity_id: Uuid,
-    name: &str,
-    calendar_id: Uuid,
-    minutes: ([i32; 5], [i32; 5]),
-    is_default: bool,
-) -> AppResult<Uuid> {
-    Ok(sqlx::query_scalar!(
-        "insert into slas (entity_id, name, calendar_id, own_minutes, resolve_minutes, is_default)
-         values ($1, $2, $3, $4, $5, $6) returning id",
-        entity_id,
-        name,
-        calendar_id,
-        &minutes.0,
-        &minutes.1,
-        is_default
-    )
-    .fetch_one(conn)
-    .await?)
-}

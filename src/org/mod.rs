@@ -7,8 +7,23 @@ pub mod search;
 pub mod users;
 
 use sqlx::PgPool;
+use uuid::Uuid;
 
-use crate::{auth::permission::Scope, error::AppResult};
+use crate::{
+    auth::permission::Scope,
+    error::AppResult,
+    web::{form::id_text, table::FilterSelect},
+};
+
+/// The "Entity" select of a list's filters, with the entities of `scope`.
+pub async fn entity_filter(pool: &PgPool, scope: &Scope, selected: Option<Uuid>) -> AppResult<FilterSelect> {
+    Ok(FilterSelect {
+        name: "entity_id",
+        label_key: "field-entity",
+        options: entity_choices(pool, scope).await?,
+        selected: id_text(selected),
+    })
+}
 
 /// (id, name) choices for a select list, limited to a scope.
 pub async fn entity_choices(pool: &PgPool, scope: &Scope) -> AppResult<Vec<(String, String)>> {

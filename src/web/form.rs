@@ -19,9 +19,15 @@ impl VersionForm {
     }
 }
 
-/// Field name -> message key, in the order they were found.
+/// Field name -> message key, in the order they were found; some with a
+/// detail the message cannot hold (what exactly a parser refused).
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct FieldErrors(Vec<(String, String)>);
+#[serde(transparent)]
+pub struct FieldErrors {
+    errors: Vec<(String, String)>,
+    #[serde(skip)]
+    details: Vec<(String, String)>,
+}
 
 impl FieldErrors {
     pub fn single(field: &str, message_key: &str) -> Self {
@@ -32,21 +38,35 @@ impl FieldErrors {
 
     pub fn add(&mut self, field: &str, message_key: &str) {
         if self.get(field).is_none() {
-            self.0.push((field.to_owned(), message_key.to_owned()));
+            self.errors.push((field.to_owned(), message_key.to_owned()));
+        }
+    }
+
+    /// An error with the text that says what exactly is wrong (untranslated:
+    /// it quotes the person's input), shown after the message.
+    pub fn add_detailed(&mut self, field: &str, message_key: &str, detail: &str) {
+        if self.get(field).is_none() {
+            self.add(field, message_key);
+            self.details.push((field.to_owned(), detail.to_owned()));
         }
     }
 
     /// The message key of `field`'s error, if any.
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+        self.errors.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    }
+
+    /// The detail of `field`'s error, if it has one.
+    pub fn detail(&self, field: &str) -> Option<&str> {
+        self.details.iter().find(|(f, _)| f == field).map(|(_, d)| d.as_str())
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.errors.is_empty()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(f, m)| (f.as_str(), m.as_str()))
+        self.errors.iter().map(|(f, m)| (f.as_str(), m.as_str()))
     }
 
     /// `Ok(value)` when no error was collected.
@@ -222,6 +242,16 @@ impl Parser {
     pub fn finish<T>(self, value: T) -> Result<T, FieldErrors> {
         self.errors.finish(value)
     }
+}
+
+/// An optional id as a form or filter carries it: empty when there is none.
+pub fn id_text(id: Option<Uuid>) -> String {
+    id.map(|id| id.to_string()).unwrap_or_default()
+}
+
+/// A checkbox's value: "on" when ticked, nothing when not (as browsers send it).
+pub fn ticked(on: bool) -> String {
+    if on { "on".into() } else { String::new() }
 }
 
 /// A form's value by name, trimmed; empty when absent.

@@ -73,6 +73,11 @@ impl PageCtx {
         i18n::tr(self.lang, key)
     }
 
+    /// "Yes" or "No" in this page's language.
+    pub fn yes_no(&self, value: bool) -> String {
+        self.t(if value { "yes" } else { "no" })
+    }
+
     /// The message `key` with named arguments.
     pub fn t_args(&self, key: &str, args: &[(&str, &str)]) -> String {
         i18n::tr_args(self.lang, key, args)
@@ -145,6 +150,10 @@ fn navigation(actor: &Actor, path: &str) -> Vec<NavItem> {
     if actor.can(ObjectKind::Asset, Action::Create) || actor.can(ObjectKind::User, Action::Create) {
         items.push(("/imports", "nav-imports", None));
     }
+    // Those who set the helpdesk up; technicians read the settings from the tickets' pages.
+    if actor.can(ObjectKind::HelpdeskSettings, Action::Update) {
+        items.push(("/settings/helpdesk", "nav-helpdesk-settings", None));
+    }
     items
         .into_iter()
         .map(|(href, key, _)| NavItem {
@@ -153,7 +162,9 @@ fn navigation(actor: &Actor, path: &str) -> Vec<NavItem> {
             current: if href == "/" {
                 path == "/"
             } else {
-                path.starts_with(href) || (href == "/asset-models" && is_catalog(path))
+                path.starts_with(href)
+                    || (href == "/asset-models" && is_catalog(path))
+                    || (href == "/settings/helpdesk" && is_helpdesk_settings(path))
             },
         })
         .collect()
@@ -170,6 +181,10 @@ fn helpdesk_door(actor: &Actor) -> (&'static str, &'static str, Option<ObjectKin
 
 fn is_catalog(path: &str) -> bool {
     ["/asset-categories", "/manufacturers", "/asset-statuses"].iter().any(|p| path.starts_with(p))
+}
+
+fn is_helpdesk_settings(path: &str) -> bool {
+    ["/ticket-categories", "/calendars", "/slas"].iter().any(|p| path.starts_with(p))
 }
 
 fn read_flash(headers: &HeaderMap) -> Option<Flash> {

@@ -191,6 +191,21 @@ pub async fn fetch_page<L: Listing>(
     Ok(Page { items, total, total_exact, page: query.page, per_page: query.per_page })
 }
 
+/// One row of `L` by its id (the [`Listing::TIEBREAK`] column) when its
+/// `entity_column` lies within `scope`; else NotFound, the same answer for a
+/// missing row and one out of scope.
+pub async fn find_in_scope<L: Listing>(
+    pool: &PgPool,
+    scope: &Scope,
+    entity_column: &'static str,
+    id: uuid::Uuid,
+) -> AppResult<L::Row> {
+    let mut query = QueryBuilder::new("select ");
+    query.push(L::COLUMNS).push(" ").push(L::FROM).push(" where ").push(L::TIEBREAK).push(" = ").push_bind(id);
+    query.push(" and ").push(entity_column).push(" = any(").push_bind(scope.ids().to_vec()).push(")");
+    query.build_query_as::<L::Row>().fetch_optional(pool).await?.ok_or(AppError::NotFound)
+}
+
 /// Lists count exactly up to this many rows; beyond, PostgreSQL's estimate.
 pub const COUNT_CAP: i64 = 1_000;
 

@@ -335,6 +335,8 @@ pub enum FieldKind {
     TextArea,
     /// (value, label) choices.
     Select(Vec<(String, String)>),
+    /// Ticked or not: the value is "on" when ticked.
+    Checkbox,
 }
 
 /// One field of a generic form, with the value to show (what was typed, or stored).
@@ -346,11 +348,13 @@ pub struct FormField {
     pub kind: FieldKind,
     pub value: String,
     pub required: bool,
+    /// Message key of a line of help under the field.
+    pub hint: Option<&'static str>,
 }
 
 impl FormField {
     fn of(name: &'static str, label_key: &'static str, kind: FieldKind, value: &str, required: bool) -> Self {
-        Self { name: name.into(), label_key: label_key.into(), kind, value: value.to_owned(), required }
+        Self { name: name.into(), label_key: label_key.into(), kind, value: value.to_owned(), required, hint: None }
     }
     pub fn text(name: &'static str, label_key: &'static str, value: &str, required: bool) -> Self {
         Self::of(name, label_key, FieldKind::Input("text"), value, required)
@@ -370,9 +374,18 @@ impl FormField {
     ) -> Self {
         Self::of(name, label_key, FieldKind::Select(options), value, required)
     }
+    /// A checkbox, ticked when `checked`.
+    pub fn checkbox(name: &'static str, label_key: &'static str, checked: bool) -> Self {
+        Self::of(name, label_key, FieldKind::Checkbox, if checked { "on" } else { "" }, false)
+    }
     /// A field named and labelled at run time (a custom field).
     pub fn dynamic(name: String, label: String, kind: FieldKind, value: &str, required: bool) -> Self {
-        Self { name: name.into(), label_key: label.into(), kind, value: value.to_owned(), required }
+        Self { name: name.into(), label_key: label.into(), kind, value: value.to_owned(), required, hint: None }
+    }
+    /// The same field with a line of help under it.
+    pub fn with_hint(mut self, hint_key: &'static str) -> Self {
+        self.hint = Some(hint_key);
+        self
     }
 
     pub fn options(&self) -> Option<&Vec<(String, String)>> {
@@ -384,6 +397,10 @@ impl FormField {
 
     pub fn is_area(&self) -> bool {
         matches!(self.kind, FieldKind::TextArea)
+    }
+
+    pub fn is_checkbox(&self) -> bool {
+        matches!(self.kind, FieldKind::Checkbox)
     }
 
     pub fn input_type(&self) -> &'static str {

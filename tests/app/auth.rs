@@ -428,11 +428,12 @@ async fn each_role_sees_its_own_navigation() {
         "/groups",
         "/asset-models",
     ];
-    let managers: Vec<&str> = helpdesk.iter().copied().chain(["/imports"]).collect();
+    let managers: Vec<&str> = helpdesk.iter().copied().chain(["/imports", "/settings/helpdesk"]).collect();
+    let supervisors: Vec<&str> = helpdesk.iter().copied().chain(["/settings/helpdesk"]).collect();
     let expected: [(&str, &[&str]); 5] = [
         ("admin", &managers),
         ("pm_a", &managers),
-        ("sup_a", &helpdesk),
+        ("sup_a", &supervisors),
         ("tech_a", &helpdesk),
         ("emp_a", &["/", "/my-equipment", "/portal", "/kb"]),
     ];

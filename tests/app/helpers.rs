@@ -228,7 +228,8 @@ async fn seed(pool: &PgPool) {
 }
 
 /// Office hours in Paris with the French holidays, a default service level
-/// for the whole group, a faster one for A's workstation category.
+/// for the whole group, a faster one for A's workstation category, and a
+/// calendar of A's own (used by nothing).
 async fn seed_helpdesk(pool: &PgPool, root: Uuid, a: Uuid, team_a: Uuid) {
     let calendar: Uuid = sqlx::query_scalar(
         "insert into calendars (entity_id, name, week) values ($1, 'Heures de bureau', 'mon-fri 09:00-18:00') returning id",
@@ -250,6 +251,11 @@ async fn seed_helpdesk(pool: &PgPool, root: Uuid, a: Uuid, team_a: Uuid) {
         .bind(default)
         .fetch_one(pool)
     };
+    sqlx::query("insert into calendars (entity_id, name, week) values ($1, 'Horaires atelier', 'mon-fri 08:00-17:00')")
+        .bind(a)
+        .execute(pool)
+        .await
+        .expect("A's calendar");
     sla("Standard", root, [480, 240, 120, 60, 30], [4800, 2400, 960, 480, 240], true).await.expect("sla");
     let fast = sla("Postes", a, [60, 60, 30, 30, 15], [960, 480, 240, 120, 60], false).await.expect("sla");
     sqlx::query(

@@ -6,6 +6,7 @@ mod auth;
 mod bulk_and_jobs;
 mod catalog;
 mod helpdesk;
+mod helpdesk_settings;
 mod helpers;
 mod imports;
 mod kb;
@@ -302,5 +303,109 @@ resource_suite!(
         body: super::group_body,
         sorts: &["name", "entity", "members", "updated"],
         filters: &["entity_id={a}", "member_id={a}"],
+    }
+);
+
+fn ticket_category_form(ids: &Ids, name: &str) -> Vec<(String, String)> {
+    vec![
+        ("name".into(), name.into()),
+        ("entity_id".into(), ids.entity_a.to_string()),
+        ("on_portal".into(), "on".into()),
+    ]
+}
+fn ticket_category_body(ids: &Ids, name: &str) -> Value {
+    json!({"name": name, "entity_id": ids.entity_a})
+}
+
+resource_suite!(
+    ticket_categories,
+    Spec {
+        plural: "ticket-categories",
+        kind: "ticket_category",
+        table: "ticket_categories",
+        manager: "pm_a",
+        reader: "tech_a",
+        outsider: "emp_a",
+        visible: "Poste de travail",
+        hidden: Some("Messagerie"),
+        name_field: "name",
+        required: "name",
+        form: super::ticket_category_form,
+        body: super::ticket_category_body,
+        sorts: &["name", "entity", "parent", "updated"],
+        filters: &["entity_id={a}", "parent_id={a}"],
+    }
+);
+
+fn calendar_form(ids: &Ids, name: &str) -> Vec<(String, String)> {
+    vec![
+        ("name".into(), name.into()),
+        ("entity_id".into(), ids.entity_a.to_string()),
+        ("time_zone".into(), "Europe/Paris".into()),
+        ("week".into(), "mon-fri 09:00-12:00,14:00-18:00".into()),
+        ("french_holidays".into(), "on".into()),
+    ]
+}
+fn calendar_body(ids: &Ids, name: &str) -> Value {
+    json!({"name": name, "entity_id": ids.entity_a, "week": "mon-fri 09:00-17:00"})
+}
+
+resource_suite!(
+    calendars,
+    Spec {
+        plural: "calendars",
+        kind: "calendar",
+        table: "calendars",
+        manager: "pm_a",
+        reader: "tech_a",
+        outsider: "emp_a",
+        visible: "Horaires atelier",
+        hidden: Some("Heures de bureau"),
+        name_field: "name",
+        required: "name",
+        form: super::calendar_form,
+        body: super::calendar_body,
+        sorts: &["name", "entity", "time_zone", "updated"],
+        filters: &["entity_id={a}"],
+    }
+);
+
+fn sla_form(ids: &Ids, name: &str) -> Vec<(String, String)> {
+    let mut fields = vec![
+        ("name".into(), name.into()),
+        ("entity_id".into(), ids.entity_a.to_string()),
+        ("calendar_id".into(), ids.calendar.to_string()),
+        ("escalate_at".into(), "50, 100".into()),
+    ];
+    for (priority, (own, resolve)) in
+        [("4h", "40h"), ("2h", "16h"), ("1h", "8h"), ("30m", "4h"), ("15", "2h")].iter().enumerate()
+    {
+        fields.push((format!("own_{}", priority + 1), own.to_string()));
+        fields.push((format!("resolve_{}", priority + 1), resolve.to_string()));
+    }
+    fields
+}
+fn sla_body(ids: &Ids, name: &str) -> Value {
+    json!({"name": name, "entity_id": ids.entity_a, "calendar_id": ids.calendar,
+           "own_minutes": [240, 120, 60, 30, 15], "resolve_minutes": [2400, 960, 480, 240, 120]})
+}
+
+resource_suite!(
+    slas,
+    Spec {
+        plural: "slas",
+        kind: "sla",
+        table: "slas",
+        manager: "pm_a",
+        reader: "tech_a",
+        outsider: "emp_a",
+        visible: "Postes",
+        hidden: Some("Standard"),
+        name_field: "name",
+        required: "name",
+        form: super::sla_form,
+        body: super::sla_body,
+        sorts: &["name", "entity", "calendar", "updated"],
+        filters: &["entity_id={a}", "calendar_id={k}"],
     }
 );

@@ -36,7 +36,7 @@ pub struct Spec {
     /// Every sort key of the list (the SQL is built at run time, so each one is run here).
     pub sorts: &'static [&'static str],
     /// Filters as query strings; `{a}` stands for subsidiary A's id, `{c}` for
-    /// the Portable category's, `{m}` for Dell's.
+    /// the Portable category's, `{m}` for Dell's, `{k}` for the group's calendar's.
     pub filters: &'static [&'static str],
 }
 
@@ -50,6 +50,8 @@ pub struct Ids {
     pub manufacturer: Uuid,
     pub model: Uuid,
     pub status: Uuid,
+    /// The group's "Heures de bureau" calendar.
+    pub calendar: Uuid,
 }
 
 async fn ids(app: &TestApp) -> Ids {
@@ -60,6 +62,7 @@ async fn ids(app: &TestApp) -> Ids {
         manufacturer: app.id_of("manufacturers", "Dell").await,
         model: app.id_of("asset_models", "Latitude 5440").await,
         status: app.id_of("asset_statuses", "En stock").await,
+        calendar: app.id_of("calendars", "Heures de bureau").await,
     }
 }
 
@@ -134,7 +137,8 @@ pub async fn every_sort_and_filter_runs(spec: &Spec) {
             .replace("{c}", &ids.category.to_string())
             .replace("{m}", &ids.manufacturer.to_string())
             .replace("{mo}", &ids.model.to_string())
-            .replace("{s}", &ids.status.to_string());
+            .replace("{s}", &ids.status.to_string())
+            .replace("{k}", &ids.calendar.to_string());
         let api =
             app.api(Some(&token), Method::GET, &format!("/api/v1/{}?{query}&per_page=200", spec.plural), None).await;
         api.assert_status(StatusCode::OK);

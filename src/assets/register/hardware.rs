@@ -12,7 +12,7 @@ use axum::{
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::{db, domain::Asset};
@@ -126,7 +126,8 @@ impl Hardware {
     }
 
     /// What the history records: one readable line per fact.
-    fn summary(&self) -> serde_json::Value {
+    /// The facts as history shows them, one line per disk and interface.
+    pub fn summary(&self) -> serde_json::Value {
         let disks: Vec<String> = self.disks.iter().map(disk_line).collect();
         let interfaces: Vec<String> = self.interfaces.iter().map(interface_line).collect();
         serde_json::json!({
@@ -177,22 +178,28 @@ fn interface_line(interface: &NetworkInterface) -> String {
 }
 
 pub async fn load(pool: &PgPool, asset_id: Uuid) -> AppResult<Hardware> {
+    let mut conn = pool.acquire().await?;
+    load_in(&mut conn, asset_id).await
+}
+
+/// [`load`] on the caller's connection (inside its transaction).
+pub async fn load_in(conn: &mut PgConnection, asset_id: Uuid) -> AppResult<Hardware> {
     let base = sqlx::query!(
         "select os_name, os_version, cpu, cpu_cores, memory_mb from asset_hardware where asset_id = $1",
         asset_id
     )
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?;
     let disks =
         sqlx::query_as!(Disk, "select name, size_gb from asset_disks where asset_id = $1 order by position", asset_id)
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?;
     let interfaces = sqlx::query_as!(
         NetworkInterface,
         "select name, mac, ips from asset_network_interfaces where asset_id = $1 order by position",
         asset_id
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let mut hardware = Hardware { disks, interfaces, ..Hardware::default() };
     if let Some(base) = base {
@@ -224,46 +231,52 @@ pub async fn save(
             .execute(&mut *tx)
             .await?
             .rows_affected();
+    write_in(&mut tx, asset.id, hardware).await?;
+    let subject = Subject::new(ObjectKind::Asset, asset.id, Some(asset.entity_id));
+    audit::updated(&mut tx, pool, actor, subject, bumped, &before.summary(), &hardware.summary()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Replace an asset's facts, disks and interfaces inside the caller's transaction.
+pub async fn write_in(conn: &mut PgConnection, asset_id: Uuid, hardware: &Hardware) -> AppResult<()> {
     sqlx::query!(
         "insert into asset_hardware (asset_id, os_name, os_version, cpu, cpu_cores, memory_mb) values ($1, $2, $3, $4, $5, $6)
          on conflict (asset_id) do update set os_name = $2, os_version = $3, cpu = $4, cpu_cores = $5, memory_mb = $6, updated_at = now()",
-        asset.id,
+        asset_id,
         hardware.os_name,
         hardware.os_version,
         hardware.cpu,
         hardware.cpu_cores,
         hardware.memory_mb
     )
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    sqlx::query!("delete from asset_disks where asset_id = $1", asset.id).execute(&mut *tx).await?;
+    sqlx::query!("delete from asset_disks where asset_id = $1", asset_id).execute(&mut *conn).await?;
     let (names, sizes): (Vec<String>, Vec<Option<Decimal>>) =
         hardware.disks.iter().map(|d| (d.name.clone(), d.size_gb)).unzip();
     sqlx::query!(
         "insert into asset_disks (asset_id, position, name, size_gb)
          select $1, n, name, size from unnest($2::text[], $3::numeric[]) with ordinality as d(name, size, n)",
-        asset.id,
+        asset_id,
         &names,
         &sizes as &[Option<Decimal>]
     )
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    sqlx::query!("delete from asset_network_interfaces where asset_id = $1", asset.id).execute(&mut *tx).await?;
+    sqlx::query!("delete from asset_network_interfaces where asset_id = $1", asset_id).execute(&mut *conn).await?;
     for (position, interface) in hardware.interfaces.iter().enumerate() {
         sqlx::query!(
             "insert into asset_network_interfaces (asset_id, position, name, mac, ips) values ($1, $2, $3, $4, $5)",
-            asset.id,
+            asset_id,
             position as i32,
             interface.name,
             interface.mac,
             &interface.ips
         )
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     }
-    let subject = Subject::new(ObjectKind::Asset, asset.id, Some(asset.entity_id));
-    audit::updated(&mut tx, pool, actor, subject, bumped, &before.summary(), &hardware.summary()).await?;
-    tx.commit().await?;
     Ok(())
 }
 
