@@ -13,6 +13,7 @@ pub mod error;
 pub mod generate;
 pub mod helpdesk;
 pub mod imports;
+pub mod inventory;
 pub mod jobs;
 pub mod kb;
 pub mod notify;

@@ -24,7 +24,7 @@ use crate::{
     auth::{self, actor::Actor},
     db,
     error::{ApiError, AppError, AppResult},
-    helpdesk, imports, kb, notify, org, saved_searches,
+    helpdesk, imports, inventory, kb, notify, org, saved_searches,
     state::AppState,
     web::{self, PageCtx, render},
 };
@@ -122,6 +122,7 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(web::metrics::serve))
         .route("/static/{hash}/{*path}", get(web::static_files::serve))
+        .merge(inventory::agent_router())
         .merge(pages)
         .nest(PREFIX, api)
         .layer(from_fn_with_state(state.clone(), web::metrics::track))

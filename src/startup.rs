@@ -91,6 +91,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let database = Database::open(&config).await?;
     ensure_admin(&database.pool, &config).await?;
+    crate::inventory::db::write_defaults(&database.pool).await?;
     if demo {
         crate::demo::load(&database.pool).await?;
     }

@@ -96,6 +96,7 @@ async fn prepare() -> Shared {
     sqlx::query(&format!("create database {TEMPLATE}")).execute(&mut admin).await.expect("create template");
     let pool = db::connect(&(shared.url_of)(TEMPLATE), 4).await.expect("connect template");
     db::migrate(&pool).await.expect("migrate template");
+    parc::inventory::db::write_defaults(&pool).await.expect("inventory defaults");
     seed(&pool).await;
     pool.close().await;
     shared
@@ -311,7 +312,7 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.expect("body").to_bytes();
-        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {
@@ -481,6 +482,8 @@ pub struct TestResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
+    /// The body as received (compressed replies).
+    pub bytes: Vec<u8>,
 }
 
 impl TestResponse {

@@ -9,6 +9,7 @@ mod helpdesk;
 mod helpdesk_settings;
 mod helpers;
 mod imports;
+mod inventory;
 mod kb;
 mod mail;
 mod platform;

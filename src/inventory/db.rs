@@ -1,0 +1,929 @@
+//! Inventory in PostgreSQL: the agents, the match rules and placeholder
+//! lists, and applying one inventory to its asset. Matching and writing one
+//! device happen in one transaction under advisory locks on its identifiers,
+//! so ten submissions of one new machine at once make one asset. A partial
+//! inventory only touches the sections it carries; a section that did not
+//! change writes nothing, so a resubmitted inventory leaves no trace but the
+//! agent's contact time.
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use sqlx::{Acquire, PgConnection, PgPool, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use super::{
+    model::{Dialect, Inventory, ItemType, Software},
+    normalize::{Blacklist, DEFAULTS, Field},
+};
+use crate::{
+    assets::register::{db as assets_db, domain::AssetInput, hardware},
+    audit::{self, AuditActor, Change, Record, Source, Subject},
+    auth::permission::ObjectKind,
+    error::{AppError, AppResult},
+};
+
+/// What an agent says about itself with each message.
+#[derive(Clone, Debug, Default)]
+pub struct Hello {
+    /// The GLPI-Agent-ID header.
+    pub agent_uuid: Option<String>,
+    pub deviceid: String,
+    pub user_agent: String,
+    pub tag: Option<String>,
+    pub remote_ip: Option<IpAddr>,
+}
+
+/// An agent as the inventory sees it.
+#[derive(Clone, Debug)]
+pub struct Agent {
+    pub id: Uuid,
+    pub asset_id: Option<Uuid>,
+    pub last_body_sha256: Option<Vec<u8>>,
+}
+
+/// Find or create the agent (by GLPI-Agent-ID, else deviceid), noting this contact.
+pub async fn contact(conn: &mut PgConnection, hello: &Hello) -> AppResult<Agent> {
+    let ip = hello.remote_ip.map(|ip| ip.to_string());
+    let tag = hello.tag.clone().unwrap_or_default();
+    let row = match &hello.agent_uuid {
+        Some(agent_uuid) => {
+            sqlx::query_as!(
+                Agent,
+                "insert into inventory_agents (agent_uuid, deviceid, user_agent, tag, remote_ip)
+                 values ($1, $2, $3, $4, $5::text::inet)
+                 on conflict (agent_uuid) where agent_uuid is not null do update
+                    set deviceid = $2, user_agent = $3, tag = case when $4 = '' then inventory_agents.tag else $4 end,
+                        remote_ip = $5::text::inet, last_contact_at = now()
+                 returning id, asset_id, last_body_sha256",
+                agent_uuid,
+                hello.deviceid,
+                hello.user_agent,
+                tag,
+                ip
+            )
+            .fetch_one(conn)
+            .await?
+        }
+        None => {
+            sqlx::query_as!(
+                Agent,
+                "insert into inventory_agents (deviceid, user_agent, tag, remote_ip) values ($1, $2, $3, $4::text::inet)
+                 on conflict (deviceid) where agent_uuid is null do update
+                    set user_agent = $2, tag = case when $3 = '' then inventory_agents.tag else $3 end,
+                        remote_ip = $4::text::inet, last_contact_at = now()
+                 returning id, asset_id, last_body_sha256",
+                hello.deviceid,
+                hello.user_agent,
+                tag,
+                ip
+            )
+            .fetch_one(conn)
+            .await?
+        }
+    };
+    Ok(row)
+}
+
+/// What a rule does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleAction {
+    /// Refuse when one of the criteria is absent.
+    RefuseMissing,
+    /// Take the asset having every criterion's value.
+    Link,
+    /// Make a new asset when every criterion is present.
+    Create,
+    Refuse,
+}
+
+impl RuleAction {
+    pub fn parse(text: &str) -> Option<RuleAction> {
+        match text {
+            "refuse_missing" => Some(RuleAction::RefuseMissing),
+            "link" => Some(RuleAction::Link),
+            "create" => Some(RuleAction::Create),
+            "refuse" => Some(RuleAction::Refuse),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleAction::RefuseMissing => "refuse_missing",
+            RuleAction::Link => "link",
+            RuleAction::Create => "create",
+            RuleAction::Refuse => "refuse",
+        }
+    }
+}
+
+/// One match rule.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Rule {
+    pub id: Uuid,
+    pub position: i32,
+    pub name: String,
+    /// Null: every kind of device.
+    pub itemtype: Option<String>,
+    pub action: RuleAction,
+    /// Of agent, serial, uuid, name, mac, stored_uuid_empty.
+    pub criteria: Vec<String>,
+    pub active: bool,
+}
+
+/// GLPI's default rules for computers, in order, with the link through the
+/// agent first (so a renamed machine keeps its asset). UUID and MAC rules
+/// exist but are off: cloned machines share them.
+pub const DEFAULT_RULES: &[(&str, RuleAction, &[&str], bool)] = &[
+    ("Device constraint (name)", RuleAction::RefuseMissing, &["name"], true),
+    ("Update (by agent)", RuleAction::Link, &["agent"], true),
+    ("Update (by serial + uuid)", RuleAction::Link, &["serial", "uuid"], true),
+    ("Update (by serial, stored uuid empty)", RuleAction::Link, &["serial", "stored_uuid_empty"], true),
+    ("Import (by serial + uuid)", RuleAction::Create, &["serial", "uuid"], true),
+    ("Update (by serial)", RuleAction::Link, &["serial"], true),
+    ("Update (by uuid)", RuleAction::Link, &["uuid"], false),
+    ("Update (by mac)", RuleAction::Link, &["mac"], false),
+    ("Update (by name)", RuleAction::Link, &["name"], true),
+    ("Import (by serial)", RuleAction::Create, &["serial"], true),
+    ("Import (by uuid)", RuleAction::Create, &["uuid"], false),
+    ("Import (by mac)", RuleAction::Create, &["mac"], false),
+    ("Import (by name)", RuleAction::Create, &["name"], true),
+    ("Import denied", RuleAction::Refuse, &[], true),
+];
+
+/// Write the default rules and placeholder lists, once: afterwards they are the admin's.
+pub async fn write_defaults(pool: &PgPool) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    let first = sqlx::query_scalar!(
+        "update inventory_settings set defaults_written = true where not defaults_written returning id"
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if first.is_none() {
+        return Ok(());
+    }
+    for (position, (name, action, criteria, active)) in DEFAULT_RULES.iter().enumerate() {
+        let criteria: Vec<String> = criteria.iter().map(|c| (*c).to_owned()).collect();
+        sqlx::query!(
+            "insert into inventory_rules (position, name, action, criteria, active) values ($1, $2, $3, $4, $5)",
+            (position as i32 + 1) * 10,
+            name,
+            action.as_str(),
+            &criteria,
+            active
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    let (fields, values): (Vec<String>, Vec<String>) =
+        DEFAULTS.iter().map(|(field, value)| (field.as_str().to_owned(), (*value).to_owned())).unzip();
+    sqlx::query!(
+        "insert into inventory_blacklist (field, value) select * from unnest($1::text[], $2::text[]) on conflict do nothing",
+        &fields,
+        &values
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The placeholder lists as the admin keeps them.
+pub async fn blacklist(pool: &PgPool) -> AppResult<Blacklist> {
+    let rows =
+        sqlx::query!("select field, value from inventory_blacklist order by field, value").fetch_all(pool).await?;
+    Blacklist::new(rows.iter().filter_map(|r| Some((Field::parse(&r.field)?, r.value.as_str()))))
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("inventory blacklist: {e}")))
+}
+
+/// The active rules for one kind of device, in order.
+pub async fn rules_for(conn: &mut PgConnection, itemtype: ItemType) -> AppResult<Vec<Rule>> {
+    let rows = sqlx::query!(
+        "select id, position, name, itemtype, action, criteria, active from inventory_rules
+          where active and (itemtype is null or itemtype = $1) order by position, name",
+        itemtype.as_str()
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(Rule {
+                id: r.id,
+                position: r.position,
+                name: r.name,
+                itemtype: r.itemtype,
+                action: RuleAction::parse(&r.action)?,
+                criteria: r.criteria,
+                active: r.active,
+            })
+        })
+        .collect())
+}
+
+/// One inventory to apply.
+pub struct Submission<'a> {
+    pub hello: &'a Hello,
+    pub inventory: &'a Inventory,
+    /// The inventory as received (JSON shape), kept when refused.
+    pub document: &'a Value,
+    pub dialect: Dialect,
+    /// SHA-256 of the decompressed body.
+    pub body_sha256: [u8; 32],
+    /// Where a new device goes, from the token it came with.
+    pub entity_id: Option<Uuid>,
+    pub blacklist: &'a Blacklist,
+}
+
+/// What became of an inventory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Created(Uuid),
+    Updated(Uuid),
+    Unchanged(Uuid),
+    Refused { id: Uuid, reason: String },
+}
+
+/// The decision of the rules.
+enum Decision {
+    Link(Uuid, Uuid),
+    Create(Uuid),
+    Refuse(Option<Uuid>, String),
+}
+
+/// Match and apply one inventory, in one transaction.
+pub async fn ingest(pool: &PgPool, submission: Submission<'_>) -> AppResult<Outcome> {
+    let inventory = submission.inventory;
+    let mut tx = pool.begin().await?;
+    let agent = contact(&mut tx, submission.hello).await?;
+    // The same body again: nothing to read, nothing to write.
+    if let Some(asset) =
+        agent.asset_id.filter(|_| agent.last_body_sha256.as_deref() == Some(&submission.body_sha256[..]))
+    {
+        touch_agent(&mut tx, agent.id, asset, &submission.body_sha256).await?;
+        tx.commit().await?;
+        return Ok(Outcome::Unchanged(asset));
+    }
+    lock_identifiers(&mut tx, submission.hello, inventory).await?;
+    let rules = rules_for(&mut tx, inventory.itemtype).await?;
+    let decision = decide(&mut tx, &rules, inventory, &agent).await?;
+    let actor = AuditActor {
+        id: None,
+        label: format!("inventory {}", submission.hello.deviceid).chars().take(200).collect(),
+        source: Source::Inventory,
+        request_id: None,
+    };
+    let checksum = checksum(inventory);
+    let outcome = match decision {
+        Decision::Refuse(rule, reason) => {
+            let id = refuse(&mut tx, &submission, agent.id, rule, &reason).await?;
+            tx.commit().await?;
+            return Ok(Outcome::Refused { id, reason });
+        }
+        Decision::Link(asset, rule) => {
+            let stored = sqlx::query_scalar!("select checksum from asset_inventory where asset_id = $1", asset)
+                .fetch_optional(&mut *tx)
+                .await?
+                .flatten();
+            if stored.as_deref() == Some(&checksum[..]) {
+                Outcome::Unchanged(asset)
+            } else {
+                apply(&mut tx, pool, &actor, asset, inventory, rule, agent.id, &checksum, false).await?;
+                Outcome::Updated(asset)
+            }
+        }
+        Decision::Create(rule) => {
+            let asset = create(&mut tx, &actor, inventory, submission.hello, submission.entity_id).await?;
+            apply(&mut tx, pool, &actor, asset, inventory, rule, agent.id, &checksum, true).await?;
+            Outcome::Created(asset)
+        }
+    };
+    let (Outcome::Created(asset) | Outcome::Updated(asset) | Outcome::Unchanged(asset)) = outcome else {
+        return Ok(outcome);
+    };
+    touch_agent(&mut tx, agent.id, asset, &submission.body_sha256).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// SHA-256 of the normalised inventory (dates of the run are not in it).
+fn checksum(inventory: &Inventory) -> [u8; 32] {
+    let bytes = serde_json::to_vec(inventory).unwrap_or_default();
+    Sha256::digest(bytes).into()
+}
+
+async fn touch_agent(conn: &mut PgConnection, agent: Uuid, asset: Uuid, body: &[u8; 32]) -> AppResult<()> {
+    sqlx::query!(
+        "update inventory_agents set asset_id = $2, last_body_sha256 = $3, last_inventory_at = now() where id = $1",
+        agent,
+        asset,
+        &body[..]
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update asset_inventory set agent_id = $2, last_inventory_at = now() where asset_id = $1",
+        asset,
+        agent
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// One advisory lock per identifier, taken in one order: two submissions of
+/// the same device wait for each other; different devices do not.
+async fn lock_identifiers(conn: &mut PgConnection, hello: &Hello, inventory: &Inventory) -> AppResult<()> {
+    let mut keys: Vec<String> = vec![format!("agent:{}", hello.agent_uuid.as_deref().unwrap_or(&hello.deviceid))];
+    if let Some(serial) = &inventory.serial {
+        keys.push(format!("serial:{}", serial.to_lowercase()));
+    }
+    if let Some(uuid) = &inventory.uuid {
+        keys.push(format!("uuid:{uuid}"));
+    }
+    if let Some(name) = &inventory.name {
+        keys.push(format!("name:{}:{}", inventory.itemtype.as_str(), name.to_lowercase()));
+    }
+    keys.sort();
+    keys.dedup();
+    sqlx::query!(
+        "select count(pg_advisory_xact_lock(hashtextextended(k, 42))) from (select k from unnest($1::text[]) k order by k) keys",
+        &keys
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(())
+}
+
+/// The values an inventory gives each criterion.
+fn present(inventory: &Inventory, agent: &Agent, criterion: &str) -> bool {
+    match criterion {
+        "agent" => agent.asset_id.is_some(),
+        "serial" => inventory.serial.is_some(),
+        "uuid" => inventory.uuid.is_some(),
+        "name" => inventory.name.is_some(),
+        "mac" => !macs(inventory).is_empty(),
+        "stored_uuid_empty" => true,
+        _ => false,
+    }
+}
+
+/// MACs of the physical interfaces, else of the virtual ones (virtual machines).
+fn macs(inventory: &Inventory) -> Vec<String> {
+    let nics = inventory.networks.as_deref().unwrap_or_default();
+    let physical: Vec<String> = nics.iter().filter(|n| !n.virtual_device).filter_map(|n| n.mac.clone()).collect();
+    if physical.is_empty() { nics.iter().filter_map(|n| n.mac.clone()).collect() } else { physical }
+}
+
+async fn decide(conn: &mut PgConnection, rules: &[Rule], inventory: &Inventory, agent: &Agent) -> AppResult<Decision> {
+    for rule in rules {
+        let all_present = rule.criteria.iter().all(|c| present(inventory, agent, c));
+        match rule.action {
+            RuleAction::RefuseMissing if !all_present => {
+                return Ok(Decision::Refuse(Some(rule.id), format!("refused by rule \"{}\"", rule.name)));
+            }
+            RuleAction::Link if all_present => {
+                if let Some(asset) = find(conn, &rule.criteria, inventory, agent).await? {
+                    return Ok(Decision::Link(asset, rule.id));
+                }
+            }
+            RuleAction::Create if all_present => return Ok(Decision::Create(rule.id)),
+            RuleAction::Refuse if all_present => {
+                return Ok(Decision::Refuse(Some(rule.id), format!("refused by rule \"{}\"", rule.name)));
+            }
+            _ => {}
+        }
+    }
+    Ok(Decision::Refuse(None, "no rule matched".into()))
+}
+
+/// The asset having every criterion's value, of the same kind of device.
+async fn find(
+    conn: &mut PgConnection,
+    criteria: &[String],
+    inventory: &Inventory,
+    agent: &Agent,
+) -> AppResult<Option<Uuid>> {
+    let mut qb: QueryBuilder<'_, Postgres> =
+        QueryBuilder::new("select a.id from assets a left join asset_inventory ai on ai.asset_id = a.id where true");
+    for criterion in criteria {
+        match criterion.as_str() {
+            "agent" => {
+                qb.push(" and a.id = ").push_bind(agent.asset_id);
+            }
+            // A serial identifies an asset registered by hand too.
+            "serial" => {
+                qb.push(" and (lower(a.serial) = lower(")
+                    .push_bind(inventory.serial.clone())
+                    .push(") or lower(ai.serial) = lower(")
+                    .push_bind(inventory.serial.clone())
+                    .push("))");
+            }
+            "uuid" => {
+                qb.push(" and ai.system_uuid = ").push_bind(inventory.uuid.clone());
+            }
+            "stored_uuid_empty" => {
+                qb.push(" and ai.system_uuid is null");
+            }
+            "name" => {
+                qb.push(" and lower(a.name) = lower(").push_bind(inventory.name.clone()).push(")");
+                qb.push(" and ai.itemtype = ").push_bind(inventory.itemtype.as_str());
+            }
+            "mac" => {
+                qb.push(" and a.id in (select asset_id from asset_network_interfaces where mac = any(")
+                    .push_bind(macs(inventory))
+                    .push("))");
+                qb.push(" and ai.itemtype = ").push_bind(inventory.itemtype.as_str());
+            }
+            _ => return Ok(None),
+        }
+    }
+    qb.push(" order by a.created_at, a.id limit 1");
+    Ok(qb.build_query_scalar::<Uuid>().fetch_optional(conn).await?)
+}
+
+async fn refuse(
+    conn: &mut PgConnection,
+    submission: &Submission<'_>,
+    agent: Uuid,
+    rule: Option<Uuid>,
+    reason: &str,
+) -> AppResult<Uuid> {
+    let inventory = submission.inventory;
+    let dialect = match submission.dialect {
+        Dialect::Json => "json",
+        Dialect::Xml => "xml",
+    };
+    Ok(sqlx::query_scalar!(
+        "insert into inventory_refused (agent_id, itemtype, name, serial, uuid, macs, rule_id, reason, dialect, document)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id",
+        agent,
+        inventory.itemtype.as_str(),
+        inventory.name,
+        inventory.serial,
+        inventory.uuid,
+        &macs(inventory),
+        rule,
+        reason,
+        dialect,
+        submission.document
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
+/// The register's category of a device: by its kind, else its chassis.
+fn category_name(inventory: &Inventory) -> &'static str {
+    let kind = inventory.kind.as_deref().unwrap_or_default().to_ascii_lowercase();
+    match inventory.itemtype {
+        ItemType::Phone => "Téléphone",
+        ItemType::Printer => "Imprimante",
+        ItemType::NetworkEquipment => "Équipement réseau",
+        ItemType::Unmanaged => "Périphérique",
+        ItemType::Computer if ["laptop", "notebook", "portable", "sub notebook"].iter().any(|k| kind == *k) => {
+            "Portable"
+        }
+        ItemType::Computer if kind.contains("server") => "Serveur",
+        ItemType::Computer => "Ordinateur",
+    }
+}
+
+/// The model of a device, made when first seen (with its manufacturer).
+async fn model_of(conn: &mut PgConnection, inventory: &Inventory) -> AppResult<Uuid> {
+    let category = category_name(inventory);
+    let category_id = match sqlx::query_scalar!("select id from asset_categories where lower(name) = lower($1)", category)
+        .fetch_optional(&mut *conn)
+        .await?
+    {
+        Some(id) => id,
+        None => sqlx::query_scalar!(
+            "insert into asset_categories (name) values ($1) on conflict (lower(name)) do update set name = excluded.name returning id",
+            category
+        )
+        .fetch_one(&mut *conn)
+        .await?,
+    };
+    let manufacturer = match &inventory.manufacturer {
+        Some(name) => Some(
+            sqlx::query_scalar!(
+                "with found as (select id from manufacturers where lower(name) = lower($1)),
+                      made as (insert into manufacturers (name) select $1 where not exists (select 1 from found)
+                               on conflict do nothing returning id)
+                 select id as \"id!\" from found union all select id from made
+                 union all select id from manufacturers where lower(name) = lower($1) limit 1",
+                name
+            )
+            .fetch_one(&mut *conn)
+            .await?,
+        ),
+        None => None,
+    };
+    let name = inventory.model.clone().unwrap_or_else(|| format!("{category} ({})", inventory.itemtype.as_str()));
+    let found = sqlx::query_scalar!(
+        "select id from asset_models where manufacturer_id is not distinct from $1 and lower(name) = lower($2)",
+        manufacturer,
+        name
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    match found {
+        Some(id) => Ok(id),
+        None => Ok(sqlx::query_scalar!(
+            "insert into asset_models (category_id, manufacturer_id, name) values ($1, $2, $3) returning id",
+            category_id,
+            manufacturer,
+            name
+        )
+        .fetch_one(conn)
+        .await?),
+    }
+}
+
+/// A new asset for a device seen for the first time.
+async fn create(
+    conn: &mut PgConnection,
+    actor: &AuditActor,
+    inventory: &Inventory,
+    hello: &Hello,
+    token_entity: Option<Uuid>,
+) -> AppResult<Uuid> {
+    let settings = sqlx::query!(
+        "select coalesce($1, s.entity_id, (select id from entities where parent_id is null order by created_at limit 1)) as entity_id,
+                coalesce(s.status_id, (select id from asset_statuses where kind = 'deployed' order by created_at, name limit 1)) as status_id
+           from inventory_settings s",
+        token_entity
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let (Some(entity_id), Some(status_id)) = (settings.entity_id, settings.status_id) else {
+        return Err(AppError::Internal(anyhow::anyhow!("no entity or no deployed status for new devices")));
+    };
+    let model_id = model_of(conn, inventory).await?;
+    let name = inventory.name.clone().unwrap_or_else(|| hello.deviceid.clone());
+    let mut input = AssetInput {
+        tag: None,
+        name: name.chars().take(200).collect(),
+        serial: inventory.serial.clone(),
+        model_id,
+        status_id,
+        entity_id,
+        location_id: None,
+        assigned_user_id: None,
+        assigned_group_id: None,
+        supplier: String::new(),
+        order_number: String::new(),
+        invoice_number: String::new(),
+        purchase_date: None,
+        price: None,
+        currency: "EUR".into(),
+        warranty_end: None,
+        notes: String::new(),
+        custom: Default::default(),
+    };
+    let mut savepoint = conn.begin().await?;
+    match assets_db::insert_in(&mut savepoint, actor, &input).await {
+        Ok(id) => {
+            savepoint.commit().await?;
+            Ok(id)
+        }
+        // Another asset of this manufacturer has the serial (a clone): this
+        // one is kept without it; asset_inventory remembers what was sent.
+        Err(AppError::Taken(errors)) if errors.get("serial").is_some() => {
+            savepoint.rollback().await?;
+            input.serial = None;
+            assets_db::insert_in(conn, actor, &input).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// The register's fields inventory fills, as history shows them.
+#[derive(Serialize, PartialEq)]
+struct Identity {
+    name: String,
+    serial: Option<String>,
+    model_id: Uuid,
+}
+
+/// Apply an inventory to its asset: identity, facts, components, software.
+#[allow(clippy::too_many_arguments)]
+async fn apply(
+    conn: &mut PgConnection,
+    pool: &PgPool,
+    actor: &AuditActor,
+    asset: Uuid,
+    inventory: &Inventory,
+    rule: Uuid,
+    agent: Uuid,
+    checksum: &[u8; 32],
+    created: bool,
+) -> AppResult<()> {
+    let locked: Vec<String> = sqlx::query_scalar!("select field from asset_locked_fields where asset_id = $1", asset)
+        .fetch_all(&mut *conn)
+        .await?;
+    let is_locked = |field: &str| locked.iter().any(|f| f == field);
+    let row = sqlx::query!("select name, serial, model_id, entity_id from assets where id = $1 for update", asset)
+        .fetch_one(&mut *conn)
+        .await?;
+    let entity_id = row.entity_id;
+    let subject = || Subject::new(ObjectKind::Asset, asset, Some(entity_id));
+    let mut sent_serial = None;
+    if !created {
+        let before = Identity { name: row.name.clone(), serial: row.serial.clone(), model_id: row.model_id };
+        let mut after = Identity { name: row.name, serial: row.serial, model_id: row.model_id };
+        if let Some(name) = inventory.name.as_ref().filter(|_| !is_locked("name")) {
+            after.name = name.chars().take(200).collect();
+        }
+        if inventory.serial.is_some() && !is_locked("serial") {
+            after.serial = inventory.serial.clone();
+        }
+        if !is_locked("model") && (inventory.model.is_some() || inventory.manufacturer.is_some()) {
+            after.model_id = model_of(conn, inventory).await?;
+        }
+        if after != before {
+            let mut savepoint = conn.begin().await?;
+            let updated = sqlx::query!(
+                "update assets set name = $2, serial = $3, model_id = $4, version = version + 1 where id = $1",
+                asset,
+                after.name,
+                after.serial,
+                after.model_id
+            )
+            .execute(&mut *savepoint)
+            .await;
+            match updated {
+                Ok(_) => {
+                    savepoint.commit().await?;
+                    audit::record_change(conn, actor, subject(), &before, &after).await?;
+                }
+                // The serial belongs to another asset: keep ours, note what was sent.
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                    savepoint.rollback().await?;
+                    sent_serial = after.serial.clone();
+                    let kept = Identity { serial: before.serial.clone(), ..after };
+                    if kept != before {
+                        sqlx::query!(
+                            "update assets set name = $2, model_id = $3, version = version + 1 where id = $1",
+                            asset,
+                            kept.name,
+                            kept.model_id
+                        )
+                        .execute(&mut *conn)
+                        .await?;
+                        audit::record_change(conn, actor, subject(), &before, &kept).await?;
+                    }
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
+    } else if inventory.serial.is_some() && row.serial.is_none() {
+        sent_serial = inventory.serial.clone();
+    }
+    sqlx::query!(
+        "insert into asset_inventory (asset_id, itemtype, system_uuid, serial, kind, last_user, agent_id, rule_id, checksum)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         on conflict (asset_id) do update set itemtype = $2, system_uuid = coalesce($3, asset_inventory.system_uuid),
+                serial = $4, kind = coalesce(nullif($5, ''), asset_inventory.kind),
+                last_user = coalesce(nullif($6, ''), asset_inventory.last_user),
+                agent_id = $7, rule_id = $8, checksum = $9, last_inventory_at = now()",
+        asset,
+        inventory.itemtype.as_str(),
+        inventory.uuid,
+        sent_serial,
+        inventory.kind.clone().unwrap_or_default(),
+        inventory.last_user.clone().unwrap_or_default(),
+        agent,
+        rule,
+        &checksum[..]
+    )
+    .execute(&mut *conn)
+    .await?;
+    facts(conn, actor, asset, entity_id, inventory, &locked).await?;
+    software(conn, actor, asset, entity_id, inventory.software.as_deref()).await?;
+    let _ = pool;
+    Ok(())
+}
+
+/// Hardware facts, disks and interfaces: the sections present replace the
+/// stored ones when they differ; memory going down is told to the park managers.
+async fn facts(
+    conn: &mut PgConnection,
+    actor: &AuditActor,
+    asset: Uuid,
+    entity_id: Uuid,
+    inventory: &Inventory,
+    locked: &[String],
+) -> AppResult<()> {
+    let is_locked = |field: &str| locked.iter().any(|f| f == field);
+    let before = hardware::load_in(&mut *conn, asset).await?;
+    let mut after = before.clone();
+    if let Some(os) = inventory.os.as_ref().filter(|_| !is_locked("os")) {
+        after.os_name = os.name.chars().take(200).collect();
+        after.os_version = os.version.chars().take(100).collect();
+    }
+    if let Some(cpus) = inventory.cpus.as_ref().filter(|_| !is_locked("cpu")) {
+        after.cpu = cpus.first().map(|c| c.name.chars().take(200).collect()).unwrap_or_default();
+        let cores: i64 = cpus.iter().filter_map(|c| c.cores).sum();
+        after.cpu_cores = i32::try_from(cores).ok().filter(|c| (1..=100_000).contains(c));
+    }
+    if let Some(memory) = inventory.memory_mb.filter(|m| *m >= 0 && !is_locked("memory")) {
+        after.memory_mb = Some(memory);
+    }
+    if let Some(disks) = inventory.disks.as_ref().filter(|_| !is_locked("disks")) {
+        after.disks = disks
+            .iter()
+            .map(|d| hardware::Disk {
+                name: d.name.chars().take(200).collect(),
+                size_gb: d.size_mb.filter(|s| *s >= 0).map(|mb| (Decimal::from(mb) / Decimal::from(1000)).round_dp(1)),
+            })
+            .collect();
+    }
+    if let Some(nics) = inventory.networks.as_ref().filter(|_| !is_locked("networks")) {
+        after.interfaces = nics
+            .iter()
+            .filter(|n| n.mac.is_some() || !n.ips.is_empty())
+            .map(|n| hardware::NetworkInterface {
+                name: n.name.chars().take(100).collect(),
+                mac: n.mac.clone(),
+                ips: n.ips.clone(),
+            })
+            .collect();
+    }
+    if after == before {
+        return Ok(());
+    }
+    hardware::write_in(&mut *conn, asset, &after).await?;
+    audit::record_change(
+        conn,
+        actor,
+        Subject::new(ObjectKind::Asset, asset, Some(entity_id)),
+        &before.summary(),
+        &after.summary(),
+    )
+    .await?;
+    if let (Some(old), Some(new)) = (before.memory_mb, after.memory_mb)
+        && new < old
+    {
+        alert_memory(conn, asset, entity_id, old, new).await?;
+    }
+    Ok(())
+}
+
+/// Tell the park managers of the asset's entity that its memory went down.
+async fn alert_memory(conn: &mut PgConnection, asset: Uuid, entity_id: Uuid, old: i64, new: i64) -> AppResult<()> {
+    sqlx::query!(
+        "insert into notifications (user_id, message, args, link)
+         select distinct g.user_id, 'notify-inventory-memory-decreased',
+                jsonb_build_object('tag', a.tag, 'name', a.name, 'before', $3::bigint, 'after', $4::bigint),
+                '/assets/' || a.id
+           from role_grants g cross join assets a
+          where a.id = $1 and g.role = 'park_manager' and g.entity_id in (select id from entity_lineage($2))",
+        asset,
+        entity_id,
+        old,
+        new
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Installed software: new entries added to the catalogue and the asset,
+/// removed ones taken off; the history lists both.
+async fn software(
+    conn: &mut PgConnection,
+    actor: &AuditActor,
+    asset: Uuid,
+    entity_id: Uuid,
+    list: Option<&[Software]>,
+) -> AppResult<()> {
+    let Some(list) = list else { return Ok(()) };
+    let stored = sqlx::query!(
+        "select s.name, s.publisher, v.version, i.arch, v.id as version_id
+           from software_installations i join software_versions v on v.id = i.version_id join software s on s.id = v.software_id
+          where i.asset_id = $1 and i.source = 'inventory'",
+        asset
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let key = |name: &str, publisher: &str, version: &str, arch: &str| {
+        (name.to_lowercase(), publisher.to_lowercase(), version.to_owned(), arch.to_owned())
+    };
+    let wanted: std::collections::HashSet<_> =
+        list.iter().map(|s| key(&s.name, &s.publisher, &s.version, &s.arch)).collect();
+    let have: std::collections::HashSet<_> =
+        stored.iter().map(|s| key(&s.name, &s.publisher, &s.version, &s.arch)).collect();
+    let added: Vec<&Software> =
+        list.iter().filter(|s| !have.contains(&key(&s.name, &s.publisher, &s.version, &s.arch))).collect();
+    let removed: Vec<_> =
+        stored.iter().filter(|s| !wanted.contains(&key(&s.name, &s.publisher, &s.version, &s.arch))).collect();
+    if added.is_empty() && removed.is_empty() {
+        return Ok(());
+    }
+    if !removed.is_empty() {
+        let versions: Vec<Uuid> = removed.iter().map(|s| s.version_id).collect();
+        let arches: Vec<String> = removed.iter().map(|s| s.arch.clone()).collect();
+        sqlx::query!(
+            "delete from software_installations i using unnest($2::uuid[], $3::text[]) r(version_id, arch)
+              where i.asset_id = $1 and i.version_id = r.version_id and i.arch = r.arch and i.source = 'inventory'",
+            asset,
+            &versions,
+            &arches
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    if !added.is_empty() {
+        install(conn, asset, &added).await?;
+    }
+    let line =
+        |name: &str, version: &str| if version.is_empty() { name.to_owned() } else { format!("{name} {version}") };
+    let before =
+        json!({ "software": removed.iter().map(|s| line(&s.name, &s.version)).collect::<Vec<_>>().join(", ") });
+    let after = json!({ "software": added.iter().map(|s| line(&s.name, &s.version)).collect::<Vec<_>>().join(", ") });
+    audit::record(
+        conn,
+        Record {
+            kind: ObjectKind::Asset,
+            object_id: asset,
+            entity_id: Some(entity_id),
+            change: Change::Update,
+            before: Some(before),
+            after: Some(after),
+            actor,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Catalogue entries and versions first (sorted, so concurrent inventories
+/// take row locks in one order), then the installations.
+async fn install(conn: &mut PgConnection, asset: Uuid, added: &[&Software]) -> AppResult<()> {
+    let mut sorted: Vec<&Software> = added.to_vec();
+    sorted.sort_by(|a, b| {
+        (a.name.to_lowercase(), a.publisher.to_lowercase()).cmp(&(b.name.to_lowercase(), b.publisher.to_lowercase()))
+    });
+    let names: Vec<String> = sorted.iter().map(|s| s.name.clone()).collect();
+    let publishers: Vec<String> = sorted.iter().map(|s| s.publisher.clone()).collect();
+    let versions: Vec<String> = sorted.iter().map(|s| s.version.clone()).collect();
+    let arches: Vec<String> = sorted.iter().map(|s| s.arch.clone()).collect();
+    let dates: Vec<Option<chrono::NaiveDate>> = sorted.iter().map(|s| s.install_date).collect();
+    sqlx::query!(
+        "insert into software (name, publisher)
+         select distinct on (lower(n), lower(p)) n, p from unnest($1::text[], $2::text[]) t(n, p) order by lower(n), lower(p)
+         on conflict (lower(name), lower(publisher)) do nothing",
+        &names,
+        &publishers
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "insert into software_versions (software_id, version)
+         select distinct s.id, t.v from unnest($1::text[], $2::text[], $3::text[]) t(n, p, v)
+           join software s on lower(s.name) = lower(t.n) and lower(s.publisher) = lower(t.p)
+         order by s.id, t.v
+         on conflict (software_id, version) do nothing",
+        &names,
+        &publishers,
+        &versions
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "insert into software_installations (asset_id, version_id, arch, install_date)
+         select $1, v.id, t.a, t.d from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::date[]) t(n, p, ver, a, d)
+           join software s on lower(s.name) = lower(t.n) and lower(s.publisher) = lower(t.p)
+           join software_versions v on v.software_id = s.id and v.version = t.ver
+         on conflict (asset_id, version_id, arch) do update set source = 'inventory', install_date = excluded.install_date",
+        asset,
+        &names,
+        &publishers,
+        &versions,
+        &arches,
+        &dates as &[Option<chrono::NaiveDate>]
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// An agent as the admin's list shows it.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct AgentRow {
+    pub id: Uuid,
+    pub deviceid: String,
+    pub agent_uuid: Option<String>,
+    pub user_agent: String,
+    pub tag: String,
+    pub asset_id: Option<Uuid>,
+    pub asset_tag: Option<String>,
+    pub last_contact_at: DateTime<Utc>,
+    pub last_inventory_at: Option<DateTime<Utc>>,
+}

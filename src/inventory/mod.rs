@@ -1,0 +1,196 @@
+//! Automated inventory from the agents parks already run (GLPI Agent,
+//! FusionInventory, OCS Inventory): one endpoint for all (`/inventory`, and
+//! `/ocsinventory` where OCS agents look by default), one inventory model,
+//! and reconciliation with the register through ordered match rules.
+
+pub mod db;
+pub mod model;
+pub mod normalize;
+pub mod protocol;
+pub mod wire;
+pub mod xml;
+
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{Query, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::post,
+};
+use base64::Engine as _;
+use std::net::IpAddr;
+use uuid::Uuid;
+
+use crate::{
+    auth::{middleware::ClientAddr, secret},
+    error::AppResult,
+    state::AppState,
+};
+use protocol::{Message, Reply};
+
+/// Compressed bodies above this are refused before reading them.
+pub const MAX_WIRE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Who may send inventories.
+struct Access {
+    open: bool,
+    shared_secret_sha256: Option<Vec<u8>>,
+    allowed_networks: Vec<ipnet::IpNet>,
+    max_body_bytes: u64,
+}
+
+async fn access(pool: &sqlx::PgPool) -> AppResult<Access> {
+    let row = sqlx::query!(
+        "select access, shared_secret_sha256, allowed_networks::text[] as \"networks!\", max_body_bytes from inventory_settings"
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(Access {
+        open: row.access == "open",
+        shared_secret_sha256: row.shared_secret_sha256,
+        allowed_networks: row.networks.iter().filter_map(|n| n.parse().ok()).collect(),
+        max_body_bytes: u64::try_from(row.max_body_bytes).unwrap_or(64 * 1024 * 1024),
+    })
+}
+
+/// Why a sender was turned away.
+enum Turned {
+    Network,
+    Credentials,
+}
+
+/// The password of HTTP Basic authentication (agents put the secret there).
+fn basic_password(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let encoded = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic "))?;
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    text.split_once(':').map(|(_, password)| password.to_owned())
+}
+
+/// The shared secret, or a token (whose entity new devices join).
+async fn admit(
+    pool: &sqlx::PgPool,
+    access: &Access,
+    headers: &HeaderMap,
+    ip: std::net::IpAddr,
+) -> AppResult<Result<Option<Uuid>, Turned>> {
+    if !access.allowed_networks.is_empty() && !access.allowed_networks.iter().any(|n| n.contains(&ip)) {
+        return Ok(Err(Turned::Network));
+    }
+    if access.open {
+        return Ok(Ok(None));
+    }
+    let Some(password) = basic_password(headers) else { return Ok(Err(Turned::Credentials)) };
+    let digest = secret::digest(&password);
+    if access.shared_secret_sha256.as_deref().is_some_and(|expected| secret::constant_time_eq(&digest, expected)) {
+        return Ok(Ok(None));
+    }
+    let token =
+        sqlx::query!("select entity_id from inventory_tokens where secret_sha256 = $1 and revoked_at is null", &digest)
+            .fetch_optional(pool)
+            .await?;
+    Ok(match token {
+        Some(row) => Ok(row.entity_id),
+        None => Err(Turned::Credentials),
+    })
+}
+
+fn respond(reply: Reply) -> Response {
+    let mut response = (reply.status, reply.body).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(reply.content_type));
+    response
+}
+
+async fn receive(
+    state: &AppState,
+    headers: &HeaderMap,
+    ip: IpAddr,
+    body: &[u8],
+    ocs_path: bool,
+) -> AppResult<Response> {
+    let header_text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let agent_uuid = headers
+        .get("glpi-agent-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty() && v.len() <= 100);
+    let access = access(&state.db).await?;
+    let mut message = Message {
+        ocs_path,
+        content_type: header_text("content-type"),
+        agent_uuid,
+        user_agent: header_text("user-agent"),
+        remote_ip: Some(ip),
+        body,
+        max_bytes: access.max_body_bytes,
+        entity_id: None,
+    };
+    match admit(&state.db, &access, headers, ip).await? {
+        Ok(entity) => message.entity_id = entity,
+        Err(Turned::Network) => {
+            return Ok(respond(Reply::error(
+                StatusCode::FORBIDDEN,
+                message.speaker(),
+                wire::Compression::None,
+                "address not allowed",
+            )));
+        }
+        Err(Turned::Credentials) => {
+            let mut response = respond(Reply::error(
+                StatusCode::UNAUTHORIZED,
+                message.speaker(),
+                wire::Compression::None,
+                "authentication required",
+            ));
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"Parc\""));
+            return Ok(response);
+        }
+    }
+    Ok(respond(protocol::answer(&state.db, &message).await))
+}
+
+async fn inventory(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Response> {
+    receive(&state, &headers, ip, &body, false).await
+}
+
+async fn ocs_inventory(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Response> {
+    receive(&state, &headers, ip, &body, true).await
+}
+
+#[derive(serde::Deserialize)]
+struct SideCall {
+    action: Option<String>,
+}
+
+/// GET: the FusionInventory REST side calls (`?action=getConfig`) get GLPI's
+/// "Protocol not supported", and the agents carry on; anything else is 405.
+async fn side_call(Query(call): Query<SideCall>) -> Response {
+    match call.action.as_deref() {
+        Some("getConfig") => {
+            let body = serde_json::json!({ "status": "error", "message": "Protocol not supported", "expiration": 24 });
+            (StatusCode::BAD_REQUEST, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+        }
+        _ => StatusCode::METHOD_NOT_ALLOWED.into_response(),
+    }
+}
+
+/// The agents' endpoints: outside the session and API layers, with their own
+/// authentication and a body limit sized for inventories.
+pub fn agent_router() -> Router<AppState> {
+    Router::new()
+        .route("/inventory", post(inventory).get(side_call))
+        .route("/ocsinventory", post(ocs_inventory).get(side_call))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_WIRE_BYTES))
+}

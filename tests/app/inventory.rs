@@ -1,0 +1,544 @@
+//! Inventory agents against the real endpoint: the captured dialogues of
+//! GLPI Agent, FusionInventory and OCS replayed byte for byte, every sample
+//! inventory with what it must give, reconciliation under concurrency, and
+//! the bad input that must be refused without writing anything.
+
+use std::{io::Write, path::PathBuf};
+
+use axum::{
+    body::Body,
+    http::{Request, StatusCode},
+};
+use flate2::{Compression, read::ZlibDecoder, write::ZlibEncoder};
+use futures_util::future::join_all;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::helpers::{TestApp, TestResponse};
+
+const SECRET: &str = "agents-secret";
+
+fn sample(path: &str) -> Vec<u8> {
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/inventory-samples").join(path);
+    std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+}
+
+fn zlib(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = ZlibEncoder::new(Vec::new(), Compression::default());
+    encoder.write_all(bytes).expect("compress");
+    encoder.finish().expect("compress")
+}
+
+fn inflate(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut ZlibDecoder::new(bytes), &mut out).expect("a zlib reply");
+    out
+}
+
+/// An app whose inventory endpoint takes the shared secret.
+async fn app_with_secret() -> TestApp {
+    let app = TestApp::new().await;
+    sqlx::query("update inventory_settings set shared_secret_sha256 = $1")
+        .bind(Sha256::digest(SECRET.as_bytes()).to_vec())
+        .execute(&app.pool)
+        .await
+        .expect("secret");
+    app
+}
+
+fn basic(password: &str) -> String {
+    use base64::Engine as _;
+    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("agent:{password}")))
+}
+
+/// POST a body to an agent endpoint with headers, authenticated with the secret.
+async fn post(app: &TestApp, path: &str, headers: &[(&str, &str)], body: Vec<u8>) -> TestResponse {
+    let mut request = Request::post(path).header("authorization", basic(SECRET));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    app.send(request.body(Body::from(body)).expect("request")).await
+}
+
+/// Send a JSON inventory as GLPI Agent does (zlib, its id header).
+async fn glpi(app: &TestApp, agent_id: &str, document: &Value) -> TestResponse {
+    let headers = [
+        ("content-type", "application/x-compress-zlib"),
+        ("glpi-agent-id", agent_id),
+        ("user-agent", "GLPI-Agent_v1.12"),
+    ];
+    post(app, "/inventory", &headers, zlib(document.to_string().as_bytes())).await
+}
+
+/// Replay one captured request (its line, headers and body) against Parc.
+async fn replay(app: &TestApp, dir: &str, name: &str) -> TestResponse {
+    let head = String::from_utf8(sample(&format!("{dir}/{name}.request.http"))).expect("text");
+    let mut lines = head.lines();
+    let first = lines.next().expect("request line");
+    let mut parts = first.split(' ');
+    let method = parts.next().expect("method");
+    let target = parts.next().expect("target");
+    let (path, query) = target.split_once('?').map_or((target, None), |(p, q)| (p, Some(q)));
+    let path = if path == "/ocsinventory" { "/ocsinventory" } else { "/inventory" };
+    let uri = match query {
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_owned(),
+    };
+    let mut request = Request::builder().method(method).uri(uri).header("authorization", basic(SECRET));
+    for line in lines.by_ref() {
+        let Some((name, value)) = line.split_once(": ") else { break };
+        if !matches!(name.to_ascii_lowercase().as_str(), "host" | "content-length" | "connection" | "keep-alive" | "te")
+        {
+            request = request.header(name, value);
+        }
+    }
+    let body = ["request.body.zlib", "request.body"]
+        .iter()
+        .map(|ext| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("tests/fixtures/inventory-samples/{dir}/{name}.{ext}"))
+        })
+        .find(|p| p.exists())
+        .map(|p| std::fs::read(p).expect("body"))
+        .unwrap_or_default();
+    app.send(request.body(Body::from(body)).expect("request")).await
+}
+
+fn raw(response: &TestResponse) -> &[u8] {
+    &response.bytes
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// The asset an agent's inventories went to: (category, serial, software, interfaces).
+async fn device(app: &TestApp, deviceid: &str) -> (String, Option<String>, i64, i64) {
+    sqlx::query_as(
+        "select c.name, a.serial,
+                (select count(*) from software_installations i where i.asset_id = a.id),
+                (select count(*) from asset_network_interfaces n where n.asset_id = a.id)
+           from inventory_agents g join assets a on a.id = g.asset_id
+           join asset_models m on m.id = a.model_id join asset_categories c on c.id = m.category_id
+          where g.deviceid = $1",
+    )
+    .bind(deviceid)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap_or_else(|e| panic!("{deviceid}: {e}"))
+}
+
+#[tokio::test]
+async fn the_glpi_agent_dialogue_as_captured() {
+    let app = app_with_secret().await;
+    let dir = "glpi-agent-json/http-exchange/run1-first-contact";
+    // The legacy PROLOG with GLPI-Agent-ID is answered in JSON, compressed like the request.
+    let prolog = replay(&app, dir, "01-prolog-with-agentid").await;
+    prolog.assert_status(StatusCode::OK);
+    assert_eq!(prolog.header("content-type"), "application/x-compress-zlib");
+    let answer: Value = serde_json::from_str(&inflate(raw(&prolog))).expect("JSON");
+    assert_eq!(answer, json!({"status": "ok", "expiration": 24}));
+    for call in ["02-getconfig-esx", "03-getconfig-collect", "04-getconfig-deploy"] {
+        let refused = replay(&app, dir, call).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{call}");
+        assert_eq!(refused.json()["message"], "Protocol not supported");
+    }
+    let full = replay(&app, dir, "05-inventory-full").await;
+    full.assert_status(StatusCode::OK);
+    assert_eq!(serde_json::from_str::<Value>(&inflate(raw(&full))).expect("JSON")["status"], "ok");
+    let deviceid = "vm-2026-11-21-05-22-50";
+    let (category, serial, software, interfaces) = device(&app, deviceid).await;
+    assert_eq!((category.as_str(), serial), ("Ordinateur", None), "no DMI on this machine: no serial");
+    assert!(software > 800, "{software} software");
+    assert_eq!(interfaces, 3, "eth0, ifb0 and ifb1 (lo has neither a real MAC nor a real address)");
+
+    let dir = "glpi-agent-json/http-exchange/run2-known-server";
+    let contact = replay(&app, dir, "06-contact").await;
+    contact.assert_status(StatusCode::OK);
+    let answer: Value = serde_json::from_str(&inflate(raw(&contact))).expect("JSON");
+    assert_eq!(answer["status"], "ok");
+    assert!(answer["expiration"].as_i64().is_some_and(|e| e > 0), "agents refuse a contact answer without expiration");
+    assert!(answer["tasks"]["inventory"].is_object() && answer["disabled"].as_array().is_some_and(|d| !d.is_empty()));
+    let partial = replay(&app, dir, "07-inventory-partial").await;
+    partial.assert_status(StatusCode::OK);
+    let (_, _, after_partial, _) = device(&app, deviceid).await;
+    assert_eq!(after_partial, software, "a partial inventory without software keeps the software");
+    assert_eq!(count(&app, "select count(*) from inventory_agents").await, 1, "one agent, known by its id");
+}
+
+#[tokio::test]
+async fn fusioninventory_and_ocs_dialogues_as_captured() {
+    let app = app_with_secret().await;
+    let prolog = replay(&app, "fusioninventory/http-exchange", "01-prolog").await;
+    prolog.assert_status(StatusCode::OK);
+    assert_eq!(&raw(&prolog)[..2], &[0x78, 0x9c], "zlib at the default level: FusionInventory 2.6 reads only that");
+    assert!(inflate(raw(&prolog)).contains("<RESPONSE>SEND</RESPONSE>"));
+    let inventory = replay(&app, "fusioninventory/http-exchange", "02-inventory").await;
+    inventory.assert_status(StatusCode::OK);
+    let (_, serial, software, _) = device(&app, "vm-2026-11-21-05-21-48").await;
+    assert_eq!(serial, None);
+    assert!(software > 800, "{software}");
+
+    let prolog = replay(&app, "ocs/http-exchange", "01-prolog").await;
+    prolog.assert_status(StatusCode::OK);
+    assert_eq!(prolog.header("content-type"), "application/x-compressed");
+    assert!(inflate(raw(&prolog)).contains("<RESPONSE>SEND</RESPONSE>"));
+    let inventory = replay(&app, "ocs/http-exchange", "02-inventory").await;
+    inventory.assert_status(StatusCode::OK);
+    assert!(inflate(raw(&inventory)).contains("NO_ACCOUNT_UPDATE"));
+    let (_, _, software, _) = device(&app, "vm-2026-11-21-05-22-35").await;
+    assert!(software > 800, "{software}");
+    assert_eq!(
+        count(&app, "select count(*) from asset_inventory").await,
+        1,
+        "the same machine named vm, matched by name"
+    );
+}
+
+/// (file, deviceid or "", category, serial, software, interfaces)
+const SAMPLES: &[(&str, &str, Option<&str>, i64, i64)] = &[
+    ("glpi-agent-json/inventory_format-examples/computer_1.json", "Portable", Some("640HP72"), 6, 4),
+    ("glpi-agent-json/inventory_format-examples/computer_2.json", "Portable", Some("2FAGP34"), 0, 0),
+    ("glpi-agent-json/inventory_format-examples/phone_1.json", "Téléphone", Some("af8d8fcfa6fa4794"), 3, 1),
+    ("glpi-agent-json/inventory_format-examples/printer_1.json", "Imprimante", Some("PHCVN191TG"), 0, 1),
+    (
+        "glpi-agent-json/inventory_format-examples/networkequipment_3.json",
+        "Équipement réseau",
+        Some("CN5BFP62CP"),
+        0,
+        1,
+    ),
+    (
+        "glpi-agent-json/inventory_format-examples/networkequipment_5.json",
+        "Équipement réseau",
+        Some("R3843D1000001"),
+        0,
+        1,
+    ),
+    ("glpi-agent-json/debian12-glpi-agent-1.12-dev-local.json", "Ordinateur", None, 876, 3),
+];
+
+#[tokio::test]
+async fn every_json_sample_gives_its_device_with_and_without_compression() {
+    let app = app_with_secret().await;
+    for (n, (file, category, serial, software, interfaces)) in SAMPLES.iter().enumerate() {
+        let document: Value = serde_json::from_slice(&sample(file)).expect("JSON sample");
+        let deviceid = document["deviceid"].as_str().expect("deviceid").to_owned();
+        let agent = format!("00000000-0000-0000-0000-{n:012}");
+        let response = glpi(&app, &agent, &document).await;
+        assert_eq!(response.status, StatusCode::OK, "{file}: {}", inflate(raw(&response)));
+        let found = device(&app, &deviceid).await;
+        assert_eq!(found, (category.to_string(), serial.map(str::to_owned), *software, *interfaces), "{file}");
+        // The same, uncompressed: nothing changes.
+        let assets = count(&app, "select count(*) from assets").await;
+        let history = count(&app, "select count(*) from audit_log").await;
+        let plain = post(
+            &app,
+            "/inventory",
+            &[("content-type", "application/json"), ("glpi-agent-id", &agent)],
+            document.to_string().into_bytes(),
+        )
+        .await;
+        assert_eq!(plain.status, StatusCode::OK, "{file}: {}", plain.body);
+        assert_eq!(plain.header("content-type"), "application/json");
+        assert_eq!(count(&app, "select count(*) from assets").await, assets, "{file}: no duplicate");
+        assert_eq!(count(&app, "select count(*) from audit_log").await, history, "{file}: no history");
+    }
+    // Partial inventories of computer_1 merge: software kept, cpus updated.
+    for partial in ["computer_1_partial_cpu", "computer_1_partial_volumes", "computer_1_partial_softs"] {
+        let document: Value =
+            serde_json::from_slice(&sample(&format!("glpi-agent-json/inventory_format-examples/{partial}.json")))
+                .expect("JSON");
+        glpi(&app, "00000000-0000-0000-0000-000000000000", &document).await.assert_status(StatusCode::OK);
+    }
+    let deviceid = "glpixps-2018-07-09-09-07-13";
+    let (_, _, software, interfaces) = device(&app, deviceid).await;
+    assert_eq!((software, interfaces), (6, 4), "partial inventories never wipe");
+}
+
+#[tokio::test]
+async fn every_xml_sample_gives_its_device() {
+    let app = app_with_secret().await;
+    let cases: &[(&str, &str, Option<&str>, i64)] = &[
+        ("fusioninventory/inventory_format-tests-data/1.xml", "Portable", Some("9E113232I"), 42),
+        ("fusioninventory/inventory_format-tests-data/2.xml", "Portable", Some("CZC0479792"), 8),
+        ("fusioninventory/inventory_format-tests-data/3.xml", "Ordinateur", Some("W87051UGVUV"), 40),
+        ("fusioninventory/inventory_format-tests-data/13.xml", "Téléphone", Some("5a30d8711bbadc9d"), 1),
+        ("fusioninventory/inventory_format-tests-data/5-good.xml", "Équipement réseau", Some("486280"), 0),
+        ("fusioninventory/inventory_format-tests-data/17.xml", "Équipement réseau", Some("cn3afrt37n"), 0),
+        ("fusioninventory/inventory_format-tests-data/8.xml", "Imprimante", Some("D9J230159"), 0),
+        ("fusioninventory/debian12-fusioninventory-agent-2.6-local.xml", "Ordinateur", None, 876),
+        ("ocs/debian12-ocsinventory-agent-2.10-local.xml", "Ordinateur", None, 876),
+    ];
+    for (file, category, serial, software) in cases {
+        let body = sample(file);
+        let text = String::from_utf8_lossy(&body);
+        let deviceid =
+            text.split("<DEVICEID>").nth(1).and_then(|r| r.split("</DEVICEID>").next()).expect("DEVICEID").to_owned();
+        let path = if file.starts_with("ocs/") { "/ocsinventory" } else { "/inventory" };
+        let response = post(
+            &app,
+            path,
+            &[("content-type", "application/x-compress-zlib"), ("user-agent", "FusionInventory-Agent_v2.6")],
+            zlib(&body),
+        )
+        .await;
+        assert_eq!(response.status, StatusCode::OK, "{file}: {}", inflate(raw(&response)));
+        let (found_category, found_serial, found_software, _) = device(&app, &deviceid).await;
+        assert_eq!(
+            (found_category.as_str(), found_serial.as_deref(), found_software),
+            (*category, *serial, *software),
+            "{file}"
+        );
+    }
+    // Discovery results are acknowledged, not registered.
+    let assets = count(&app, "select count(*) from assets").await;
+    for file in ["9.xml", "10.xml", "15.xml"] {
+        let body = sample(&format!("fusioninventory/inventory_format-tests-data/{file}"));
+        let response = post(&app, "/inventory", &[("content-type", "application/xml")], body).await;
+        assert_eq!(response.status, StatusCode::OK, "{file}: {}", response.body);
+    }
+    assert!(
+        count(&app, "select count(*) from assets").await <= assets + 1,
+        "15.xml has a port and no name: refused or one device"
+    );
+}
+
+fn small_inventory(name: &str, serial: &str, uuid: Option<&str>) -> Value {
+    let mut hardware = json!({"name": name, "memory": 8192});
+    if let Some(uuid) = uuid {
+        hardware["uuid"] = json!(uuid);
+    }
+    json!({
+        "action": "inventory", "deviceid": format!("{name}-2026"), "itemtype": "Computer",
+        "content": {
+            "versionclient": "GLPI-Agent_v1.12",
+            "hardware": hardware,
+            "bios": {"ssn": serial, "smanufacturer": "Dell Inc.", "smodel": "Latitude 5440"},
+            "softwares": [{"name": "Mozilla Firefox", "version": "118.0", "publisher": "Mozilla"}],
+            "networks": [{"description": "eth0", "mac": "8c:16:45:00:00:01", "ipaddress": "10.0.0.5"}]
+        }
+    })
+}
+
+#[tokio::test]
+async fn ten_submissions_of_one_new_machine_at_once_make_one_asset() {
+    let app = app_with_secret().await;
+    let document = small_inventory("pc-compta-01", "7XK2PL3", Some("4c4c4544-0034-3010-8048-b6c04f503799"));
+    let sends = (0..10).map(|n| {
+        let agent = format!("10000000-0000-0000-0000-{n:012}");
+        let document = document.clone();
+        let app = &app;
+        async move { glpi(app, &agent, &document).await.status }
+    });
+    let statuses = join_all(sends).await;
+    assert!(statuses.iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
+    assert_eq!(count(&app, "select count(*) from assets where serial = '7XK2PL3'").await, 1);
+    assert_eq!(count(&app, "select count(*) from software_installations").await, 1);
+}
+
+#[tokio::test]
+async fn two_machines_with_a_placeholder_serial_stay_two_and_a_rename_keeps_the_asset() {
+    let app = app_with_secret().await;
+    for (n, name) in ["atelier-1", "atelier-2"].iter().enumerate() {
+        let document = small_inventory(name, "To Be Filled By O.E.M.", None);
+        glpi(&app, &format!("20000000-0000-0000-0000-{n:012}"), &document).await.assert_status(StatusCode::OK);
+    }
+    assert_eq!(count(&app, "select count(*) from asset_inventory").await, 2);
+    let with_serial =
+        "select count(*) from assets a join asset_inventory ai on ai.asset_id = a.id where a.serial is not null";
+    assert_eq!(count(&app, with_serial).await, 0, "a placeholder is no serial");
+
+    let renamed = small_inventory("atelier-1-bis", "To Be Filled By O.E.M.", None);
+    let mut renamed = renamed;
+    renamed["deviceid"] = json!("atelier-1-2026");
+    glpi(&app, "20000000-0000-0000-0000-000000000000", &renamed).await.assert_status(StatusCode::OK);
+    assert_eq!(count(&app, "select count(*) from asset_inventory").await, 2, "the agent keeps its asset");
+    let id: Uuid = sqlx::query_scalar("select id from assets where name = 'atelier-1-bis'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("renamed");
+    let history = app.history("asset", id).await;
+    assert!(history.iter().any(|(action, _, source)| action == "update" && source == "inventory"), "{history:?}");
+}
+
+#[tokio::test]
+async fn changes_between_inventories_are_in_the_history_and_less_memory_alerts() {
+    let app = app_with_secret().await;
+    sqlx::query("update inventory_settings set entity_id = (select id from entities where name = 'Filiale A')")
+        .execute(&app.pool)
+        .await
+        .expect("new devices in Filiale A");
+    let agent = "30000000-0000-0000-0000-000000000001";
+    let mut document = small_inventory("pc-rh-02", "8YK2PL4", Some("4c4c4544-0034-3010-8048-b6c04f503701"));
+    glpi(&app, agent, &document).await.assert_status(StatusCode::OK);
+    let id: Uuid =
+        sqlx::query_scalar("select id from assets where serial = '8YK2PL4'").fetch_one(&app.pool).await.expect("asset");
+    let before = app.history("asset", id).await.len();
+
+    document["content"]["hardware"]["memory"] = json!(4096);
+    document["content"]["softwares"] = json!([{"name": "Mozilla Firefox", "version": "119.0", "publisher": "Mozilla"}]);
+    glpi(&app, agent, &document).await.assert_status(StatusCode::OK);
+    let changes: Vec<Value> = sqlx::query_scalar(
+        "select changes from audit_log where object_id = $1 and source = 'inventory' and action = 'update' order by id",
+    )
+    .bind(id)
+    .fetch_all(&app.pool)
+    .await
+    .expect("history");
+    assert_eq!(app.history("asset", id).await.len(), before + 2, "{changes:?}");
+    let text = Value::Array(changes).to_string();
+    assert!(text.contains("8192") && text.contains("4096") && text.contains("Mozilla Firefox 119.0"), "{text}");
+    assert_eq!(
+        count(&app, "select count(*) from notifications where message = 'notify-inventory-memory-decreased'").await,
+        1,
+        "the park manager of the entity hears of it"
+    );
+}
+
+#[tokio::test]
+async fn agents_without_the_secret_or_from_elsewhere_are_refused() {
+    let app = app_with_secret().await;
+    let document = small_inventory("pc-x", "9ZK2PL5", None);
+    let body = document.to_string().into_bytes();
+    let anonymous = app
+        .send(
+            Request::post("/inventory")
+                .header("content-type", "application/json")
+                .body(Body::from(body.clone()))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert!(anonymous.header("www-authenticate").starts_with("Basic"), "agents answer a Basic challenge");
+    let wrong = app
+        .send(
+            Request::post("/inventory")
+                .header("authorization", basic("guess"))
+                .body(Body::from(body.clone()))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+
+    // A token puts its devices in its entity.
+    let entity = app.id_of("entities", "Filiale B").await;
+    sqlx::query("insert into inventory_tokens (name, secret_sha256, entity_id) values ('Site B', $1, $2)")
+        .bind(Sha256::digest(b"site-b-token").to_vec())
+        .bind(entity)
+        .execute(&app.pool)
+        .await
+        .expect("token");
+    let with_token = app
+        .send(
+            Request::post("/inventory")
+                .header("authorization", basic("site-b-token"))
+                .header("content-type", "application/json")
+                .body(Body::from(body.clone()))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(with_token.status, StatusCode::OK, "{}", with_token.body);
+    let placed: Uuid = sqlx::query_scalar("select entity_id from assets where serial = '9ZK2PL5'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("asset");
+    assert_eq!(placed, entity);
+
+    sqlx::query("update inventory_settings set allowed_networks = '{10.0.0.0/8}'")
+        .execute(&app.pool)
+        .await
+        .expect("networks");
+    let outside = post(&app, "/inventory", &[("content-type", "application/json")], body).await;
+    assert_eq!(outside.status, StatusCode::FORBIDDEN, "127.0.0.1 is not in 10.0.0.0/8");
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_answer_and_writes_nothing() {
+    let app = app_with_secret().await;
+    let json_headers =
+        [("content-type", "application/json"), ("glpi-agent-id", "40000000-0000-0000-0000-000000000001")];
+    let before =
+        (count(&app, "select count(*) from assets").await, count(&app, "select count(*) from inventory_refused").await);
+    let check = |response: &TestResponse, status: StatusCode, needle: &str| {
+        assert_eq!(response.status, status, "{}", response.body);
+        assert!(response.body.contains(needle), "{needle} not in {}", response.body);
+    };
+
+    let xxe = br#"<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><REQUEST><DEVICEID>&x;</DEVICEID><QUERY>PROLOG</QUERY></REQUEST>"#;
+    let response = post(&app, "/inventory", &[("content-type", "application/xml")], xxe.to_vec()).await;
+    check(&response, StatusCode::BAD_REQUEST, "DTD");
+    assert!(!response.body.contains("root:"), "nothing was read");
+
+    let bomb = zlib(&vec![b' '; 80 * 1024 * 1024]);
+    let response =
+        post(&app, "/inventory", &[("content-type", "application/x-compress-zlib"), ("glpi-agent-id", "a")], bomb)
+            .await;
+    assert_eq!(response.status, StatusCode::PAYLOAD_TOO_LARGE);
+
+    let mut many = small_inventory("pc-many", "1AB2CD3", None);
+    many["content"]["softwares"] = Value::Array((0..50_000).map(|n| json!({"name": format!("tool-{n}")})).collect());
+    check(
+        &post(&app, "/inventory", &json_headers, many.to_string().into_bytes()).await,
+        StatusCode::BAD_REQUEST,
+        "more than 20000",
+    );
+
+    let mut long = small_inventory("pc-long", "1AB2CD4", None);
+    long["content"]["hardware"]["name"] = json!("x".repeat(100_000));
+    check(
+        &post(&app, "/inventory", &json_headers, long.to_string().into_bytes()).await,
+        StatusCode::BAD_REQUEST,
+        "longer than",
+    );
+
+    let mut wrong = small_inventory("pc-wrong", "1AB2CD5", None);
+    wrong["content"]["bios"]["ssn"] = json!({"nested": true});
+    check(
+        &post(&app, "/inventory", &json_headers, wrong.to_string().into_bytes()).await,
+        StatusCode::BAD_REQUEST,
+        "content.bios.ssn",
+    );
+
+    let mut unknown = small_inventory("pc-unknown", "1AB2CD6", None);
+    unknown["surprise"] = json!(1);
+    check(
+        &post(&app, "/inventory", &json_headers, unknown.to_string().into_bytes()).await,
+        StatusCode::BAD_REQUEST,
+        "unknown key surprise",
+    );
+
+    let mut invalid = small_inventory("pc-bytes", "1AB2CD7", None).to_string().into_bytes();
+    invalid.extend_from_slice(b"\xff\xfe");
+    let response = post(&app, "/inventory", &json_headers, invalid).await;
+    check(&response, StatusCode::BAD_REQUEST, "UTF-8");
+    assert_eq!(response.json()["status"], "error", "in the GLPI Agent's own protocol");
+
+    let broken_xml =
+        post(&app, "/inventory", &[("content-type", "application/xml")], b"<REQUEST><DEVICEID>x".to_vec()).await;
+    check(&broken_xml, StatusCode::BAD_REQUEST, "<ERROR>");
+    let ocs =
+        post(&app, "/ocsinventory", &[("content-type", "application/x-compress")], zlib(b"<REQUEST><QUERY>")).await;
+    assert_eq!(
+        (ocs.status, ocs.body.as_str()),
+        (StatusCode::BAD_REQUEST, ""),
+        "OCS gets a bare status, as from its server"
+    );
+
+    let after =
+        (count(&app, "select count(*) from assets").await, count(&app, "select count(*) from inventory_refused").await);
+    assert_eq!(before, after, "nothing half-written");
+}
+
+#[tokio::test]
+async fn a_device_without_a_name_is_refused_and_kept_for_review() {
+    let app = app_with_secret().await;
+    let mut document = small_inventory("pc-nameless", "5QK2PL9", None);
+    document["content"]["hardware"].as_object_mut().expect("hardware").remove("name");
+    glpi(&app, "50000000-0000-0000-0000-000000000001", &document).await.assert_status(StatusCode::OK);
+    assert_eq!(count(&app, "select count(*) from assets where serial = '5QK2PL9'").await, 0);
+    let reason: String =
+        sqlx::query_scalar("select reason from inventory_refused").fetch_one(&app.pool).await.expect("kept");
+    assert!(reason.contains("name"), "{reason}");
+}
