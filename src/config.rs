@@ -106,6 +106,11 @@ pub struct Config {
     #[arg(long, env = "PARC_SMTP_PASSWORD", global = true, hide_env_values = true)]
     pub smtp_password: Option<String>,
 
+    /// Shared secret inventory agents give as their HTTP password (set at start;
+    /// the admin can also set it, or per-site tokens, on the inventory settings).
+    #[arg(long, env = "PARC_INVENTORY_SECRET", global = true, hide_env_values = true)]
+    pub inventory_secret: Option<String>,
+
     /// Sender of Parc's mail.
     #[arg(long, env = "PARC_MAIL_FROM", default_value = "Parc <parc@localhost>", global = true)]
     pub mail_from: String,
@@ -140,6 +145,7 @@ impl Config {
             smtp_user: None,
             smtp_password: None,
             mail_from: "Parc <parc@localhost>".into(),
+            inventory_secret: None,
         }
     }
 }

@@ -46,6 +46,7 @@ pub fn api_table() -> RouteTable {
     let table = assets::register::api(table);
     let table = notify::api(table);
     let table = saved_searches::api(table);
+    let table = inventory::api::api(table);
     let table = imports::api(table);
     let table = helpdesk::api(table);
     let table = helpdesk::categories::api(table);

@@ -92,6 +92,9 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let database = Database::open(&config).await?;
     ensure_admin(&database.pool, &config).await?;
     crate::inventory::db::write_defaults(&database.pool).await?;
+    if let Some(secret) = &config.inventory_secret {
+        crate::inventory::db::set_shared_secret(&database.pool, secret).await?;
+    }
     if demo {
         crate::demo::load(&database.pool).await?;
     }

@@ -11,7 +11,7 @@ use utoipa::{
 use crate::{
     assets, auth,
     error::AppResult,
-    helpdesk, imports, kb, notify, org, saved_searches,
+    helpdesk, imports, inventory, kb, notify, org, saved_searches,
     web::{render, static_files},
 };
 
@@ -55,6 +55,7 @@ use crate::{
         assets::register::links::delete_relation, assets::register::bulk::bulk_assets,
         notify::my_notifications, notify::read_notification, notify::my_mail_preferences, notify::set_my_mail_preferences,
         saved_searches::list_api, saved_searches::create_api, saved_searches::delete_api,
+        inventory::api::agents, inventory::api::refused, inventory::api::import_refused, inventory::api::asset_software,
         imports::api::create_import, imports::api::find_import, imports::api::check_import, imports::api::run_import,
         imports::api::upsert_assets_by_tag,
         helpdesk::api::list, helpdesk::api::create, helpdesk::bulk::bulk_assign, helpdesk::api::find, helpdesk::api::update, helpdesk::api::timeline,

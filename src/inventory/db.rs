@@ -23,7 +23,7 @@ use super::{
 use crate::{
     assets::register::{db as assets_db, domain::AssetInput, hardware},
     audit::{self, AuditActor, Change, Record, Source, Subject},
-    auth::permission::ObjectKind,
+    auth::permission::{ObjectKind, Scope},
     error::{AppError, AppResult},
 };
 
@@ -194,6 +194,17 @@ pub async fn write_defaults(pool: &PgPool) -> AppResult<()> {
     Ok(())
 }
 
+/// The secret every agent may give (its SHA-256 is kept).
+pub async fn set_shared_secret(pool: &PgPool, secret: &str) -> AppResult<()> {
+    sqlx::query!(
+        "update inventory_settings set shared_secret_sha256 = $1, version = version + 1",
+        crate::auth::secret::digest(secret)
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
 /// The placeholder lists as the admin keeps them.
 pub async fn blacklist(pool: &PgPool) -> AppResult<Blacklist> {
     let rows =
@@ -239,6 +250,8 @@ pub struct Submission<'a> {
     /// Where a new device goes, from the token it came with.
     pub entity_id: Option<Uuid>,
     pub blacklist: &'a Blacklist,
+    /// An admin imports a refused inventory: a refusal becomes a new asset.
+    pub force: bool,
 }
 
 /// What became of an inventory.
@@ -253,7 +266,7 @@ pub enum Outcome {
 /// The decision of the rules.
 enum Decision {
     Link(Uuid, Uuid),
-    Create(Uuid),
+    Create(Option<Uuid>),
     Refuse(Option<Uuid>, String),
 }
 
@@ -272,7 +285,10 @@ pub async fn ingest(pool: &PgPool, submission: Submission<'_>) -> AppResult<Outc
     }
     lock_identifiers(&mut tx, submission.hello, inventory).await?;
     let rules = rules_for(&mut tx, inventory.itemtype).await?;
-    let decision = decide(&mut tx, &rules, inventory, &agent).await?;
+    let decision = match decide(&mut tx, &rules, inventory, &agent).await? {
+        Decision::Refuse(..) if submission.force => Decision::Create(None),
+        decided => decided,
+    };
     let actor = AuditActor {
         id: None,
         label: format!("inventory {}", submission.hello.deviceid).chars().take(200).collect(),
@@ -294,13 +310,13 @@ pub async fn ingest(pool: &PgPool, submission: Submission<'_>) -> AppResult<Outc
             if stored.as_deref() == Some(&checksum[..]) {
                 Outcome::Unchanged(asset)
             } else {
-                apply(&mut tx, pool, &actor, asset, inventory, rule, agent.id, &checksum, false).await?;
+                apply(&mut tx, &actor, asset, inventory, Some(rule), agent.id, &checksum, false).await?;
                 Outcome::Updated(asset)
             }
         }
         Decision::Create(rule) => {
             let asset = create(&mut tx, &actor, inventory, submission.hello, submission.entity_id).await?;
-            apply(&mut tx, pool, &actor, asset, inventory, rule, agent.id, &checksum, true).await?;
+            apply(&mut tx, &actor, asset, inventory, rule, agent.id, &checksum, true).await?;
             Outcome::Created(asset)
         }
     };
@@ -393,7 +409,7 @@ async fn decide(conn: &mut PgConnection, rules: &[Rule], inventory: &Inventory, 
                     return Ok(Decision::Link(asset, rule.id));
                 }
             }
-            RuleAction::Create if all_present => return Ok(Decision::Create(rule.id)),
+            RuleAction::Create if all_present => return Ok(Decision::Create(Some(rule.id))),
             RuleAction::Refuse if all_present => {
                 return Ok(Decision::Refuse(Some(rule.id), format!("refused by rule \"{}\"", rule.name)));
             }
@@ -615,11 +631,10 @@ struct Identity {
 #[allow(clippy::too_many_arguments)]
 async fn apply(
     conn: &mut PgConnection,
-    pool: &PgPool,
     actor: &AuditActor,
     asset: Uuid,
     inventory: &Inventory,
-    rule: Uuid,
+    rule: Option<Uuid>,
     agent: Uuid,
     checksum: &[u8; 32],
     created: bool,
@@ -706,7 +721,6 @@ async fn apply(
     .await?;
     facts(conn, actor, asset, entity_id, inventory, &locked).await?;
     software(conn, actor, asset, entity_id, inventory.software.as_deref()).await?;
-    let _ = pool;
     Ok(())
 }
 
@@ -926,4 +940,101 @@ pub struct AgentRow {
     pub asset_tag: Option<String>,
     pub last_contact_at: DateTime<Utc>,
     pub last_inventory_at: Option<DateTime<Utc>>,
+}
+
+/// Agents whose asset lies in `scope` (and, for `all`, those without one).
+pub async fn agents(pool: &PgPool, scope: &Scope, all: bool, limit: i64) -> AppResult<Vec<AgentRow>> {
+    Ok(sqlx::query_as!(
+        AgentRow,
+        "select g.id, g.deviceid, g.agent_uuid, g.user_agent, g.tag, g.asset_id, a.tag as \"asset_tag?\",
+                g.last_contact_at, g.last_inventory_at
+           from inventory_agents g left join assets a on a.id = g.asset_id
+          where (a.id is null and $2) or a.entity_id = any($1)
+          order by g.last_contact_at desc, g.id limit $3",
+        scope.ids(),
+        all,
+        limit
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// What is installed on an asset, by name.
+pub async fn installations(pool: &PgPool, asset: Uuid) -> AppResult<Vec<super::api::Installation>> {
+    Ok(sqlx::query_as!(
+        super::api::Installation,
+        "select s.id as software_id, s.name, s.publisher, v.version, i.arch, i.install_date, i.source, i.created_at as since
+           from software_installations i join software_versions v on v.id = i.version_id join software s on s.id = v.software_id
+          where i.asset_id = $1 order by lower(s.name), v.version, i.arch",
+        asset
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// A refused inventory as the review list shows it.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct RefusedRow {
+    pub id: Uuid,
+    pub itemtype: String,
+    pub name: Option<String>,
+    pub serial: Option<String>,
+    pub uuid: Option<String>,
+    pub macs: Vec<String>,
+    pub reason: String,
+    pub deviceid: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn refused(pool: &PgPool, limit: i64) -> AppResult<Vec<RefusedRow>> {
+    Ok(sqlx::query_as!(
+        RefusedRow,
+        "select r.id, r.itemtype, r.name, r.serial, r.uuid, r.macs, r.reason, g.deviceid as \"deviceid?\", r.created_at
+           from inventory_refused r left join inventory_agents g on g.id = r.agent_id
+          order by r.created_at desc, r.id limit $1",
+        limit
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Import a refused inventory as a new asset (or the asset the rules now
+/// find), and forget the refusal.
+pub async fn import_refused(pool: &PgPool, id: Uuid) -> AppResult<Uuid> {
+    let row = sqlx::query!(
+        "select r.document, r.dialect, r.itemtype, g.deviceid as \"deviceid?\", g.agent_uuid
+           from inventory_refused r left join inventory_agents g on g.id = r.agent_id where r.id = $1",
+        id
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let dialect = if row.dialect == "xml" { Dialect::Xml } else { Dialect::Json };
+    let blacklist = blacklist(pool).await?;
+    let itemtype = ItemType::parse(&row.itemtype);
+    let partial = row.document.get("partial").and_then(Value::as_bool).unwrap_or(false);
+    let content = row.document.get("content").cloned().unwrap_or(Value::Null);
+    let inventory = super::model::read(&content, itemtype, partial, None, dialect, &blacklist)
+        .map_err(|e| AppError::Unprocessable(e.to_string()))?;
+    let hello = Hello {
+        agent_uuid: row.agent_uuid,
+        deviceid: row.deviceid.unwrap_or_else(|| format!("refused-{id}")),
+        ..Hello::default()
+    };
+    let submission = Submission {
+        hello: &hello,
+        inventory: &inventory,
+        document: &row.document,
+        dialect,
+        body_sha256: [0; 32],
+        entity_id: None,
+        blacklist: &blacklist,
+        force: true,
+    };
+    let asset = match ingest(pool, submission).await? {
+        Outcome::Created(asset) | Outcome::Updated(asset) | Outcome::Unchanged(asset) => asset,
+        Outcome::Refused { reason, .. } => return Err(AppError::Unprocessable(reason)),
+    };
+    sqlx::query!("delete from inventory_refused where id = $1", id).execute(pool).await?;
+    Ok(asset)
 }

@@ -3,6 +3,7 @@
 //! `/ocsinventory` where OCS agents look by default), one inventory model,
 //! and reconciliation with the register through ordered match rules.
 
+pub mod api;
 pub mod db;
 pub mod model;
 pub mod normalize;

@@ -92,6 +92,8 @@ pub struct Volume {
     pub mount: String,
     pub filesystem: String,
     pub total_mb: Option<i64>,
+    /// Changes at every run: not part of what makes two inventories differ.
+    #[serde(skip_serializing)]
     pub free_mb: Option<i64>,
 }
 

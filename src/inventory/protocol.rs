@@ -383,6 +383,7 @@ async fn submit(
         body_sha256: Sha256::digest(body).into(),
         entity_id: message.entity_id,
         blacklist,
+        force: false,
     };
     let outcome = db::ingest(pool, submission).await?;
     tracing::info!(deviceid = %hello.deviceid, outcome = ?outcome, "inventory");

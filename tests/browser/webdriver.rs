@@ -57,12 +57,7 @@ pub struct Session {
 
 /// A plain JSON-over-HTTP agent; WebDriver errors come back as JSON with a 4xx/5xx status.
 pub fn agent() -> Agent {
-    Agent::config_builder()
-        .http_status_as_error(false)
-        .proxy(None)
-        .timeout_global(Some(Duration::from_secs(60)))
-        .build()
-        .into()
+    crate::server::http_agent()
 }
 
 /// One WebDriver command: `POST` with a body, `GET` or `DELETE` without. Returns `value`.
