@@ -74,6 +74,7 @@ fn pages() -> Router<AppState> {
         .merge(assets::register::router())
         .merge(notify::router())
         .merge(saved_searches::router())
+        .merge(inventory::router())
         .merge(imports::router())
         .merge(helpdesk::router())
         .merge(helpdesk::categories::router())

@@ -64,6 +64,8 @@ impl Role {
                 User => action != Delete,
                 // Park managers run the helpdesk as supervisors.
                 Ticket | TicketCategory | KbArticle | Calendar | Sla | HelpdeskSettings => true,
+                // The inventory agents feed the park.
+                InventorySettings => true,
             },
             Role::Supervisor => match kind {
                 Entity | Location | User | Manufacturer | AssetStatus | AssetCategory | AssetModel | Asset => {
@@ -72,11 +74,12 @@ impl Role {
                 // Supervisors organise the helpdesk: its categories, calendars,
                 // service levels, priority matrix and settings.
                 Group | Ticket | TicketCategory | KbArticle | Calendar | Sla | HelpdeskSettings => true,
+                InventorySettings => false,
             },
             // Technicians read the park, edit the assets they work on, and
             // log and work tickets (deleting one is for supervisors).
             Role::Technician => {
-                action == View
+                (action == View && kind != InventorySettings)
                     || (kind == Asset && action == Update)
                     || (matches!(kind, Ticket | KbArticle) && action != Delete)
             }
@@ -105,10 +108,12 @@ pub enum ObjectKind {
     Sla,
     /// The helpdesk's settings and its priority matrix (one object for all).
     HelpdeskSettings,
+    /// How inventory agents are let in and matched to assets (one object).
+    InventorySettings,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 15] = [
+    pub const ALL: [ObjectKind; 16] = [
         ObjectKind::Entity,
         ObjectKind::Location,
         ObjectKind::User,
@@ -124,6 +129,7 @@ impl ObjectKind {
         ObjectKind::Calendar,
         ObjectKind::Sla,
         ObjectKind::HelpdeskSettings,
+        ObjectKind::InventorySettings,
     ];
 
     /// Name in the history table and in permission names.
@@ -144,6 +150,7 @@ impl ObjectKind {
             ObjectKind::Calendar => "calendar",
             ObjectKind::Sla => "sla",
             ObjectKind::HelpdeskSettings => "helpdesk_settings",
+            ObjectKind::InventorySettings => "inventory_settings",
         }
     }
 
@@ -165,6 +172,7 @@ impl ObjectKind {
             ObjectKind::Calendar => "calendars",
             ObjectKind::Sla => "slas",
             ObjectKind::HelpdeskSettings => "settings/helpdesk",
+            ObjectKind::InventorySettings => "inventory/settings",
         }
     }
 }
@@ -252,6 +260,15 @@ mod tests {
             }
             assert!(Role::Technician.allows(kind, Action::View) && !Role::Technician.allows(kind, Action::Update));
             assert!(!Role::Employee.allows(kind, Action::View));
+        }
+    }
+
+    #[test]
+    fn inventory_is_set_up_by_those_who_run_the_park() {
+        let kind = ObjectKind::InventorySettings;
+        assert!(Role::Admin.allows(kind, Action::Update) && Role::ParkManager.allows(kind, Action::Update));
+        for role in [Role::Supervisor, Role::Technician, Role::Employee] {
+            assert!(!role.allows(kind, Action::View), "{role:?}");
         }
     }
 

@@ -213,29 +213,42 @@ pub async fn blacklist(pool: &PgPool) -> AppResult<Blacklist> {
         .map_err(|e| AppError::Internal(anyhow::anyhow!("inventory blacklist: {e}")))
 }
 
+/// A rule as stored.
+struct RuleRow {
+    id: Uuid,
+    position: i32,
+    name: String,
+    itemtype: Option<String>,
+    action: String,
+    criteria: Vec<String>,
+    active: bool,
+}
+
+impl RuleRow {
+    fn into_rule(self) -> Option<Rule> {
+        Some(Rule {
+            id: self.id,
+            position: self.position,
+            name: self.name,
+            itemtype: self.itemtype,
+            action: RuleAction::parse(&self.action)?,
+            criteria: self.criteria,
+            active: self.active,
+        })
+    }
+}
+
 /// The active rules for one kind of device, in order.
 pub async fn rules_for(conn: &mut PgConnection, itemtype: ItemType) -> AppResult<Vec<Rule>> {
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        RuleRow,
         "select id, position, name, itemtype, action, criteria, active from inventory_rules
           where active and (itemtype is null or itemtype = $1) order by position, name",
         itemtype.as_str()
     )
     .fetch_all(conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            Some(Rule {
-                id: r.id,
-                position: r.position,
-                name: r.name,
-                itemtype: r.itemtype,
-                action: RuleAction::parse(&r.action)?,
-                criteria: r.criteria,
-                active: r.active,
-            })
-        })
-        .collect())
+    Ok(rows.into_iter().filter_map(RuleRow::into_rule).collect())
 }
 
 /// One inventory to apply.
@@ -1037,4 +1050,284 @@ pub async fn import_refused(pool: &PgPool, id: Uuid) -> AppResult<Uuid> {
     };
     sqlx::query!("delete from inventory_refused where id = $1", id).execute(pool).await?;
     Ok(asset)
+}
+
+/// The one settings object of the inventory, as history names it.
+pub const SETTINGS_ID: Uuid = Uuid::from_u128(0x696e_7665_6e74_6f72_7900_0000_0000_0001);
+
+/// Who may send inventories and where new devices go.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Settings {
+    /// secret or open.
+    pub access: String,
+    pub allowed_networks: Vec<String>,
+    pub entity_id: Option<Uuid>,
+    pub status_id: Option<Uuid>,
+    pub max_body_bytes: i64,
+    /// Whether a shared secret is set (it is never shown).
+    pub has_secret: bool,
+    pub version: i64,
+}
+
+/// What the settings form or the API changes.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SettingsInput {
+    pub access: String,
+    pub allowed_networks: Vec<String>,
+    pub entity_id: Option<Uuid>,
+    pub status_id: Option<Uuid>,
+    pub max_body_bytes: i64,
+}
+
+pub async fn settings(pool: &PgPool) -> AppResult<Settings> {
+    Ok(sqlx::query_as!(
+        Settings,
+        r#"select access, allowed_networks::text[] as "allowed_networks!", entity_id, status_id, max_body_bytes,
+                  shared_secret_sha256 is not null as "has_secret!", version
+             from inventory_settings"#
+    )
+    .fetch_one(pool)
+    .await?)
+}
+
+fn settings_subject() -> Subject {
+    Subject::new(ObjectKind::InventorySettings, SETTINGS_ID, None)
+}
+
+/// Save the settings read at `version`; a stale edit is refused.
+pub async fn save_settings(pool: &PgPool, actor: &AuditActor, version: i64, input: &SettingsInput) -> AppResult<()> {
+    let before = settings(pool).await?;
+    let mut tx = pool.begin().await?;
+    let rows = sqlx::query!(
+        "update inventory_settings set access = $2, allowed_networks = $3::text[]::cidr[], entity_id = $4, status_id = $5,
+                max_body_bytes = $6, version = version + 1
+          where version = $1",
+        version,
+        input.access,
+        &input.allowed_networks,
+        input.entity_id,
+        input.status_id,
+        input.max_body_bytes
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let old = SettingsInput {
+        access: before.access,
+        allowed_networks: before.allowed_networks,
+        entity_id: before.entity_id,
+        status_id: before.status_id,
+        max_body_bytes: before.max_body_bytes,
+    };
+    audit::updated(&mut tx, pool, actor, settings_subject(), rows, &old, input).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A new shared secret, shown once; history says it changed, never what it is.
+pub async fn rotate_secret(pool: &PgPool, actor: &AuditActor) -> AppResult<String> {
+    let secret = crate::auth::secret::new_secret();
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "update inventory_settings set shared_secret_sha256 = $1, version = version + 1",
+        crate::auth::secret::digest(&secret)
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record_change(&mut tx, actor, settings_subject(), &json!({"secret": "…"}), &json!({"secret": "(new)"}))
+        .await?;
+    tx.commit().await?;
+    Ok(secret)
+}
+
+/// A per-site token as its list shows it.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct TokenRow {
+    pub id: Uuid,
+    pub name: String,
+    pub entity_id: Option<Uuid>,
+    pub entity_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+pub async fn tokens(pool: &PgPool) -> AppResult<Vec<TokenRow>> {
+    Ok(sqlx::query_as!(
+        TokenRow,
+        r#"select t.id, t.name, t.entity_id, e.name as "entity_name?", t.created_at, t.revoked_at
+             from inventory_tokens t left join entities e on e.id = t.entity_id
+            order by t.revoked_at nulls first, t.created_at desc"#
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// A new token for `name` (its devices join `entity_id`); the secret, shown once.
+pub async fn create_token(pool: &PgPool, actor: &AuditActor, name: &str, entity_id: Option<Uuid>) -> AppResult<String> {
+    let secret = crate::auth::secret::new_secret();
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "insert into inventory_tokens (name, secret_sha256, entity_id) values ($1, $2, $3)",
+        name,
+        crate::auth::secret::digest(&secret),
+        entity_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record_change(&mut tx, actor, settings_subject(), &json!({"token": null}), &json!({"token": name})).await?;
+    tx.commit().await?;
+    Ok(secret)
+}
+
+pub async fn revoke_token(pool: &PgPool, actor: &AuditActor, id: Uuid) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    let name = sqlx::query_scalar!(
+        "update inventory_tokens set revoked_at = now() where id = $1 and revoked_at is null returning name",
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    audit::record_change(&mut tx, actor, settings_subject(), &json!({"token": name}), &json!({"token": "(revoked)"}))
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every rule, active or not, in order.
+pub async fn all_rules(pool: &PgPool) -> AppResult<Vec<Rule>> {
+    let rows = sqlx::query_as!(
+        RuleRow,
+        "select id, position, name, itemtype, action, criteria, active from inventory_rules order by position, name"
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().filter_map(RuleRow::into_rule).collect())
+}
+
+/// A rule as the admin writes it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RuleInput {
+    pub position: i32,
+    pub name: String,
+    pub itemtype: Option<String>,
+    pub action: RuleAction,
+    pub criteria: Vec<String>,
+    pub active: bool,
+}
+
+pub async fn add_rule(pool: &PgPool, actor: &AuditActor, rule: &RuleInput) -> AppResult<Uuid> {
+    let mut tx = pool.begin().await?;
+    let id = sqlx::query_scalar!(
+        "insert into inventory_rules (position, name, itemtype, action, criteria, active) values ($1, $2, $3, $4, $5, $6)
+         returning id",
+        rule.position,
+        rule.name,
+        rule.itemtype,
+        rule.action.as_str(),
+        &rule.criteria,
+        rule.active
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record_change(&mut tx, actor, settings_subject(), &json!({"rule": null}), &json!({"rule": rule})).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Turn a rule on or off, or move it.
+pub async fn set_rule(pool: &PgPool, actor: &AuditActor, id: Uuid, position: i32, active: bool) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    let before = sqlx::query!("select name, position, active from inventory_rules where id = $1 for update", id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    sqlx::query!(
+        "update inventory_rules set position = $2, active = $3, version = version + 1 where id = $1",
+        id,
+        position,
+        active
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record_change(
+        &mut tx,
+        actor,
+        settings_subject(),
+        &json!({"rule": before.name, "position": before.position, "active": before.active}),
+        &json!({"rule": before.name, "position": position, "active": active}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete_rule(pool: &PgPool, actor: &AuditActor, id: Uuid) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    let name = sqlx::query_scalar!("delete from inventory_rules where id = $1 returning name", id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    audit::record_change(&mut tx, actor, settings_subject(), &json!({"rule": name}), &json!({"rule": null})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One placeholder as the admin's list shows it.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct BlacklistRow {
+    pub id: Uuid,
+    pub field: String,
+    pub value: String,
+}
+
+pub async fn blacklist_rows(pool: &PgPool) -> AppResult<Vec<BlacklistRow>> {
+    Ok(sqlx::query_as!(BlacklistRow, "select id, field, value from inventory_blacklist order by field, lower(value)")
+        .fetch_all(pool)
+        .await?)
+}
+
+/// Add a placeholder; a broken regular expression is refused on its field.
+pub async fn add_blacklisted(pool: &PgPool, actor: &AuditActor, field: Field, value: &str) -> AppResult<()> {
+    if Blacklist::new([(field, value)]).is_err() {
+        return Err(AppError::field("value", "inventory-blacklist-bad-pattern"));
+    }
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "insert into inventory_blacklist (field, value) values ($1, $2) on conflict do nothing",
+        field.as_str(),
+        value
+    )
+    .execute(&mut *tx)
+    .await?;
+    let entry = format!("{}: {value}", field.as_str());
+    audit::record_change(
+        &mut tx,
+        actor,
+        settings_subject(),
+        &json!({"placeholder": null}),
+        &json!({"placeholder": entry}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete_blacklisted(pool: &PgPool, actor: &AuditActor, id: Uuid) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    let row = sqlx::query!("delete from inventory_blacklist where id = $1 returning field, value", id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let entry = format!("{}: {}", row.field, row.value);
+    audit::record_change(
+        &mut tx,
+        actor,
+        settings_subject(),
+        &json!({"placeholder": entry}),
+        &json!({"placeholder": null}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

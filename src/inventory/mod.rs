@@ -7,6 +7,7 @@ pub mod api;
 pub mod db;
 pub mod model;
 pub mod normalize;
+mod pages;
 pub mod protocol;
 pub mod wire;
 pub mod xml;
@@ -28,6 +29,7 @@ use crate::{
     error::AppResult,
     state::AppState,
 };
+pub use pages::router;
 use protocol::{Message, Reply};
 
 /// Compressed bodies above this are refused before reading them.

@@ -143,7 +143,9 @@ async fn search_kind(pool: &PgPool, kind: ObjectKind, scope: &Scope, q: &str) ->
         | ObjectKind::AssetModel
         | ObjectKind::TicketCategory => Vec::new(),
         // The helpdesk's settings are browsed from their own pages.
-        ObjectKind::Calendar | ObjectKind::Sla | ObjectKind::HelpdeskSettings => Vec::new(),
+        ObjectKind::Calendar | ObjectKind::Sla | ObjectKind::HelpdeskSettings | ObjectKind::InventorySettings => {
+            Vec::new()
+        }
         // Articles have their own full-text search.
         ObjectKind::KbArticle => Vec::new(),
         // Tickets have their own visibility rules and their own search.

@@ -154,6 +154,9 @@ fn navigation(actor: &Actor, path: &str) -> Vec<NavItem> {
     if actor.can(ObjectKind::HelpdeskSettings, Action::Update) {
         items.push(("/settings/helpdesk", "nav-helpdesk-settings", None));
     }
+    if actor.can(ObjectKind::InventorySettings, Action::View) {
+        items.push(("/inventory/agents", "nav-inventory", None));
+    }
     items
         .into_iter()
         .map(|(href, key, _)| NavItem {
@@ -165,6 +168,7 @@ fn navigation(actor: &Actor, path: &str) -> Vec<NavItem> {
                 path.starts_with(href)
                     || (href == "/asset-models" && is_catalog(path))
                     || (href == "/settings/helpdesk" && is_helpdesk_settings(path))
+                    || (href == "/inventory/agents" && path.starts_with("/inventory/"))
             },
         })
         .collect()

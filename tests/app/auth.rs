@@ -428,7 +428,8 @@ async fn each_role_sees_its_own_navigation() {
         "/groups",
         "/asset-models",
     ];
-    let managers: Vec<&str> = helpdesk.iter().copied().chain(["/imports", "/settings/helpdesk"]).collect();
+    let managers: Vec<&str> =
+        helpdesk.iter().copied().chain(["/imports", "/settings/helpdesk", "/inventory/agents"]).collect();
     let supervisors: Vec<&str> = helpdesk.iter().copied().chain(["/settings/helpdesk"]).collect();
     let expected: [(&str, &[&str]); 5] = [
         ("admin", &managers),

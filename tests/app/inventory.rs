@@ -542,3 +542,95 @@ async fn a_device_without_a_name_is_refused_and_kept_for_review() {
         sqlx::query_scalar("select reason from inventory_refused").fetch_one(&app.pool).await.expect("kept");
     assert!(reason.contains("name"), "{reason}");
 }
+
+#[tokio::test]
+async fn the_park_manager_sets_the_inventory_up_from_its_pages() {
+    let app = app_with_secret().await;
+    let pm = app.login("pm_a").await;
+    for page in
+        ["/inventory/agents", "/inventory/refused", "/inventory/rules", "/inventory/blacklist", "/inventory/settings"]
+    {
+        pm.get(page).await.assert_status(StatusCode::OK);
+        for outsider in ["tech_a", "sup_a", "emp_a"] {
+            let refused = app.login(outsider).await.get(page).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{outsider} on {page}");
+        }
+    }
+
+    // A placeholder of the park's own: a broken pattern is marked on its field.
+    let bad = pm.post("/inventory/blacklist", &[("field", "serial"), ("value", "/([/")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.has("#f-value[aria-invalid=true]"));
+    pm.post("/inventory/blacklist", &[("field", "serial"), ("value", "/^ACME-0+$/")])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    glpi(&app, "60000000-0000-0000-0000-000000000001", &small_inventory("pc-acme", "ACME-0000", None))
+        .await
+        .assert_status(StatusCode::OK);
+    let serial: Option<String> = sqlx::query_scalar("select serial from assets where name = 'pc-acme'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("asset");
+    assert_eq!(serial, None, "the park's placeholder identifies nothing");
+
+    // A rule refusing printers, first: a printer is kept for review, then imported.
+    let rule = pm
+        .post(
+            "/inventory/rules",
+            &[("name", "No printers"), ("position", "1"), ("itemtype", "Printer"), ("action", "refuse")],
+        )
+        .await;
+    assert_eq!(rule.status, StatusCode::SEE_OTHER, "{}", rule.body);
+    let printer: Value =
+        serde_json::from_slice(&sample("glpi-agent-json/inventory_format-examples/printer_1.json")).expect("JSON");
+    glpi(&app, "60000000-0000-0000-0000-000000000002", &printer).await.assert_status(StatusCode::OK);
+    let list = pm.get("/inventory/refused").await;
+    assert_eq!(list.texts("[data-testid=refused] tbody tr").len(), 1);
+    let id: Uuid = sqlx::query_scalar("select id from inventory_refused").fetch_one(&app.pool).await.expect("refused");
+    let imported = pm.post(&format!("/inventory/refused/{id}/import"), &[]).await;
+    assert_eq!(imported.status, StatusCode::SEE_OTHER);
+    assert!(imported.location().starts_with("/assets/"), "{}", imported.location());
+    assert_eq!(count(&app, "select count(*) from assets where serial = 'PHCVN191TG'").await, 1);
+    assert_eq!(count(&app, "select count(*) from inventory_refused").await, 0);
+
+    // A token for a site: shown once, works, then revoked.
+    let made = pm.post("/inventory/tokens", &[("token_name", "Lyon"), ("token_entity_id", "")]).await;
+    made.assert_status(StatusCode::OK);
+    let token = made.texts("[data-testid=new-secret]").pop().expect("the token, once");
+    let body = small_inventory("pc-lyon", "LY0N1234", None).to_string();
+    let with = |secret: &str| {
+        Request::post("/inventory")
+            .header("authorization", basic(secret))
+            .header("content-type", "application/json")
+            .body(Body::from(body.clone()))
+            .expect("request")
+    };
+    assert_eq!(app.send(with(&token)).await.status, StatusCode::OK);
+    let token_id: Uuid =
+        sqlx::query_scalar("select id from inventory_tokens").fetch_one(&app.pool).await.expect("token");
+    pm.post(&format!("/inventory/tokens/{token_id}/revoke"), &[]).await.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(app.send(with(&token)).await.status, StatusCode::UNAUTHORIZED, "a revoked token lets nothing in");
+
+    // Settings: a network that is not one is marked; a stale form is refused; the history tells.
+    let settings = pm.get("/inventory/settings").await;
+    let version = settings.attrs("input[name=version]", "value").pop().expect("version");
+    let marked = pm.post("/inventory/settings", &settings_form("10.0.0.0/8\nnot-a-network", &version)).await;
+    assert_eq!(marked.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(marked.has("#f-allowed_networks[aria-invalid=true]"));
+    let good = settings_form("10.0.0.0/8\n192.168.1.7", &version);
+    pm.post("/inventory/settings", &good).await.assert_status(StatusCode::SEE_OTHER);
+    let stale = pm.post("/inventory/settings", &good).await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY, "the same version again is stale");
+    let networks: Vec<String> = sqlx::query_scalar("select unnest(allowed_networks)::text from inventory_settings")
+        .fetch_all(&app.pool)
+        .await
+        .expect("networks");
+    assert_eq!(networks, ["10.0.0.0/8", "192.168.1.7/32"]);
+    let history = pm.get("/inventory/settings/history").await;
+    history.assert_status(StatusCode::OK);
+    assert!(history.body.contains("Lyon") && history.body.contains("No printers"), "the history names what changed");
+}
+
+fn settings_form<'a>(networks: &'a str, version: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![("access", "secret"), ("allowed_networks", networks), ("max_mb", "64"), ("version", version)]
+}

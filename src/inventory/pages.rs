@@ -1,0 +1,474 @@
+//! The inventory's pages for those who run the park: the agents and what
+//! they last sent, refused inventories to import, the match rules, the
+//! placeholder lists, and who may send (access, networks, secret, tokens).
+
+use askama::Template;
+use axum::{Form, extract::State, http::StatusCode, response::Response};
+use uuid::Uuid;
+
+use super::{
+    db::{self, AgentRow, BlacklistRow, RefusedRow, Rule, RuleAction, RuleInput, Settings, SettingsInput, TokenRow},
+    model::ItemType,
+    normalize::Field,
+};
+use crate::{
+    auth::{
+        actor::Actor,
+        permission::{Action, ObjectKind},
+    },
+    error::{AppError, AppResult},
+    state::AppState,
+    web::{
+        PageCtx,
+        extract::Id,
+        form::{FieldErrors, pair_value},
+        layout::{NavItem, redirect_with_flash},
+        render, render_status,
+    },
+};
+
+const KIND: ObjectKind = ObjectKind::InventorySettings;
+type Fields = Form<Vec<(String, String)>>;
+
+/// The tabs of the inventory's pages.
+fn sections(current: &str) -> Vec<NavItem> {
+    [
+        ("/inventory/agents", "inventory-agents"),
+        ("/inventory/refused", "inventory-refused"),
+        ("/inventory/rules", "inventory-rules"),
+        ("/inventory/blacklist", "inventory-blacklist"),
+        ("/inventory/settings", "inventory-settings"),
+    ]
+    .into_iter()
+    .map(|(href, key)| NavItem { href, key, current: href == current })
+    .collect()
+}
+
+/// The entities new devices may go to: those where the person registers assets.
+async fn new_device_entities(state: &AppState, actor: &Actor) -> AppResult<Vec<(String, String)>> {
+    crate::org::entity_choices(&state.db, &actor.scope_or_empty(ObjectKind::Asset, Action::Create)).await
+}
+
+fn allowed(actor: &Actor, action: Action) -> AppResult<()> {
+    if actor.can(KIND, action) { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+#[derive(Template)]
+#[template(path = "inventory/agents.html")]
+struct AgentsPage {
+    ctx: PageCtx,
+    sections: Vec<NavItem>,
+    agents: Vec<AgentRow>,
+}
+
+pub async fn agents(State(state): State<AppState>, ctx: PageCtx, actor: Actor) -> AppResult<Response> {
+    allowed(&actor, Action::View)?;
+    let scope = actor.scope(ObjectKind::Asset, Action::View)?;
+    let agents = db::agents(&state.db, &scope, actor.can(ObjectKind::Entity, Action::Delete), 500).await?;
+    render(&AgentsPage { ctx, sections: sections("/inventory/agents"), agents })
+}
+
+#[derive(Template)]
+#[template(path = "inventory/refused.html")]
+struct RefusedPage {
+    ctx: PageCtx,
+    sections: Vec<NavItem>,
+    refused: Vec<RefusedRow>,
+}
+
+pub async fn refused(State(state): State<AppState>, ctx: PageCtx, actor: Actor) -> AppResult<Response> {
+    allowed(&actor, Action::Update)?;
+    let refused = db::refused(&state.db, 500).await?;
+    render(&RefusedPage { ctx, sections: sections("/inventory/refused"), refused })
+}
+
+pub async fn import_refused(State(state): State<AppState>, actor: Actor, Id(id): Id) -> AppResult<Response> {
+    allowed(&actor, Action::Update)?;
+    match db::import_refused(&state.db, id).await {
+        Ok(asset) => Ok(redirect_with_flash(&format!("/assets/{asset}"), "success", "inventory-imported")),
+        Err(AppError::Unprocessable(_)) => {
+            Ok(redirect_with_flash("/inventory/refused", "error", "inventory-import-failed"))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "inventory/rules.html")]
+struct RulesPage {
+    ctx: PageCtx,
+    sections: Vec<NavItem>,
+    rules: Vec<Rule>,
+    errors: FieldErrors,
+    itemtypes: Vec<(String, String)>,
+    actions: Vec<(String, String)>,
+    criteria: Vec<&'static str>,
+}
+
+impl RulesPage {
+    fn action_key(&self, action: &RuleAction) -> String {
+        format!("inventory-action-{}", action.as_str())
+    }
+}
+
+const CRITERIA: [&str; 6] = ["agent", "serial", "uuid", "name", "mac", "stored_uuid_empty"];
+const ITEMTYPES: [ItemType; 5] =
+    [ItemType::Computer, ItemType::Phone, ItemType::NetworkEquipment, ItemType::Printer, ItemType::Unmanaged];
+const ACTIONS: [RuleAction; 4] = [RuleAction::RefuseMissing, RuleAction::Link, RuleAction::Create, RuleAction::Refuse];
+
+async fn rules_page(state: &AppState, ctx: PageCtx, errors: FieldErrors) -> AppResult<Response> {
+    let rules = db::all_rules(&state.db).await?;
+    let itemtypes = ITEMTYPES.iter().map(|t| (t.as_str().to_owned(), t.as_str().to_owned())).collect();
+    let actions =
+        ACTIONS.iter().map(|a| (a.as_str().to_owned(), ctx.t(&format!("inventory-action-{}", a.as_str())))).collect();
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = RulesPage {
+        ctx,
+        sections: sections("/inventory/rules"),
+        rules,
+        errors,
+        itemtypes,
+        actions,
+        criteria: CRITERIA.to_vec(),
+    };
+    render_status(status, &page)
+}
+
+pub async fn rules(State(state): State<AppState>, ctx: PageCtx, actor: Actor) -> AppResult<Response> {
+    allowed(&actor, Action::Update)?;
+    rules_page(&state, ctx, FieldErrors::default()).await
+}
+
+/// A new rule from the form: name, kind of device, action, criteria, position.
+fn rule_input(fields: &[(String, String)]) -> Result<RuleInput, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let name = pair_value(fields, "name").to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.add("name", "field-required");
+    }
+    let itemtype = match pair_value(fields, "itemtype") {
+        "" => None,
+        text => match ItemType::parse(text) {
+            Some(t) => Some(t.as_str().to_owned()),
+            None => {
+                errors.add("itemtype", "field-invalid-choice");
+                None
+            }
+        },
+    };
+    let action = RuleAction::parse(pair_value(fields, "action"));
+    if action.is_none() {
+        errors.add("action", "field-invalid-choice");
+    }
+    let criteria: Vec<String> = fields
+        .iter()
+        .filter(|(k, v)| k == "criteria" && CRITERIA.contains(&v.as_str()))
+        .map(|(_, v)| v.clone())
+        .collect();
+    let position = pair_value(fields, "position").parse::<i32>().ok().filter(|p| (0..=100_000).contains(p));
+    if position.is_none() {
+        errors.add("position", "field-invalid-number");
+    }
+    match (action, position) {
+        (Some(action), Some(position)) if errors.is_empty() => {
+            Ok(RuleInput { position, name, itemtype, action, criteria, active: true })
+        }
+        _ => Err(errors),
+    }
+}
+
+pub async fn add_rule(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    actor: Actor,
+    Form(fields): Fields,
+) -> AppResult<Response> {
+    allowed(&actor, Action::Update)?;
+    match rule_input(&fields) {
+        Ok(rule) => {
+            db::add_rule(&state.db, &actor.audit(), &rule).await?;
+            Ok(redirect_with_flash("/inventory/rules", "success", "flash-saved"))
+        }
+        Err(errors) => rules_page(&state, ctx, errors).await,
+    }
+}
+
+pub async fn set_rule(
+    State(state): State<AppState>,
+    actor: Actor,
+    Id(id): Id,
+    Form(fields): Fields,
+) -> AppResult<Response> {
+    allowed(&actor, Action::Update)?;
+    let position = pair_value(&fields, "position")
+        .parse::<i32>()
+        .ok()
+        .filter(|p| (0..=100_000).contains(p))
+        .ok_or_else(|| AppError::field("position", "field-invalid-number"))?;
+    let active = pair_value(&fields, "active") == "on";
+    db::set_rule(&state.db, &actor.audit(), id, position, active).await?;
+    Ok(redirect_with_flash("/inventory/rules", "success", "flash-saved"))
+}
+
+pub async fn delete_rule(State(state): State<AppState>, actor: Actor, Id(id): Id) -> AppResult<Response> {
+    allowed(&actor, Action::Update)?;
+    db::delete_rule(&state.db, &actor.audit(), id).await?;
+    Ok(redirect_with_flash("/inventory/rules", "success", "flash-deleted"))
+}
+
+#[derive(Template)]
+#[template(path = "inventory/blacklist.html")]
+struct BlacklistPage {
+    ctx: PageCtx,
+    sections: Vec<NavItem>,
+    rows: Vec<BlacklistRow>,
+    fields: Vec<(String, String)>,
+    errors: FieldErrors,
+    value: String,
+}
+
+async fn blacklist_page(state: &AppState, ctx: PageCtx, errors: FieldErrors, value: String) -> AppResult<Response> {
+    let rows = db::blacklist_rows(&state.db).await?;
+    let fields =
+        Field::ALL.iter().map(|f| (f.as_str().to_owned(), ctx.t(&format!("inventory-field-{}", f.as_str())))).collect();
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    render_status(
+        status,
+        &BlacklistPage { ctx, sections: sections("/inventory/blacklist"), rows, fields, errors, value },
+    )
+}
+
+pub async fn blacklist(State(state): State<AppState>, ctx: PageCtx, actor: Actor) -> AppResult<Response> {
+    allowed(&actor, Action::Update)?;
+    blacklist_page(&state, ctx, FieldErrors::default(), String::new()).await
+}
+
+pub async fn add_blacklisted(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    actor: Actor,
+    Form(fields): Fields,
+) -> AppResult<Response> {
+    allowed(&actor, Action::Update)?;
+    let value = pair_value(&fields, "value").to_owned();
+    let Some(field) = Field::parse(pair_value(&fields, "field")) else {
+        return blacklist_page(&state, ctx, FieldErrors::single("field", "field-invalid-choice"), value).await;
+    };
+    if value.is_empty() || value.chars().count() > 200 {
+        return blacklist_page(&state, ctx, FieldErrors::single("value", "field-required"), value).await;
+    }
+    match db::add_blacklisted(&state.db, &actor.audit(), field, &value).await {
+        Ok(()) => Ok(redirect_with_flash("/inventory/blacklist", "success", "flash-saved")),
+        Err(AppError::Validation(errors)) => blacklist_page(&state, ctx, errors, value).await,
+        Err(other) => Err(other),
+    }
+}
+
+pub async fn delete_blacklisted(State(state): State<AppState>, actor: Actor, Id(id): Id) -> AppResult<Response> {
+    allowed(&actor, Action::Update)?;
+    db::delete_blacklisted(&state.db, &actor.audit(), id).await?;
+    Ok(redirect_with_flash("/inventory/blacklist", "success", "flash-deleted"))
+}
+
+#[derive(Template)]
+#[template(path = "inventory/settings.html")]
+struct SettingsPage {
+    ctx: PageCtx,
+    sections: Vec<NavItem>,
+    settings: Settings,
+    /// What the form shows (what was typed when it comes back with errors).
+    networks: String,
+    max_mb: String,
+    entity_id: String,
+    status_id: String,
+    entities: Vec<(String, String)>,
+    statuses: Vec<(String, String)>,
+    tokens: Vec<TokenRow>,
+    /// A secret or token just made: shown once.
+    new_secret: Option<String>,
+    errors: FieldErrors,
+}
+
+async fn settings_page(
+    state: &AppState,
+    ctx: PageCtx,
+    actor: &Actor,
+    typed: Option<&[(String, String)]>,
+    new_secret: Option<String>,
+    errors: FieldErrors,
+) -> AppResult<Response> {
+    let settings = db::settings(&state.db).await?;
+    let shown = |name: &str, stored: String| typed.map(|t| pair_value(t, name).to_owned()).unwrap_or(stored);
+    let networks = shown("allowed_networks", settings.allowed_networks.join("\n"));
+    let max_mb = shown("max_mb", (settings.max_body_bytes / (1024 * 1024)).to_string());
+    let entity_id = shown("entity_id", settings.entity_id.map(|e| e.to_string()).unwrap_or_default());
+    let status_id = shown("status_id", settings.status_id.map(|s| s.to_string()).unwrap_or_default());
+    let entities = new_device_entities(state, actor).await?;
+    let statuses = crate::assets::register::db::status_choices(&state.db).await?;
+    let tokens = db::tokens(&state.db).await?;
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = SettingsPage {
+        ctx,
+        sections: sections("/inventory/settings"),
+        settings,
+        networks,
+        max_mb,
+        entity_id,
+        status_id,
+        entities,
+        statuses,
+        tokens,
+        new_secret,
+        errors,
+    };
+    render_status(status, &page)
+}
+
+pub async fn settings(State(state): State<AppState>, ctx: PageCtx, actor: Actor) -> AppResult<Response> {
+    allowed(&actor, Action::Update)?;
+    settings_page(&state, ctx, &actor, None, None, FieldErrors::default()).await
+}
+
+/// The settings form, checked field by field.
+fn settings_input(fields: &[(String, String)], entities: &[(String, String)]) -> Result<SettingsInput, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let access = match pair_value(fields, "access") {
+        "open" => "open",
+        "secret" => "secret",
+        _ => {
+            errors.add("access", "field-invalid-choice");
+            "secret"
+        }
+    };
+    let mut networks = Vec::new();
+    for line in pair_value(fields, "allowed_networks").lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let parsed = line.parse::<ipnet::IpNet>().or_else(|_| line.parse::<std::net::IpAddr>().map(ipnet::IpNet::from));
+        match parsed {
+            Ok(net) => networks.push(net.trunc().to_string()),
+            Err(_) => errors.add("allowed_networks", "inventory-network-invalid"),
+        }
+    }
+    let id = |name: &str, errors: &mut FieldErrors| match pair_value(fields, name) {
+        "" => None,
+        text => match Uuid::parse_str(text) {
+            Ok(id) => Some(id),
+            Err(_) => {
+                errors.add(name, "field-invalid-choice");
+                None
+            }
+        },
+    };
+    let entity_id = id("entity_id", &mut errors);
+    if entity_id.is_some_and(|e| !entities.iter().any(|(id, _)| *id == e.to_string())) {
+        errors.add("entity_id", "field-invalid-choice");
+    }
+    let status_id = id("status_id", &mut errors);
+    let max_mb = pair_value(fields, "max_mb").parse::<i64>().ok().filter(|m| (1..=1024).contains(m));
+    if max_mb.is_none() {
+        errors.add("max_mb", "inventory-max-invalid");
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(SettingsInput {
+        access: access.to_owned(),
+        allowed_networks: networks,
+        entity_id,
+        status_id,
+        max_body_bytes: max_mb.unwrap_or(64) * 1024 * 1024,
+    })
+}
+
+pub async fn save_settings(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    actor: Actor,
+    Form(fields): Fields,
+) -> AppResult<Response> {
+    allowed(&actor, Action::Update)?;
+    let entities = new_device_entities(&state, &actor).await?;
+    let input = match settings_input(&fields, &entities) {
+        Ok(input) => input,
+        Err(errors) => return settings_page(&state, ctx, &actor, Some(&fields), None, errors).await,
+    };
+    let version = pair_value(&fields, "version").parse::<i64>().unwrap_or_default();
+    match db::save_settings(&state.db, &actor.audit(), version, &input).await {
+        Ok(()) => Ok(redirect_with_flash("/inventory/settings", "success", "flash-saved")),
+        Err(AppError::StaleEdit { .. }) => {
+            let errors = FieldErrors::single("version", "inventory-settings-stale");
+            settings_page(&state, ctx, &actor, Some(&fields), None, errors).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+pub async fn rotate_secret(State(state): State<AppState>, ctx: PageCtx, actor: Actor) -> AppResult<Response> {
+    allowed(&actor, Action::Update)?;
+    let secret = db::rotate_secret(&state.db, &actor.audit()).await?;
+    settings_page(&state, ctx, &actor, None, Some(secret), FieldErrors::default()).await
+}
+
+pub async fn create_token(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    actor: Actor,
+    Form(fields): Fields,
+) -> AppResult<Response> {
+    allowed(&actor, Action::Update)?;
+    let name = pair_value(&fields, "token_name").to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        return settings_page(&state, ctx, &actor, None, None, FieldErrors::single("token_name", "field-required"))
+            .await;
+    }
+    let entities = new_device_entities(&state, &actor).await?;
+    let entity = match pair_value(&fields, "token_entity_id") {
+        "" => None,
+        text => match entities.iter().find(|(id, _)| id == text).and_then(|(id, _)| Uuid::parse_str(id).ok()) {
+            Some(id) => Some(id),
+            None => {
+                let errors = FieldErrors::single("token_entity_id", "field-invalid-choice");
+                return settings_page(&state, ctx, &actor, None, None, errors).await;
+            }
+        },
+    };
+    let secret = db::create_token(&state.db, &actor.audit(), &name, entity).await?;
+    settings_page(&state, ctx, &actor, None, Some(secret), FieldErrors::default()).await
+}
+
+pub async fn revoke_token(State(state): State<AppState>, actor: Actor, Id(id): Id) -> AppResult<Response> {
+    allowed(&actor, Action::Update)?;
+    db::revoke_token(&state.db, &actor.audit(), id).await?;
+    Ok(redirect_with_flash("/inventory/settings", "success", "inventory-token-revoked"))
+}
+
+/// Who changed the inventory's settings, rules, placeholders and tokens.
+pub async fn history(State(state): State<AppState>, ctx: PageCtx, actor: Actor) -> AppResult<Response> {
+    allowed(&actor, Action::Update)?;
+    let entries = crate::audit::history(&state.db, KIND, db::SETTINGS_ID, 500).await?;
+    render(&crate::web::table::HistoryTemplate {
+        title: ctx.t("inventory-settings"),
+        ctx,
+        kind_key: "nav-inventory",
+        tabs: crate::web::table::Tabs { base: "/inventory/settings".into(), current: "history" },
+        entries,
+        names: Default::default(),
+    })
+}
+
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/inventory/agents", get(agents))
+        .route("/inventory/refused", get(refused))
+        .route("/inventory/refused/{id}/import", post(import_refused))
+        .route("/inventory/rules", get(rules).post(add_rule))
+        .route("/inventory/rules/{id}", post(set_rule))
+        .route("/inventory/rules/{id}/delete", post(delete_rule))
+        .route("/inventory/blacklist", get(blacklist).post(add_blacklisted))
+        .route("/inventory/blacklist/{id}/delete", post(delete_blacklisted))
+        .route("/inventory/settings", get(settings).post(save_settings))
+        .route("/inventory/settings/history", get(history))
+        .route("/inventory/secret", post(rotate_secret))
+        .route("/inventory/tokens", post(create_token))
+        .route("/inventory/tokens/{id}/revoke", post(revoke_token))
+}
