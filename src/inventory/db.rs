@@ -286,16 +286,12 @@ enum Decision {
 /// Match and apply one inventory, in one transaction.
 pub async fn ingest(pool: &PgPool, submission: Submission<'_>) -> AppResult<Outcome> {
     let inventory = submission.inventory;
-    let mut tx = pool.begin().await?;
-    let agent = contact(&mut tx, submission.hello).await?;
-    // The same body again: nothing to read, nothing to write.
-    if let Some(asset) =
-        agent.asset_id.filter(|_| agent.last_body_sha256.as_deref() == Some(&submission.body_sha256[..]))
-    {
-        touch_agent(&mut tx, agent.id, asset, &submission.body_sha256).await?;
-        tx.commit().await?;
+    if let Some(asset) = same_body(pool, &submission).await? {
         return Ok(Outcome::Unchanged(asset));
     }
+    let prepared = prepare(pool, &submission).await?;
+    let mut tx = pool.begin().await?;
+    let agent = contact(&mut tx, submission.hello).await?;
     lock_identifiers(&mut tx, submission.hello, inventory).await?;
     let rules = rules_for(&mut tx, inventory.itemtype).await?;
     let decision = match decide(&mut tx, &rules, inventory, &agent).await? {
@@ -323,13 +319,14 @@ pub async fn ingest(pool: &PgPool, submission: Submission<'_>) -> AppResult<Outc
             if stored.as_deref() == Some(&checksum[..]) {
                 Outcome::Unchanged(asset)
             } else {
-                apply(&mut tx, &actor, asset, inventory, Some(rule), agent.id, &checksum, false).await?;
+                apply(&mut tx, &actor, asset, inventory, Some(rule), agent.id, &checksum, Some(prepared.model_id))
+                    .await?;
                 Outcome::Updated(asset)
             }
         }
         Decision::Create(rule) => {
-            let asset = create(&mut tx, &actor, inventory, submission.hello, submission.entity_id).await?;
-            apply(&mut tx, &actor, asset, inventory, rule, agent.id, &checksum, true).await?;
+            let asset = create(&mut tx, &actor, inventory, submission.hello, submission.entity_id, &prepared).await?;
+            apply(&mut tx, &actor, asset, inventory, rule, agent.id, &checksum, None).await?;
             Outcome::Created(asset)
         }
     };
@@ -345,6 +342,58 @@ pub async fn ingest(pool: &PgPool, submission: Submission<'_>) -> AppResult<Outc
 fn checksum(inventory: &Inventory) -> [u8; 32] {
     let bytes = serde_json::to_vec(inventory).unwrap_or_default();
     Sha256::digest(bytes).into()
+}
+
+/// The same body as the agent's last inventory: one statement notes the
+/// contact and nothing else is read or written. The asset, if so.
+async fn same_body(pool: &PgPool, submission: &Submission<'_>) -> AppResult<Option<Uuid>> {
+    let hello = submission.hello;
+    Ok(sqlx::query_scalar!(
+        "update inventory_agents set last_contact_at = now(), last_inventory_at = now(), remote_ip = $4::text::inet
+          where (($1::text is not null and agent_uuid = $1) or ($1 is null and agent_uuid is null and deviceid = $2))
+            and last_body_sha256 = $3 and asset_id is not null
+          returning asset_id",
+        hello.agent_uuid,
+        hello.deviceid,
+        &submission.body_sha256[..],
+        hello.remote_ip.map(|ip| ip.to_string())
+    )
+    .fetch_optional(pool)
+    .await?
+    .flatten())
+}
+
+/// Shared rows an inventory needs, written before its transaction (each
+/// statement committing at once): the model and manufacturer, the software
+/// catalogue, and for an agent never seen before, the tag of the asset it
+/// will likely create. Concurrent inventories then never wait for each
+/// other's commit on these; what a failed ingest leaves is reference data
+/// (and a gap in a tag series).
+struct Prepared {
+    model_id: Uuid,
+    tag: Option<String>,
+}
+
+async fn prepare(pool: &PgPool, submission: &Submission<'_>) -> AppResult<Prepared> {
+    let mut conn = pool.acquire().await?;
+    let model_id = model_of(&mut conn, submission.inventory).await?;
+    let hello = submission.hello;
+    let known = sqlx::query_scalar!(
+        "select asset_id from inventory_agents
+          where ($1::text is not null and agent_uuid = $1) or ($1 is null and agent_uuid is null and deviceid = $2)",
+        hello.agent_uuid,
+        hello.deviceid
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let tag = match known {
+        Some(Some(_)) => None,
+        _ => Some(assets_db::allocate_tag_now(&mut conn, model_id, Utc::now().date_naive()).await?),
+    };
+    if let Some(list) = &submission.inventory.software {
+        catalogue(&mut conn, list).await?;
+    }
+    Ok(Prepared { model_id, tag })
 }
 
 async fn touch_agent(conn: &mut PgConnection, agent: Uuid, asset: Uuid, body: &[u8; 32]) -> AppResult<()> {
@@ -448,9 +497,10 @@ async fn find(
             }
             // A serial identifies an asset registered by hand too.
             "serial" => {
-                qb.push(" and (lower(a.serial) = lower(")
+                // Two index lookups: the register's serial, or the one inventory noted on a clone.
+                qb.push(" and a.id in (select id from assets where lower(serial) = lower(")
                     .push_bind(inventory.serial.clone())
-                    .push(") or lower(ai.serial) = lower(")
+                    .push(") union all select asset_id from asset_inventory where lower(serial) = lower(")
                     .push_bind(inventory.serial.clone())
                     .push("))");
             }
@@ -539,18 +589,18 @@ async fn model_of(conn: &mut PgConnection, inventory: &Inventory) -> AppResult<U
         .await?,
     };
     let manufacturer = match &inventory.manufacturer {
-        Some(name) => Some(
-            sqlx::query_scalar!(
-                "with found as (select id from manufacturers where lower(name) = lower($1)),
-                      made as (insert into manufacturers (name) select $1 where not exists (select 1 from found)
-                               on conflict do nothing returning id)
-                 select id as \"id!\" from found union all select id from made
-                 union all select id from manufacturers where lower(name) = lower($1) limit 1",
-                name
+        Some(name) => {
+            // Insert, then read in a new statement: a manufacturer another
+            // inventory has just made is then seen.
+            sqlx::query!("insert into manufacturers (name) values ($1) on conflict do nothing", name)
+                .execute(&mut *conn)
+                .await?;
+            Some(
+                sqlx::query_scalar!("select id from manufacturers where lower(name) = lower($1)", name)
+                    .fetch_one(&mut *conn)
+                    .await?,
             )
-            .fetch_one(&mut *conn)
-            .await?,
-        ),
+        }
         None => None,
     };
     let name = inventory.model.clone().unwrap_or_else(|| format!("{category} ({})", inventory.itemtype.as_str()));
@@ -561,17 +611,25 @@ async fn model_of(conn: &mut PgConnection, inventory: &Inventory) -> AppResult<U
     )
     .fetch_optional(&mut *conn)
     .await?;
-    match found {
-        Some(id) => Ok(id),
-        None => Ok(sqlx::query_scalar!(
-            "insert into asset_models (category_id, manufacturer_id, name) values ($1, $2, $3) returning id",
-            category_id,
-            manufacturer,
-            name
-        )
-        .fetch_one(conn)
-        .await?),
+    if let Some(id) = found {
+        return Ok(id);
     }
+    // Two first inventories of one model at once: one inserts, the other finds it.
+    sqlx::query!(
+        "insert into asset_models (category_id, manufacturer_id, name) values ($1, $2, $3) on conflict do nothing",
+        category_id,
+        manufacturer,
+        name
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(sqlx::query_scalar!(
+        "select id from asset_models where manufacturer_id is not distinct from $1 and lower(name) = lower($2)",
+        manufacturer,
+        name
+    )
+    .fetch_one(conn)
+    .await?)
 }
 
 /// A new asset for a device seen for the first time.
@@ -581,6 +639,7 @@ async fn create(
     inventory: &Inventory,
     hello: &Hello,
     token_entity: Option<Uuid>,
+    prepared: &Prepared,
 ) -> AppResult<Uuid> {
     let settings = sqlx::query!(
         "select coalesce($1, s.entity_id, (select id from entities where parent_id is null order by created_at limit 1)) as entity_id,
@@ -593,10 +652,10 @@ async fn create(
     let (Some(entity_id), Some(status_id)) = (settings.entity_id, settings.status_id) else {
         return Err(AppError::Internal(anyhow::anyhow!("no entity or no deployed status for new devices")));
     };
-    let model_id = model_of(conn, inventory).await?;
+    let model_id = prepared.model_id;
     let name = inventory.name.clone().unwrap_or_else(|| hello.deviceid.clone());
     let mut input = AssetInput {
-        tag: None,
+        tag: prepared.tag.clone(),
         name: name.chars().take(200).collect(),
         serial: inventory.serial.clone(),
         model_id,
@@ -650,8 +709,10 @@ async fn apply(
     rule: Option<Uuid>,
     agent: Uuid,
     checksum: &[u8; 32],
-    created: bool,
+    // The device's model, for an existing asset; None for one just created.
+    model: Option<Uuid>,
 ) -> AppResult<()> {
+    let created = model.is_none();
     let locked: Vec<String> = sqlx::query_scalar!("select field from asset_locked_fields where asset_id = $1", asset)
         .fetch_all(&mut *conn)
         .await?;
@@ -671,8 +732,10 @@ async fn apply(
         if inventory.serial.is_some() && !is_locked("serial") {
             after.serial = inventory.serial.clone();
         }
-        if !is_locked("model") && (inventory.model.is_some() || inventory.manufacturer.is_some()) {
-            after.model_id = model_of(conn, inventory).await?;
+        if let Some(model) =
+            model.filter(|_| !is_locked("model") && (inventory.model.is_some() || inventory.manufacturer.is_some()))
+        {
+            after.model_id = model;
         }
         if after != before {
             let mut savepoint = conn.begin().await?;
@@ -890,21 +953,19 @@ async fn software(
     Ok(())
 }
 
-/// Catalogue entries and versions first (sorted, so concurrent inventories
-/// take row locks in one order), then the installations.
-async fn install(conn: &mut PgConnection, asset: Uuid, added: &[&Software]) -> AppResult<()> {
-    let mut sorted: Vec<&Software> = added.to_vec();
-    sorted.sort_by(|a, b| {
-        (a.name.to_lowercase(), a.publisher.to_lowercase()).cmp(&(b.name.to_lowercase(), b.publisher.to_lowercase()))
-    });
+/// Catalogue entries and versions of a list (sorted, so concurrent writers
+/// take locks in one order); the rows already there are left alone.
+async fn catalogue(conn: &mut PgConnection, list: &[Software]) -> AppResult<()> {
+    let mut sorted: Vec<&Software> = list.iter().collect();
+    sorted.sort_by_key(|s| (s.name.to_lowercase(), s.publisher.to_lowercase(), s.version.clone()));
     let names: Vec<String> = sorted.iter().map(|s| s.name.clone()).collect();
     let publishers: Vec<String> = sorted.iter().map(|s| s.publisher.clone()).collect();
     let versions: Vec<String> = sorted.iter().map(|s| s.version.clone()).collect();
-    let arches: Vec<String> = sorted.iter().map(|s| s.arch.clone()).collect();
-    let dates: Vec<Option<chrono::NaiveDate>> = sorted.iter().map(|s| s.install_date).collect();
     sqlx::query!(
         "insert into software (name, publisher)
-         select distinct on (lower(n), lower(p)) n, p from unnest($1::text[], $2::text[]) t(n, p) order by lower(n), lower(p)
+         select distinct on (lower(n), lower(p)) n, p from unnest($1::text[], $2::text[]) t(n, p)
+          where not exists (select 1 from software s where lower(s.name) = lower(t.n) and lower(s.publisher) = lower(t.p))
+          order by lower(n), lower(p)
          on conflict (lower(name), lower(publisher)) do nothing",
         &names,
         &publishers
@@ -915,14 +976,25 @@ async fn install(conn: &mut PgConnection, asset: Uuid, added: &[&Software]) -> A
         "insert into software_versions (software_id, version)
          select distinct s.id, t.v from unnest($1::text[], $2::text[], $3::text[]) t(n, p, v)
            join software s on lower(s.name) = lower(t.n) and lower(s.publisher) = lower(t.p)
-         order by s.id, t.v
+          where not exists (select 1 from software_versions sv where sv.software_id = s.id and sv.version = t.v)
+          order by s.id, t.v
          on conflict (software_id, version) do nothing",
         &names,
         &publishers,
         &versions
     )
-    .execute(&mut *conn)
+    .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// The installations of an asset, the catalogue being already written.
+async fn install(conn: &mut PgConnection, asset: Uuid, added: &[&Software]) -> AppResult<()> {
+    let names: Vec<String> = added.iter().map(|s| s.name.clone()).collect();
+    let publishers: Vec<String> = added.iter().map(|s| s.publisher.clone()).collect();
+    let versions: Vec<String> = added.iter().map(|s| s.version.clone()).collect();
+    let arches: Vec<String> = added.iter().map(|s| s.arch.clone()).collect();
+    let dates: Vec<Option<chrono::NaiveDate>> = added.iter().map(|s| s.install_date).collect();
     sqlx::query!(
         "insert into software_installations (asset_id, version_id, arch, install_date)
          select $1, v.id, t.a, t.d from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::date[]) t(n, p, ver, a, d)

@@ -100,6 +100,14 @@ async fn allocate_tag(conn: &mut PgConnection, model_id: Uuid, on: NaiveDate) ->
     Ok(pattern.render(on, next))
 }
 
+/// A tag taken on its own, outside the writer's transaction: for writers
+/// whose transactions are long (inventory ingest), so that concurrent
+/// creates of one series never wait on each other's commit. A create that
+/// fails afterwards leaves a gap in the series.
+pub async fn allocate_tag_now(conn: &mut PgConnection, model_id: Uuid, on: NaiveDate) -> AppResult<String> {
+    allocate_tag(conn, model_id, on).await
+}
+
 fn taken(field: &str, key: &str) -> AppError {
     AppError::Taken(FieldErrors::single(field, key))
 }
