@@ -6,7 +6,11 @@
 //! change writes nothing, so a resubmitted inventory leaves no trace but the
 //! agent's contact time.
 
-use std::net::IpAddr;
+use std::{
+    collections::{HashMap, HashSet},
+    net::IpAddr,
+    sync::{LazyLock, Mutex},
+};
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -319,14 +323,15 @@ pub async fn ingest(pool: &PgPool, submission: Submission<'_>) -> AppResult<Outc
             if stored.as_deref() == Some(&checksum[..]) {
                 Outcome::Unchanged(asset)
             } else {
-                apply(&mut tx, &actor, asset, inventory, Some(rule), agent.id, &checksum, Some(prepared.model_id))
-                    .await?;
+                let matched = Match { rule: Some(rule), agent: agent.id, checksum: &checksum, created: false };
+                apply(&mut tx, &actor, asset, inventory, &matched, &prepared).await?;
                 Outcome::Updated(asset)
             }
         }
         Decision::Create(rule) => {
             let asset = create(&mut tx, &actor, inventory, submission.hello, submission.entity_id, &prepared).await?;
-            apply(&mut tx, &actor, asset, inventory, rule, agent.id, &checksum, None).await?;
+            let matched = Match { rule, agent: agent.id, checksum: &checksum, created: true };
+            apply(&mut tx, &actor, asset, inventory, &matched, &prepared).await?;
             Outcome::Created(asset)
         }
     };
@@ -372,6 +377,8 @@ async fn same_body(pool: &PgPool, submission: &Submission<'_>) -> AppResult<Opti
 struct Prepared {
     model_id: Uuid,
     tag: Option<String>,
+    /// The catalogue version of each software entry, in the inventory's order.
+    versions: Option<Vec<Option<Uuid>>>,
 }
 
 async fn prepare(pool: &PgPool, submission: &Submission<'_>) -> AppResult<Prepared> {
@@ -390,10 +397,11 @@ async fn prepare(pool: &PgPool, submission: &Submission<'_>) -> AppResult<Prepar
         Some(Some(_)) => None,
         _ => Some(assets_db::allocate_tag_now(&mut conn, model_id, Utc::now().date_naive()).await?),
     };
-    if let Some(list) = &submission.inventory.software {
-        catalogue(&mut conn, list).await?;
-    }
-    Ok(Prepared { model_id, tag })
+    let versions = match &submission.inventory.software {
+        Some(list) => Some(version_ids(&mut conn, list).await?),
+        None => None,
+    };
+    Ok(Prepared { model_id, tag, versions })
 }
 
 async fn touch_agent(conn: &mut PgConnection, agent: Uuid, asset: Uuid, body: &[u8; 32]) -> AppResult<()> {
@@ -699,23 +707,33 @@ struct Identity {
     model_id: Uuid,
 }
 
+/// How an inventory reached its asset.
+struct Match<'a> {
+    rule: Option<Uuid>,
+    agent: Uuid,
+    checksum: &'a [u8; 32],
+    /// The asset was made for this inventory.
+    created: bool,
+}
+
 /// Apply an inventory to its asset: identity, facts, components, software.
-#[allow(clippy::too_many_arguments)]
 async fn apply(
     conn: &mut PgConnection,
     actor: &AuditActor,
     asset: Uuid,
     inventory: &Inventory,
-    rule: Option<Uuid>,
-    agent: Uuid,
-    checksum: &[u8; 32],
-    // The device's model, for an existing asset; None for one just created.
-    model: Option<Uuid>,
+    matched: &Match<'_>,
+    prepared: &Prepared,
 ) -> AppResult<()> {
-    let created = model.is_none();
-    let locked: Vec<String> = sqlx::query_scalar!("select field from asset_locked_fields where asset_id = $1", asset)
-        .fetch_all(&mut *conn)
-        .await?;
+    let (rule, agent, checksum, created) = (matched.rule, matched.agent, matched.checksum, matched.created);
+    // An asset just made has nothing locked, no facts and no software yet.
+    let locked: Vec<String> = if created {
+        Vec::new()
+    } else {
+        sqlx::query_scalar!("select field from asset_locked_fields where asset_id = $1", asset)
+            .fetch_all(&mut *conn)
+            .await?
+    };
     let is_locked = |field: &str| locked.iter().any(|f| f == field);
     let row = sqlx::query!("select name, serial, model_id, entity_id from assets where id = $1 for update", asset)
         .fetch_one(&mut *conn)
@@ -732,10 +750,8 @@ async fn apply(
         if inventory.serial.is_some() && !is_locked("serial") {
             after.serial = inventory.serial.clone();
         }
-        if let Some(model) =
-            model.filter(|_| !is_locked("model") && (inventory.model.is_some() || inventory.manufacturer.is_some()))
-        {
-            after.model_id = model;
+        if !is_locked("model") && (inventory.model.is_some() || inventory.manufacturer.is_some()) {
+            after.model_id = prepared.model_id;
         }
         if after != before {
             let mut savepoint = conn.begin().await?;
@@ -795,8 +811,10 @@ async fn apply(
     )
     .execute(&mut *conn)
     .await?;
-    facts(conn, actor, asset, entity_id, inventory, &locked).await?;
-    software(conn, actor, asset, entity_id, inventory.software.as_deref()).await?;
+    facts(conn, actor, asset, entity_id, inventory, &locked, created).await?;
+    if let (Some(list), Some(versions)) = (inventory.software.as_deref(), prepared.versions.as_deref()) {
+        software(conn, actor, asset, entity_id, list, versions, created).await?;
+    }
     Ok(())
 }
 
@@ -809,9 +827,10 @@ async fn facts(
     entity_id: Uuid,
     inventory: &Inventory,
     locked: &[String],
+    created: bool,
 ) -> AppResult<()> {
     let is_locked = |field: &str| locked.iter().any(|f| f == field);
-    let before = hardware::load_in(&mut *conn, asset).await?;
+    let before = if created { hardware::Hardware::default() } else { hardware::load_in(&mut *conn, asset).await? };
     let mut after = before.clone();
     if let Some(os) = inventory.os.as_ref().filter(|_| !is_locked("os")) {
         after.os_name = os.name.chars().take(200).collect();
@@ -884,35 +903,24 @@ async fn alert_memory(conn: &mut PgConnection, asset: Uuid, entity_id: Uuid, old
     Ok(())
 }
 
-/// Installed software: new entries added to the catalogue and the asset,
-/// removed ones taken off; the history lists both.
+/// Installed software, by catalogue version: new entries added to the
+/// asset, removed ones taken off; the history lists both.
 async fn software(
     conn: &mut PgConnection,
     actor: &AuditActor,
     asset: Uuid,
     entity_id: Uuid,
-    list: Option<&[Software]>,
+    list: &[Software],
+    versions: &[Option<Uuid>],
+    created: bool,
 ) -> AppResult<()> {
-    let Some(list) = list else { return Ok(()) };
-    let stored = sqlx::query!(
-        "select s.name, s.publisher, v.version, i.arch, v.id as version_id
-           from software_installations i join software_versions v on v.id = i.version_id join software s on s.id = v.software_id
-          where i.asset_id = $1 and i.source = 'inventory'",
-        asset
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let key = |name: &str, publisher: &str, version: &str, arch: &str| {
-        (name.to_lowercase(), publisher.to_lowercase(), version.to_owned(), arch.to_owned())
-    };
-    let wanted: std::collections::HashSet<_> =
-        list.iter().map(|s| key(&s.name, &s.publisher, &s.version, &s.arch)).collect();
-    let have: std::collections::HashSet<_> =
-        stored.iter().map(|s| key(&s.name, &s.publisher, &s.version, &s.arch)).collect();
-    let added: Vec<&Software> =
-        list.iter().filter(|s| !have.contains(&key(&s.name, &s.publisher, &s.version, &s.arch))).collect();
-    let removed: Vec<_> =
-        stored.iter().filter(|s| !wanted.contains(&key(&s.name, &s.publisher, &s.version, &s.arch))).collect();
+    let stored = if created { Vec::new() } else { stored_installations(conn, asset).await? };
+    let present: Vec<(&Software, Uuid)> = list.iter().zip(versions).filter_map(|(s, id)| Some((s, (*id)?))).collect();
+    let wanted: HashSet<(Uuid, &str)> = present.iter().map(|(s, id)| (*id, s.arch.as_str())).collect();
+    let have: HashSet<(Uuid, &str)> = stored.iter().map(|s| (s.version_id, s.arch.as_str())).collect();
+    let added: Vec<&(&Software, Uuid)> =
+        present.iter().filter(|(s, id)| !have.contains(&(*id, s.arch.as_str()))).collect();
+    let removed: Vec<_> = stored.iter().filter(|s| !wanted.contains(&(s.version_id, s.arch.as_str()))).collect();
     if added.is_empty() && removed.is_empty() {
         return Ok(());
     }
@@ -929,14 +937,18 @@ async fn software(
         .execute(&mut *conn)
         .await?;
     }
-    if !added.is_empty() {
-        install(conn, asset, &added).await?;
+    if !added.is_empty() && !install(conn, asset, &added).await? {
+        // A cached version was gone: read the catalogue again and install what is missing.
+        let fresh = version_ids(conn, list).await?;
+        let again: Vec<(&Software, Uuid)> = list.iter().zip(&fresh).filter_map(|(s, id)| Some((s, (*id)?))).collect();
+        install(conn, asset, &again.iter().collect::<Vec<_>>()).await?;
     }
     let line =
         |name: &str, version: &str| if version.is_empty() { name.to_owned() } else { format!("{name} {version}") };
     let before =
         json!({ "software": removed.iter().map(|s| line(&s.name, &s.version)).collect::<Vec<_>>().join(", ") });
-    let after = json!({ "software": added.iter().map(|s| line(&s.name, &s.version)).collect::<Vec<_>>().join(", ") });
+    let after =
+        json!({ "software": added.iter().map(|(s, _)| line(&s.name, &s.version)).collect::<Vec<_>>().join(", ") });
     audit::record(
         conn,
         Record {
@@ -953,10 +965,100 @@ async fn software(
     Ok(())
 }
 
+/// One installation inventory made, as the software diff compares them.
+struct Installed {
+    name: String,
+    version: String,
+    arch: String,
+    version_id: Uuid,
+}
+
+async fn stored_installations(conn: &mut PgConnection, asset: Uuid) -> AppResult<Vec<Installed>> {
+    Ok(sqlx::query_as!(
+        Installed,
+        "select s.name, v.version, i.arch, v.id as version_id
+           from software_installations i join software_versions v on v.id = i.version_id join software s on s.id = v.software_id
+          where i.asset_id = $1 and i.source = 'inventory'",
+        asset
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// A catalogue entry as agents write it: name, publisher, version.
+type CatalogueKey = (String, String, String);
+
+/// Catalogue version ids this process has seen. Catalogue rows are never
+/// rewritten, so they can be kept; an id whose row is gone (an entry merged
+/// away) is skipped at insertion and the cache emptied.
+static VERSIONS: LazyLock<Mutex<HashMap<CatalogueKey, Uuid>>> = LazyLock::new(Mutex::default);
+/// Entries kept before the cache starts again.
+const VERSIONS_KEPT: usize = 200_000;
+
+fn catalogue_key(s: &Software) -> CatalogueKey {
+    (s.name.clone(), s.publisher.clone(), s.version.clone())
+}
+
+fn cached_versions(keys: &[CatalogueKey]) -> Vec<Option<Uuid>> {
+    let cache = VERSIONS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    keys.iter().map(|k| cache.get(k).copied()).collect()
+}
+
+/// The catalogue version of each entry of `list`, in order; entries never
+/// seen are written to the catalogue first.
+async fn version_ids(conn: &mut PgConnection, list: &[Software]) -> AppResult<Vec<Option<Uuid>>> {
+    let keys: Vec<CatalogueKey> = list.iter().map(catalogue_key).collect();
+    let mut ids = cached_versions(&keys);
+    // The cache may hold ids of another database (tests) or of merged entries:
+    // keep those still in the catalogue (a lookup by primary key).
+    let cached: Vec<Uuid> = ids.iter().flatten().copied().collect();
+    if !cached.is_empty() {
+        let known: HashSet<Uuid> = sqlx::query_scalar!("select id from software_versions where id = any($1)", &cached)
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect();
+        for id in ids.iter_mut() {
+            if id.is_some_and(|v| !known.contains(&v)) {
+                *id = None;
+            }
+        }
+    }
+    let missing: Vec<&Software> = list.iter().zip(&ids).filter(|(_, id)| id.is_none()).map(|(s, _)| s).collect();
+    if missing.is_empty() {
+        return Ok(ids);
+    }
+    catalogue(conn, &missing).await?;
+    let names: Vec<String> = missing.iter().map(|s| s.name.clone()).collect();
+    let publishers: Vec<String> = missing.iter().map(|s| s.publisher.clone()).collect();
+    let versions: Vec<String> = missing.iter().map(|s| s.version.clone()).collect();
+    let rows = sqlx::query!(
+        r#"select t.n as "name!", t.p as "publisher!", t.v as "version!", v.id
+             from unnest($1::text[], $2::text[], $3::text[]) t(n, p, v)
+             join software s on lower(s.name) = lower(t.n) and lower(s.publisher) = lower(t.p)
+             join software_versions v on v.software_id = s.id and v.version = t.v"#,
+        &names,
+        &publishers,
+        &versions
+    )
+    .fetch_all(conn)
+    .await?;
+    let found: HashMap<CatalogueKey, Uuid> =
+        rows.into_iter().map(|r| ((r.name, r.publisher, r.version), r.id)).collect();
+    {
+        let mut cache = VERSIONS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if cache.len() > VERSIONS_KEPT {
+            cache.clear();
+        }
+        cache.extend(found.iter().map(|(k, v)| (k.clone(), *v)));
+    }
+    Ok(keys.iter().zip(ids).map(|(key, id)| id.or_else(|| found.get(key).copied())).collect())
+}
+
 /// Catalogue entries and versions of a list (sorted, so concurrent writers
 /// take locks in one order); the rows already there are left alone.
-async fn catalogue(conn: &mut PgConnection, list: &[Software]) -> AppResult<()> {
-    let mut sorted: Vec<&Software> = list.iter().collect();
+async fn catalogue(conn: &mut PgConnection, list: &[&Software]) -> AppResult<()> {
+    let mut sorted: Vec<&Software> = list.to_vec();
     sorted.sort_by_key(|s| (s.name.to_lowercase(), s.publisher.to_lowercase(), s.version.clone()));
     let names: Vec<String> = sorted.iter().map(|s| s.name.clone()).collect();
     let publishers: Vec<String> = sorted.iter().map(|s| s.publisher.clone()).collect();
@@ -988,29 +1090,30 @@ async fn catalogue(conn: &mut PgConnection, list: &[Software]) -> AppResult<()> 
     Ok(())
 }
 
-/// The installations of an asset, the catalogue being already written.
-async fn install(conn: &mut PgConnection, asset: Uuid, added: &[&Software]) -> AppResult<()> {
-    let names: Vec<String> = added.iter().map(|s| s.name.clone()).collect();
-    let publishers: Vec<String> = added.iter().map(|s| s.publisher.clone()).collect();
-    let versions: Vec<String> = added.iter().map(|s| s.version.clone()).collect();
-    let arches: Vec<String> = added.iter().map(|s| s.arch.clone()).collect();
-    let dates: Vec<Option<chrono::NaiveDate>> = added.iter().map(|s| s.install_date).collect();
-    sqlx::query!(
+/// The installations of an asset, by catalogue version. A version whose row
+/// is gone is skipped and the cache of versions emptied: false then.
+async fn install(conn: &mut PgConnection, asset: Uuid, added: &[&(&Software, Uuid)]) -> AppResult<bool> {
+    let versions: Vec<Uuid> = added.iter().map(|(_, id)| *id).collect();
+    let arches: Vec<String> = added.iter().map(|(s, _)| s.arch.clone()).collect();
+    let dates: Vec<Option<chrono::NaiveDate>> = added.iter().map(|(s, _)| s.install_date).collect();
+    let written = sqlx::query!(
         "insert into software_installations (asset_id, version_id, arch, install_date)
-         select $1, v.id, t.a, t.d from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::date[]) t(n, p, ver, a, d)
-           join software s on lower(s.name) = lower(t.n) and lower(s.publisher) = lower(t.p)
-           join software_versions v on v.software_id = s.id and v.version = t.ver
+         select $1, t.v, t.a, t.d from unnest($2::uuid[], $3::text[], $4::date[]) t(v, a, d)
+           join software_versions sv on sv.id = t.v
          on conflict (asset_id, version_id, arch) do update set source = 'inventory', install_date = excluded.install_date",
         asset,
-        &names,
-        &publishers,
         &versions,
         &arches,
         &dates as &[Option<chrono::NaiveDate>]
     )
     .execute(conn)
-    .await?;
-    Ok(())
+    .await?
+    .rows_affected();
+    if written < versions.len() as u64 {
+        VERSIONS.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 /// An agent as the admin's list shows it.
