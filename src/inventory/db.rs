@@ -22,6 +22,7 @@ use uuid::Uuid;
 
 use super::{
     model::{Dialect, Inventory, ItemType, Software},
+    normalize::text,
     normalize::{Blacklist, DEFAULTS, Field},
 };
 use crate::{
@@ -500,8 +501,20 @@ async fn find(
         QueryBuilder::new("select a.id from assets a left join asset_inventory ai on ai.asset_id = a.id where true");
     for criterion in criteria {
         match criterion.as_str() {
+            // A cloned image carries its agent's id: the agent's asset is this
+            // machine only when the serial and UUID sent do not say otherwise.
             "agent" => {
                 qb.push(" and a.id = ").push_bind(agent.asset_id);
+                qb.push(" and (a.serial is null or ")
+                    .push_bind(inventory.serial.clone())
+                    .push("::text is null or lower(a.serial) = lower(")
+                    .push_bind(inventory.serial.clone())
+                    .push("))");
+                qb.push(" and (ai.system_uuid is null or ")
+                    .push_bind(inventory.uuid.clone())
+                    .push("::text is null or ai.system_uuid = ")
+                    .push_bind(inventory.uuid.clone())
+                    .push(")");
             }
             // A serial identifies an asset registered by hand too.
             "serial" => {
@@ -584,6 +597,18 @@ fn category_name(inventory: &Inventory) -> &'static str {
 /// The model of a device, made when first seen (with its manufacturer).
 async fn model_of(conn: &mut PgConnection, inventory: &Inventory) -> AppResult<Uuid> {
     let category = category_name(inventory);
+    let fallback = format!("{category} ({})", inventory.itemtype.as_str());
+    let name = inventory.model.clone().unwrap_or(fallback);
+    model_named(conn, category, inventory.manufacturer.as_deref(), &name).await
+}
+
+/// The model `name` of `manufacturer` in `category`, made when first seen.
+async fn model_named(
+    conn: &mut PgConnection,
+    category: &str,
+    manufacturer: Option<&str>,
+    name: &str,
+) -> AppResult<Uuid> {
     let category_id = match sqlx::query_scalar!("select id from asset_categories where lower(name) = lower($1)", category)
         .fetch_optional(&mut *conn)
         .await?
@@ -596,22 +621,21 @@ async fn model_of(conn: &mut PgConnection, inventory: &Inventory) -> AppResult<U
         .fetch_one(&mut *conn)
         .await?,
     };
-    let manufacturer = match &inventory.manufacturer {
-        Some(name) => {
+    let manufacturer = match manufacturer {
+        Some(maker) => {
             // Insert, then read in a new statement: a manufacturer another
             // inventory has just made is then seen.
-            sqlx::query!("insert into manufacturers (name) values ($1) on conflict do nothing", name)
+            sqlx::query!("insert into manufacturers (name) values ($1) on conflict do nothing", maker)
                 .execute(&mut *conn)
                 .await?;
             Some(
-                sqlx::query_scalar!("select id from manufacturers where lower(name) = lower($1)", name)
+                sqlx::query_scalar!("select id from manufacturers where lower(name) = lower($1)", maker)
                     .fetch_one(&mut *conn)
                     .await?,
             )
         }
         None => None,
     };
-    let name = inventory.model.clone().unwrap_or_else(|| format!("{category} ({})", inventory.itemtype.as_str()));
     let found = sqlx::query_scalar!(
         "select id from asset_models where manufacturer_id is not distinct from $1 and lower(name) = lower($2)",
         manufacturer,
@@ -750,7 +774,8 @@ async fn apply(
         if inventory.serial.is_some() && !is_locked("serial") {
             after.serial = inventory.serial.clone();
         }
-        if !is_locked("model") && (inventory.model.is_some() || inventory.manufacturer.is_some()) {
+        // A model only replaces the stored one when one was sent (not a placeholder).
+        if !is_locked("model") && inventory.model.is_some() {
             after.model_id = prepared.model_id;
         }
         if after != before {
@@ -812,6 +837,8 @@ async fn apply(
     .execute(&mut *conn)
     .await?;
     facts(conn, actor, asset, entity_id, inventory, &locked, created).await?;
+    components(conn, actor, asset, entity_id, inventory, created).await?;
+    monitors(conn, actor, asset, entity_id, inventory).await?;
     if let (Some(list), Some(versions)) = (inventory.software.as_deref(), prepared.versions.as_deref()) {
         software(conn, actor, asset, entity_id, list, versions, created).await?;
     }
@@ -880,6 +907,184 @@ async fn facts(
         && new < old
     {
         alert_memory(conn, asset, entity_id, old, new).await?;
+    }
+    Ok(())
+}
+
+/// Volumes and antivirus: the sections present replace the stored rows when
+/// they differ (a volume's free space alone is not a change).
+async fn components(
+    conn: &mut PgConnection,
+    actor: &AuditActor,
+    asset: Uuid,
+    entity_id: Uuid,
+    inventory: &Inventory,
+    created: bool,
+) -> AppResult<()> {
+    let mut before = serde_json::Map::new();
+    let mut after = serde_json::Map::new();
+    if let Some(volumes) = &inventory.volumes {
+        let stored: Vec<(String, String, Option<i64>)> = if created {
+            Vec::new()
+        } else {
+            sqlx::query!(
+                "select mount, filesystem, total_mb from asset_volumes where asset_id = $1 order by position",
+                asset
+            )
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(|r| (r.mount, r.filesystem, r.total_mb))
+            .collect()
+        };
+        let wanted: Vec<(String, String, Option<i64>)> =
+            volumes.iter().map(|v| (text(&v.mount, 300), text(&v.filesystem, 50), v.total_mb)).collect();
+        if stored != wanted {
+            let mounts: Vec<String> = wanted.iter().map(|v| v.0.clone()).collect();
+            let filesystems: Vec<String> = wanted.iter().map(|v| v.1.clone()).collect();
+            let totals: Vec<Option<i64>> = wanted.iter().map(|v| v.2).collect();
+            let free: Vec<Option<i64>> = volumes.iter().map(|v| v.free_mb).collect();
+            sqlx::query!("delete from asset_volumes where asset_id = $1", asset).execute(&mut *conn).await?;
+            sqlx::query!(
+                "insert into asset_volumes (asset_id, position, mount, filesystem, total_mb, free_mb)
+                 select $1, n, m, f, t, fr from unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[]) with ordinality v(m, f, t, fr, n)",
+                asset,
+                &mounts,
+                &filesystems,
+                &totals as &[Option<i64>],
+                &free as &[Option<i64>]
+            )
+            .execute(&mut *conn)
+            .await?;
+            let line = |v: &(String, String, Option<i64>)| format!("{} {} {} MB", v.0, v.1, v.2.unwrap_or_default());
+            before.insert("volumes".into(), Value::String(stored.iter().map(line).collect::<Vec<_>>().join("; ")));
+            after.insert("volumes".into(), Value::String(wanted.iter().map(line).collect::<Vec<_>>().join("; ")));
+        }
+    }
+    if let Some(antivirus) = &inventory.antivirus {
+        let stored: Vec<(String, String, Option<bool>, Option<bool>)> = if created {
+            Vec::new()
+        } else {
+            sqlx::query!(
+                "select name, version, enabled, up_to_date from asset_antivirus where asset_id = $1 order by position",
+                asset
+            )
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(|r| (r.name, r.version, r.enabled, r.up_to_date))
+            .collect()
+        };
+        let wanted: Vec<(String, String, Option<bool>, Option<bool>)> =
+            antivirus.iter().map(|a| (text(&a.name, 200), text(&a.version, 100), a.enabled, a.up_to_date)).collect();
+        if stored != wanted {
+            sqlx::query!("delete from asset_antivirus where asset_id = $1", asset).execute(&mut *conn).await?;
+            for (position, (name, version, enabled, up_to_date)) in wanted.iter().enumerate() {
+                sqlx::query!(
+                    "insert into asset_antivirus (asset_id, position, name, version, enabled, up_to_date) values ($1, $2, $3, $4, $5, $6)",
+                    asset,
+                    position as i32,
+                    name,
+                    version,
+                    *enabled,
+                    *up_to_date
+                )
+                .execute(&mut *conn)
+                .await?;
+            }
+            let line = |a: &(String, String, Option<bool>, Option<bool>)| {
+                format!("{} {} (on: {:?}, up to date: {:?})", a.0, a.1, a.2, a.3)
+            };
+            before.insert("antivirus".into(), Value::String(stored.iter().map(line).collect::<Vec<_>>().join("; ")));
+            after.insert("antivirus".into(), Value::String(wanted.iter().map(line).collect::<Vec<_>>().join("; ")));
+        }
+    }
+    if after.is_empty() {
+        return Ok(());
+    }
+    let subject = Subject::new(ObjectKind::Asset, asset, Some(entity_id));
+    audit::record_change(conn, actor, subject, &Value::Object(before), &Value::Object(after)).await
+}
+
+/// Monitors with a serial become assets of their own (category "Écran"),
+/// connected to the computer; a monitor moved to another computer follows.
+async fn monitors(
+    conn: &mut PgConnection,
+    actor: &AuditActor,
+    asset: Uuid,
+    entity_id: Uuid,
+    inventory: &Inventory,
+) -> AppResult<()> {
+    let Some(list) = &inventory.monitors else { return Ok(()) };
+    for monitor in list {
+        let Some(serial) = &monitor.serial else { continue };
+        // Two computers reporting one monitor at once: one makes it, the other finds it.
+        sqlx::query!("select pg_advisory_xact_lock(hashtextextended('monitor:' || lower($1), 42))", serial)
+            .fetch_one(&mut *conn)
+            .await?;
+        let found = sqlx::query_scalar!(
+            "select a.id from assets a join asset_models m on m.id = a.model_id join asset_categories c on c.id = m.category_id
+              where lower(a.serial) = lower($1) and lower(c.name) = lower('Écran') order by a.created_at limit 1",
+            serial
+        )
+        .fetch_optional(&mut *conn)
+        .await?;
+        let monitor_id = match found {
+            Some(id) => id,
+            None => {
+                let maker = Some(monitor.manufacturer.as_str()).filter(|m| !m.is_empty());
+                let name = if monitor.name.is_empty() { "Écran" } else { monitor.name.as_str() };
+                let model_id = model_named(&mut *conn, "Écran", maker, name).await?;
+                let status_id = sqlx::query_scalar!("select status_id from assets where id = $1", asset)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                let input = AssetInput {
+                    tag: None,
+                    name: name.chars().take(200).collect(),
+                    serial: Some(serial.chars().take(100).collect()),
+                    model_id,
+                    status_id,
+                    entity_id,
+                    location_id: None,
+                    assigned_user_id: None,
+                    assigned_group_id: None,
+                    supplier: String::new(),
+                    order_number: String::new(),
+                    invoice_number: String::new(),
+                    purchase_date: None,
+                    price: None,
+                    currency: "EUR".into(),
+                    warranty_end: None,
+                    notes: String::new(),
+                    custom: Default::default(),
+                };
+                assets_db::insert_in(&mut *conn, actor, &input).await?
+            }
+        };
+        if monitor_id == asset {
+            continue;
+        }
+        // A monitor is on one computer at a time.
+        sqlx::query!(
+            "delete from asset_relations where kind = 'connected' and asset_id = $1 and related_id <> $2",
+            monitor_id,
+            asset
+        )
+        .execute(&mut *conn)
+        .await?;
+        let linked = sqlx::query!(
+            "insert into asset_relations (id, asset_id, related_id, kind) values ($1, $2, $3, 'connected') on conflict do nothing",
+            Uuid::now_v7(),
+            monitor_id,
+            asset
+        )
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        if linked > 0 {
+            let subject = Subject::new(ObjectKind::Asset, asset, Some(entity_id));
+            audit::record_change(conn, actor, subject, &json!({"monitor": null}), &json!({"monitor": serial})).await?;
+        }
     }
     Ok(())
 }

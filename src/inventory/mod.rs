@@ -14,8 +14,7 @@ pub mod xml;
 
 use axum::{
     Router,
-    body::Bytes,
-    extract::{Query, State},
+    extract::{Query, Request, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
     routing::post,
@@ -106,13 +105,11 @@ fn respond(reply: Reply) -> Response {
     response
 }
 
-async fn receive(
-    state: &AppState,
-    headers: &HeaderMap,
-    ip: IpAddr,
-    body: &[u8],
-    ocs_path: bool,
-) -> AppResult<Response> {
+/// Check the sender before reading its body: an unknown client never makes
+/// the server hold a large body in memory.
+async fn receive(state: &AppState, ip: IpAddr, request: Request, ocs_path: bool) -> AppResult<Response> {
+    let (parts, body) = request.into_parts();
+    let headers = &parts.headers;
     let header_text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let agent_uuid = headers
         .get("glpi-agent-id")
@@ -126,16 +123,17 @@ async fn receive(
         agent_uuid,
         user_agent: header_text("user-agent"),
         remote_ip: Some(ip),
-        body,
+        body: &[],
         max_bytes: access.max_body_bytes,
         entity_id: None,
     };
     match admit(&state.db, &access, headers, ip).await? {
         Ok(entity) => message.entity_id = entity,
         Err(Turned::Network) => {
+            let speaker = message.speaker();
             return Ok(respond(Reply::error(
                 StatusCode::FORBIDDEN,
-                message.speaker(),
+                speaker,
                 wire::Compression::None,
                 "address not allowed",
             )));
@@ -151,25 +149,29 @@ async fn receive(
             return Ok(response);
         }
     }
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_WIRE_BYTES).await else {
+        let speaker = message.speaker();
+        return Ok(respond(Reply::error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            speaker,
+            wire::Compression::None,
+            "body too large",
+        )));
+    };
+    message.body = &bytes;
     Ok(respond(protocol::answer(&state.db, &message).await))
 }
 
-async fn inventory(
-    State(state): State<AppState>,
-    ClientAddr(ip): ClientAddr,
-    headers: HeaderMap,
-    body: Bytes,
-) -> AppResult<Response> {
-    receive(&state, &headers, ip, &body, false).await
+async fn inventory(State(state): State<AppState>, ClientAddr(ip): ClientAddr, request: Request) -> AppResult<Response> {
+    receive(&state, ip, request, false).await
 }
 
 async fn ocs_inventory(
     State(state): State<AppState>,
     ClientAddr(ip): ClientAddr,
-    headers: HeaderMap,
-    body: Bytes,
+    request: Request,
 ) -> AppResult<Response> {
-    receive(&state, &headers, ip, &body, true).await
+    receive(&state, ip, request, true).await
 }
 
 #[derive(serde::Deserialize)]
@@ -195,5 +197,6 @@ pub fn agent_router() -> Router<AppState> {
     Router::new()
         .route("/inventory", post(inventory).get(side_call))
         .route("/ocsinventory", post(ocs_inventory).get(side_call))
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_WIRE_BYTES))
+        // The body is read after the sender is admitted, under MAX_WIRE_BYTES.
+        .layer(axum::extract::DefaultBodyLimit::disable())
 }

@@ -539,21 +539,28 @@ pub fn read(
         }
     };
 
+    // Each value fits its column.
+    let cut = |value: Option<String>, max: usize| value.map(|v| v.chars().take(max).collect::<String>());
+    let (serial, manufacturer, model) = (cut(serial, 100), cut(manufacturer, 200), cut(model, 200));
+    let tag = cut(tag, 200);
     Ok(Inventory {
         itemtype,
         partial,
         tag,
         client,
-        name: match pick(hardware, &["name"])? {
-            Some(name) => Some(name),
-            None => pick(device, &["name"])?,
-        },
-        uuid: blacklist.uuid(pick(hardware, &["uuid"])?.as_deref()),
+        name: cut(
+            match pick(hardware, &["name"])? {
+                Some(name) => Some(name),
+                None => pick(device, &["name"])?,
+            },
+            200,
+        ),
+        uuid: cut(blacklist.uuid(pick(hardware, &["uuid"])?.as_deref()), 100),
         serial,
         manufacturer,
         model,
-        kind: vmsystem.or(pick(hardware, &["chassis_type"])?).or(device_type),
-        last_user: pick(hardware, &["lastloggeduser"])?,
+        kind: cut(vmsystem.or(pick(hardware, &["chassis_type"])?).or(device_type), 100),
+        last_user: cut(pick(hardware, &["lastloggeduser"])?, 200),
         memory_mb: match hardware {
             Some(h) => h.int(&["memory"])?,
             None => None,

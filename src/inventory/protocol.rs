@@ -151,9 +151,9 @@ pub async fn answer(pool: &sqlx::PgPool, message: &Message<'_>) -> Reply {
         _ => xml_message(pool, message, speaker, &body, compression).await,
     };
     outcome.unwrap_or_else(|error| {
+        // The details stay in the server's log, not in the agent's.
         tracing::warn!(%error, "inventory failed");
-        let text: String = error.to_string().chars().take(250).collect();
-        Reply::error(StatusCode::INTERNAL_SERVER_ERROR, speaker, compression, &text)
+        Reply::error(StatusCode::INTERNAL_SERVER_ERROR, speaker, compression, "the inventory could not be stored")
     })
 }
 
@@ -186,6 +186,9 @@ async fn json_message(
 ) -> Result<Reply, AppError> {
     let bad = |text: String| Ok(Reply::error(StatusCode::BAD_REQUEST, Speaker::Glpi, compression, &text));
     let Ok(text) = std::str::from_utf8(body) else { return bad("JSON not well formed: invalid UTF-8".into()) };
+    if text.contains("\\u0000") {
+        return bad("JSON does not validate: a value holds a NUL character".into());
+    }
     let document: Value = match serde_json::from_str(text) {
         Ok(document) => document,
         Err(error) => return bad(format!("JSON not well formed: {error}")),

@@ -44,11 +44,13 @@ struct Frame {
     name: String,
     children: Map<String, Value>,
     text: String,
+    /// Characters in `text`, counted as they come.
+    chars: usize,
 }
 
 impl Frame {
     fn new(name: &str) -> Self {
-        Frame { name: name.to_ascii_lowercase(), children: Map::new(), text: String::new() }
+        Frame { name: name.to_ascii_lowercase(), children: Map::new(), text: String::new(), chars: 0 }
     }
 
     fn into_value(self) -> Value {
@@ -143,7 +145,8 @@ fn predefined(name: &str) -> Option<char> {
 fn push_text(stack: &mut [Frame], text: &str, limits: Limits) -> Result<(), XmlError> {
     let Some(frame) = stack.last_mut() else { return Ok(()) };
     frame.text.push_str(text);
-    if frame.text.len() > limits.max_text && frame.text.chars().count() > limits.max_text {
+    frame.chars += text.chars().count();
+    if frame.chars > limits.max_text {
         return Err(XmlError::TextTooLong { element: frame.name.clone(), max: limits.max_text });
     }
     Ok(())

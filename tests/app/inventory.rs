@@ -255,6 +255,18 @@ async fn every_json_sample_gives_its_device_with_and_without_compression() {
     let deviceid = "glpixps-2018-07-09-09-07-13";
     let (_, _, software, interfaces) = device(&app, deviceid).await;
     assert_eq!((software, interfaces), (6, 4), "partial inventories never wipe");
+    // Its monitor is an asset of its own, connected to it; its volumes are kept.
+    let monitor: (String, i64) = sqlx::query_as(
+        "select c.name, (select count(*) from asset_relations r where r.asset_id = a.id and r.kind = 'connected')
+           from assets a join asset_models m on m.id = a.model_id join asset_categories c on c.id = m.category_id
+          where a.serial = 'ABH55D'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("the monitor");
+    assert_eq!(monitor, ("Écran".to_owned(), 1));
+    let volumes = count(&app, "select count(*) from asset_volumes v join inventory_agents g on g.asset_id = v.asset_id where g.deviceid = 'glpixps-2018-07-09-09-07-13'").await;
+    assert!(volumes > 0, "volumes kept");
 }
 
 #[tokio::test]
@@ -633,4 +645,25 @@ async fn the_park_manager_sets_the_inventory_up_from_its_pages() {
 
 fn settings_form<'a>(networks: &'a str, version: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![("access", "secret"), ("allowed_networks", networks), ("max_mb", "64"), ("version", version)]
+}
+
+#[tokio::test]
+async fn long_values_are_cut_to_their_columns_and_a_cloned_agent_id_does_not_merge_machines() {
+    let app = app_with_secret().await;
+    let agent = "70000000-0000-0000-0000-000000000001";
+    let mut long = small_inventory("pc-long-maker", "LM0001", None);
+    long["content"]["bios"]["smanufacturer"] = json!("M".repeat(300));
+    long["content"]["hardware"]["lastloggeduser"] = json!("u".repeat(300));
+    glpi(&app, agent, &long).await.assert_status(StatusCode::OK);
+    assert_eq!(count(&app, "select count(*) from assets where serial = 'LM0001'").await, 1, "stored, cut to size");
+
+    // The same agent id (a cloned image) on a machine with another serial: a second asset.
+    glpi(&app, agent, &small_inventory("pc-clone", "LM0002", None)).await.assert_status(StatusCode::OK);
+    assert_eq!(count(&app, "select count(*) from assets where serial in ('LM0001', 'LM0002')").await, 2);
+
+    let with_nul =
+        r#"{"action":"inventory","deviceid":"x","content":{"versionclient":"v","hardware":{"name":"a\u0000b"}}}"#;
+    let headers = [("content-type", "application/json"), ("glpi-agent-id", agent)];
+    let refused = post(&app, "/inventory", &headers, with_nul.as_bytes().to_vec()).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
 }
