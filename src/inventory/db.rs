@@ -556,13 +556,18 @@ async fn refuse(
     reason: &str,
 ) -> AppResult<Uuid> {
     let inventory = submission.inventory;
+    // A refused inventory is kept whole to be imported later, up to a size:
+    // beyond it only its identity is kept, and import is refused.
+    let kept = serde_json::to_vec(submission.document).map_or(0, |b| b.len()) <= MAX_REFUSED_BYTES;
+    let empty = json!({});
+    let document = if kept { submission.document } else { &empty };
     let dialect = match submission.dialect {
         Dialect::Json => "json",
         Dialect::Xml => "xml",
     };
     Ok(sqlx::query_scalar!(
-        "insert into inventory_refused (agent_id, itemtype, name, serial, uuid, macs, rule_id, reason, dialect, document)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id",
+        "insert into inventory_refused (agent_id, itemtype, name, serial, uuid, macs, rule_id, reason, dialect, document, entity_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id",
         agent,
         inventory.itemtype.as_str(),
         inventory.name,
@@ -572,11 +577,15 @@ async fn refuse(
         rule,
         reason,
         dialect,
-        submission.document
+        document,
+        submission.entity_id
     )
     .fetch_one(conn)
     .await?)
 }
+
+/// Largest refused inventory kept whole.
+const MAX_REFUSED_BYTES: usize = 8 * 1024 * 1024;
 
 /// The register's category of a device: by its kind, else its chassis.
 fn category_name(inventory: &Inventory) -> &'static str {
@@ -1395,7 +1404,7 @@ pub async fn refused(pool: &PgPool, limit: i64) -> AppResult<Vec<RefusedRow>> {
 /// find), and forget the refusal.
 pub async fn import_refused(pool: &PgPool, id: Uuid) -> AppResult<Uuid> {
     let row = sqlx::query!(
-        "select r.document, r.dialect, r.itemtype, g.deviceid as \"deviceid?\", g.agent_uuid
+        "select r.document, r.dialect, r.itemtype, r.entity_id, g.deviceid as \"deviceid?\", g.agent_uuid
            from inventory_refused r left join inventory_agents g on g.id = r.agent_id where r.id = $1",
         id
     )
@@ -1420,7 +1429,7 @@ pub async fn import_refused(pool: &PgPool, id: Uuid) -> AppResult<Uuid> {
         document: &row.document,
         dialect,
         body_sha256: [0; 32],
-        entity_id: None,
+        entity_id: row.entity_id,
         blacklist: &blacklist,
         force: true,
     };

@@ -83,7 +83,7 @@ const HOUSEKEEPING: &str = "housekeeping";
 
 /// Idempotency keys after a day, finished jobs after 30 days (runs of
 /// recurring jobs after a day), uploaded files a week after upload, sent mail
-/// after 30 days and mail given up after 90.
+/// after 30 days and mail given up after 90, refused inventories after 90 days.
 async fn housekeeping(pool: &PgPool) -> AppResult<Value> {
     let keys = sqlx::query!("delete from idempotency_keys where created_at < now() - interval '1 day'")
         .execute(pool)
@@ -109,7 +109,13 @@ async fn housekeeping(pool: &PgPool) -> AppResult<Value> {
     .execute(pool)
     .await?
     .rows_affected();
-    Ok(serde_json::json!({ "idempotency_keys": keys, "jobs": jobs, "file_chunks": files, "mails": mails }))
+    let refused = sqlx::query!("delete from inventory_refused where created_at < now() - interval '90 days'")
+        .execute(pool)
+        .await?
+        .rows_affected();
+    Ok(serde_json::json!({
+        "idempotency_keys": keys, "jobs": jobs, "file_chunks": files, "mails": mails, "refused_inventories": refused
+    }))
 }
 
 /// Queue a job now; its id.

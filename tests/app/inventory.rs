@@ -553,6 +553,35 @@ async fn a_device_without_a_name_is_refused_and_kept_for_review() {
     let reason: String =
         sqlx::query_scalar("select reason from inventory_refused").fetch_one(&app.pool).await.expect("kept");
     assert!(reason.contains("name"), "{reason}");
+
+    // Sent with a site's token, it keeps the site's entity for its import.
+    let entity = app.id_of("entities", "Filiale B").await;
+    sqlx::query("insert into inventory_tokens (name, secret_sha256, entity_id) values ('Site B', $1, $2)")
+        .bind(Sha256::digest(b"site-b-token").to_vec())
+        .bind(entity)
+        .execute(&app.pool)
+        .await
+        .expect("token");
+    let mut nameless = small_inventory("pc-site-b", "5QK2PLB", None);
+    nameless["content"]["hardware"].as_object_mut().expect("hardware").remove("name");
+    let request = Request::post("/inventory")
+        .header("authorization", basic("site-b-token"))
+        .header("content-type", "application/json")
+        .body(Body::from(nameless.to_string()))
+        .expect("request");
+    app.send(request).await.assert_status(StatusCode::OK);
+    let id: Uuid = sqlx::query_scalar("select id from inventory_refused where serial = '5QK2PLB'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("refused");
+    let token = app.token("admin").await;
+    let path = format!("/api/v1/inventory/refused/{id}/import");
+    app.api(Some(&token), axum::http::Method::POST, &path, None).await.assert_status(StatusCode::OK);
+    let placed: Uuid = sqlx::query_scalar("select entity_id from assets where serial = '5QK2PLB'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("imported");
+    assert_eq!(placed, entity, "the token's entity");
 }
 
 #[tokio::test]
