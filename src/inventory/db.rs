@@ -299,7 +299,7 @@ pub async fn ingest(pool: &PgPool, submission: Submission<'_>) -> AppResult<Outc
     let agent = contact(&mut tx, submission.hello).await?;
     lock_identifiers(&mut tx, submission.hello, inventory).await?;
     let rules = rules_for(&mut tx, inventory.itemtype).await?;
-    let decision = match decide(&mut tx, &rules, inventory, &agent).await? {
+    let decision = match decide(&mut tx, &rules, inventory, &agent, submission.entity_id).await? {
         Decision::Refuse(..) if submission.force => Decision::Create(None),
         decided => decided,
     };
@@ -468,7 +468,15 @@ fn macs(inventory: &Inventory) -> Vec<String> {
     if physical.is_empty() { nics.iter().filter_map(|n| n.mac.clone()).collect() } else { physical }
 }
 
-async fn decide(conn: &mut PgConnection, rules: &[Rule], inventory: &Inventory, agent: &Agent) -> AppResult<Decision> {
+/// The first rule that applies. `within`: a token's entity, whose inventories
+/// only ever match assets of that entity and those below it.
+async fn decide(
+    conn: &mut PgConnection,
+    rules: &[Rule],
+    inventory: &Inventory,
+    agent: &Agent,
+    within: Option<Uuid>,
+) -> AppResult<Decision> {
     for rule in rules {
         let all_present = rule.criteria.iter().all(|c| present(inventory, agent, c));
         match rule.action {
@@ -476,7 +484,7 @@ async fn decide(conn: &mut PgConnection, rules: &[Rule], inventory: &Inventory, 
                 return Ok(Decision::Refuse(Some(rule.id), format!("refused by rule \"{}\"", rule.name)));
             }
             RuleAction::Link if all_present => {
-                if let Some(asset) = find(conn, &rule.criteria, inventory, agent).await? {
+                if let Some(asset) = find(conn, &rule.criteria, inventory, agent, within).await? {
                     return Ok(Decision::Link(asset, rule.id));
                 }
             }
@@ -496,6 +504,7 @@ async fn find(
     criteria: &[String],
     inventory: &Inventory,
     agent: &Agent,
+    within: Option<Uuid>,
 ) -> AppResult<Option<Uuid>> {
     let mut qb: QueryBuilder<'_, Postgres> =
         QueryBuilder::new("select a.id from assets a left join asset_inventory ai on ai.asset_id = a.id where true");
@@ -543,6 +552,11 @@ async fn find(
             }
             _ => return Ok(None),
         }
+    }
+    if let Some(entity) = within {
+        qb.push(" and a.entity_id in (with recursive below(id) as (select ").push_bind(entity).push(
+            "::uuid union all select e.id from entities e join below on e.parent_id = below.id) select id from below)",
+        );
     }
     qb.push(" order by a.created_at, a.id limit 1");
     Ok(qb.build_query_scalar::<Uuid>().fetch_optional(conn).await?)

@@ -458,6 +458,24 @@ async fn agents_without_the_secret_or_from_elsewhere_are_refused() {
         .expect("asset");
     assert_eq!(placed, entity);
 
+    // A token's inventories never match an asset outside its entity.
+    let elsewhere = small_inventory("pc-root", "8ZK2PL6", None);
+    glpi(&app, "80000000-0000-0000-0000-000000000001", &elsewhere).await.assert_status(StatusCode::OK);
+    let same_serial = app
+        .send(
+            Request::post("/inventory")
+                .header("authorization", basic("site-b-token"))
+                .header("content-type", "application/json")
+                .header("glpi-agent-id", "80000000-0000-0000-0000-000000000002")
+                .body(Body::from(elsewhere.to_string()))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(same_serial.status, StatusCode::OK, "{}", same_serial.body);
+    let outside_b = "select count(*) from assets where name = 'pc-root' and entity_id <> (select id from entities where name = 'Filiale B')";
+    assert_eq!(count(&app, outside_b).await, 1, "the root's asset was not taken over by site B's token");
+    assert_eq!(count(&app, "select count(*) from asset_inventory where serial = '8ZK2PL6' or asset_id in (select id from assets where serial = '8ZK2PL6')").await, 2);
+
     sqlx::query("update inventory_settings set allowed_networks = '{10.0.0.0/8}'")
         .execute(&app.pool)
         .await
