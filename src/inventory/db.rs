@@ -709,10 +709,32 @@ async fn create(
     };
     let model_id = prepared.model_id;
     let name = inventory.name.clone().unwrap_or_else(|| hello.deviceid.clone());
-    let mut input = AssetInput {
-        tag: prepared.tag.clone(),
+    let mut input = device_input(name, inventory.serial.clone(), model_id, status_id, entity_id);
+    input.tag = prepared.tag.clone();
+    let mut savepoint = conn.begin().await?;
+    match assets_db::insert_in(&mut savepoint, actor, &input).await {
+        Ok(id) => {
+            savepoint.commit().await?;
+            Ok(id)
+        }
+        // Another asset of this manufacturer has the serial (a clone): this
+        // one is kept without it; asset_inventory remembers what was sent.
+        Err(AppError::Taken(errors)) if errors.get("serial").is_some() => {
+            savepoint.rollback().await?;
+            input.serial = None;
+            assets_db::insert_in(conn, actor, &input).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// A device seen for the first time, as the register takes it (the tag
+/// allocated at insert unless given).
+fn device_input(name: String, serial: Option<String>, model_id: Uuid, status_id: Uuid, entity_id: Uuid) -> AssetInput {
+    AssetInput {
+        tag: None,
         name: name.chars().take(200).collect(),
-        serial: inventory.serial.clone(),
+        serial,
         model_id,
         status_id,
         entity_id,
@@ -728,21 +750,6 @@ async fn create(
         warranty_end: None,
         notes: String::new(),
         custom: Default::default(),
-    };
-    let mut savepoint = conn.begin().await?;
-    match assets_db::insert_in(&mut savepoint, actor, &input).await {
-        Ok(id) => {
-            savepoint.commit().await?;
-            Ok(id)
-        }
-        // Another asset of this manufacturer has the serial (a clone): this
-        // one is kept without it; asset_inventory remembers what was sent.
-        Err(AppError::Taken(errors)) if errors.get("serial").is_some() => {
-            savepoint.rollback().await?;
-            input.serial = None;
-            assets_db::insert_in(conn, actor, &input).await
-        }
-        Err(other) => Err(other),
     }
 }
 
@@ -1061,26 +1068,8 @@ async fn monitors(
                 let status_id = sqlx::query_scalar!("select status_id from assets where id = $1", asset)
                     .fetch_one(&mut *conn)
                     .await?;
-                let input = AssetInput {
-                    tag: None,
-                    name: name.chars().take(200).collect(),
-                    serial: Some(serial.chars().take(100).collect()),
-                    model_id,
-                    status_id,
-                    entity_id,
-                    location_id: None,
-                    assigned_user_id: None,
-                    assigned_group_id: None,
-                    supplier: String::new(),
-                    order_number: String::new(),
-                    invoice_number: String::new(),
-                    purchase_date: None,
-                    price: None,
-                    currency: "EUR".into(),
-                    warranty_end: None,
-                    notes: String::new(),
-                    custom: Default::default(),
-                };
+                let serial = Some(serial.chars().take(100).collect());
+                let input = device_input(name.to_owned(), serial, model_id, status_id, entity_id);
                 assets_db::insert_in(&mut *conn, actor, &input).await?
             }
         };
