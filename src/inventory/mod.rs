@@ -123,7 +123,7 @@ async fn receive(state: &AppState, ip: IpAddr, request: Request, ocs_path: bool)
         agent_uuid,
         user_agent: header_text("user-agent"),
         remote_ip: Some(ip),
-        body: &[],
+        body: axum::body::Bytes::new(),
         max_bytes: access.max_body_bytes,
         entity_id: None,
     };
@@ -158,7 +158,7 @@ async fn receive(state: &AppState, ip: IpAddr, request: Request, ocs_path: bool)
             "body too large",
         )));
     };
-    message.body = &bytes;
+    message.body = bytes;
     Ok(respond(protocol::answer(&state.db, &message).await))
 }
 

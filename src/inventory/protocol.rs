@@ -44,7 +44,7 @@ pub struct Message<'a> {
     pub agent_uuid: Option<&'a str>,
     pub user_agent: &'a str,
     pub remote_ip: Option<std::net::IpAddr>,
-    pub body: &'a [u8],
+    pub body: axum::body::Bytes,
     /// Decompressed-size cap.
     pub max_bytes: u64,
     /// Where new devices go (the token's entity).
@@ -126,7 +126,7 @@ fn cdata(text: &str) -> String {
 /// Answer one message.
 pub async fn answer(pool: &sqlx::PgPool, message: &Message<'_>) -> Reply {
     let speaker = message.speaker();
-    let compression = match Compression::detect(message.content_type, message.body) {
+    let compression = match Compression::detect(message.content_type, &message.body) {
         Ok(found) => found,
         Err(WireError::Brotli) => {
             return Reply::error(
@@ -138,7 +138,18 @@ pub async fn answer(pool: &sqlx::PgPool, message: &Message<'_>) -> Reply {
         }
         Err(other) => return Reply::error(StatusCode::BAD_REQUEST, speaker, Compression::None, &other.to_string()),
     };
-    let body = match compression.decompress(message.body, message.max_bytes) {
+    // Inflating up to the cap is CPU work: off the threads that serve requests.
+    let (wire, cap) = (message.body.clone(), message.max_bytes);
+    let inflated = tokio::task::spawn_blocking(move || compression.decompress(&wire, cap)).await;
+    let Ok(inflated) = inflated else {
+        return Reply::error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            speaker,
+            compression,
+            "the inventory could not be read",
+        );
+    };
+    let body = match inflated {
         Ok(body) => body,
         Err(error @ WireError::TooLarge(_)) => {
             return Reply::error(StatusCode::PAYLOAD_TOO_LARGE, speaker, compression, &error.to_string());
