@@ -20,6 +20,7 @@ pub mod notify;
 pub mod org;
 pub mod routes;
 pub mod saved_searches;
+pub mod software;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -24,7 +24,7 @@ use crate::{
     auth::{self, actor::Actor},
     db,
     error::{ApiError, AppError, AppResult},
-    helpdesk, imports, inventory, kb, notify, org, saved_searches,
+    helpdesk, imports, inventory, kb, notify, org, saved_searches, software,
     state::AppState,
     web::{self, PageCtx, render},
 };
@@ -54,6 +54,7 @@ pub fn api_table() -> RouteTable {
     let table = helpdesk::slas::api(table);
     let table = helpdesk::settings::api(table);
     let table = kb::api(table);
+    let table = software::api(table);
     assets::statuses::api(table)
 }
 
@@ -82,6 +83,7 @@ fn pages() -> Router<AppState> {
         .merge(helpdesk::slas::router())
         .merge(helpdesk::settings::router())
         .merge(kb::router())
+        .merge(software::router())
         .fallback(|| async { AppError::NotFound })
 }
 

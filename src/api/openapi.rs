@@ -96,7 +96,9 @@ impl Modify for BearerAuth {
 }
 
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    let mut doc = ApiDoc::openapi();
+    doc.merge(crate::software::openapi());
+    Json(doc)
 }
 
 #[derive(Template)]

@@ -66,6 +66,7 @@ impl Role {
                 Ticket | TicketCategory | KbArticle | Calendar | Sla | HelpdeskSettings => true,
                 // The inventory agents feed the park.
                 InventorySettings => true,
+                Software | Licence | StandardConfiguration => true,
             },
             Role::Supervisor => match kind {
                 Entity | Location | User | Manufacturer | AssetStatus | AssetCategory | AssetModel | Asset => {
@@ -75,6 +76,7 @@ impl Role {
                 // service levels, priority matrix and settings.
                 Group | Ticket | TicketCategory | KbArticle | Calendar | Sla | HelpdeskSettings => true,
                 InventorySettings => false,
+                Software | Licence | StandardConfiguration => action == View,
             },
             // Technicians read the park, edit the assets they work on, and
             // log and work tickets (deleting one is for supervisors).
@@ -110,10 +112,14 @@ pub enum ObjectKind {
     HelpdeskSettings,
     /// How inventory agents are let in and matched to assets (one object).
     InventorySettings,
+    /// The software catalogue, its dictionary and installations.
+    Software,
+    Licence,
+    StandardConfiguration,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 16] = [
+    pub const ALL: [ObjectKind; 19] = [
         ObjectKind::Entity,
         ObjectKind::Location,
         ObjectKind::User,
@@ -130,6 +136,9 @@ impl ObjectKind {
         ObjectKind::Sla,
         ObjectKind::HelpdeskSettings,
         ObjectKind::InventorySettings,
+        ObjectKind::Software,
+        ObjectKind::Licence,
+        ObjectKind::StandardConfiguration,
     ];
 
     /// Name in the history table and in permission names.
@@ -151,6 +160,9 @@ impl ObjectKind {
             ObjectKind::Sla => "sla",
             ObjectKind::HelpdeskSettings => "helpdesk_settings",
             ObjectKind::InventorySettings => "inventory_settings",
+            ObjectKind::Software => "software",
+            ObjectKind::Licence => "licence",
+            ObjectKind::StandardConfiguration => "standard_configuration",
         }
     }
 
@@ -173,6 +185,9 @@ impl ObjectKind {
             ObjectKind::Sla => "slas",
             ObjectKind::HelpdeskSettings => "settings/helpdesk",
             ObjectKind::InventorySettings => "inventory/settings",
+            ObjectKind::Software => "software",
+            ObjectKind::Licence => "licences",
+            ObjectKind::StandardConfiguration => "standard-configurations",
         }
     }
 }
@@ -269,6 +284,17 @@ mod tests {
         assert!(Role::Admin.allows(kind, Action::Update) && Role::ParkManager.allows(kind, Action::Update));
         for role in [Role::Supervisor, Role::Technician, Role::Employee] {
             assert!(!role.allows(kind, Action::View), "{role:?}");
+        }
+    }
+
+    #[test]
+    fn software_and_licences_are_the_park_managers() {
+        for kind in [ObjectKind::Software, ObjectKind::Licence, ObjectKind::StandardConfiguration] {
+            assert!(Role::ParkManager.allows(kind, Action::Delete), "{kind:?}");
+            for role in [Role::Supervisor, Role::Technician] {
+                assert!(role.allows(kind, Action::View) && !role.allows(kind, Action::Update), "{role:?} {kind:?}");
+            }
+            assert!(!Role::Employee.allows(kind, Action::View));
         }
     }
 

@@ -146,6 +146,8 @@ async fn search_kind(pool: &PgPool, kind: ObjectKind, scope: &Scope, q: &str) ->
         ObjectKind::Calendar | ObjectKind::Sla | ObjectKind::HelpdeskSettings | ObjectKind::InventorySettings => {
             Vec::new()
         }
+        // Software is searched from its catalogue; licences and configurations from their lists.
+        ObjectKind::Software | ObjectKind::Licence | ObjectKind::StandardConfiguration => Vec::new(),
         // Articles have their own full-text search.
         ObjectKind::KbArticle => Vec::new(),
         // Tickets have their own visibility rules and their own search.

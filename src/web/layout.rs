@@ -144,6 +144,7 @@ fn navigation(actor: &Actor, path: &str) -> Vec<NavItem> {
         ("/users", "nav-users", Some(ObjectKind::User)),
         ("/groups", "nav-groups", Some(ObjectKind::Group)),
         ("/asset-models", "nav-catalog", Some(ObjectKind::AssetModel)),
+        ("/software", "nav-software", Some(ObjectKind::Software)),
     ]);
     let mut items: Vec<_> =
         items.into_iter().filter(|(_, _, kind)| kind.is_none_or(|k| actor.can(k, Action::View))).collect();
@@ -167,6 +168,7 @@ fn navigation(actor: &Actor, path: &str) -> Vec<NavItem> {
             } else {
                 path.starts_with(href)
                     || (href == "/asset-models" && is_catalog(path))
+                    || (href == "/software" && crate::software::is_software_page(path))
                     || (href == "/settings/helpdesk" && is_helpdesk_settings(path))
                     || (href == "/inventory/agents" && path.starts_with("/inventory/"))
             },

@@ -41,7 +41,12 @@ use uuid::Uuid;
 
 /// Password of every fixture account.
 pub const PASSWORD: &str = "correct-horse-battery";
-const TEMPLATE: &str = "parc_test_template";
+
+/// The fixture database every test copies; one per test process, so runs
+/// sharing a server (DATABASE_URL) never drop each other's template.
+fn template() -> String {
+    format!("parc_test_template_{}", std::process::id())
+}
 
 struct Shared {
     /// URL of a database to run CREATE DATABASE from.
@@ -89,12 +94,13 @@ async fn prepare() -> Shared {
         }
     };
     let mut admin = PgConnection::connect(&shared.admin_url).await.expect("connect to the test server");
-    sqlx::query(&format!("drop database if exists {TEMPLATE} with (force)"))
+    let template = template();
+    sqlx::query(&format!("drop database if exists {template} with (force)"))
         .execute(&mut admin)
         .await
         .expect("drop template");
-    sqlx::query(&format!("create database {TEMPLATE}")).execute(&mut admin).await.expect("create template");
-    let pool = db::connect(&(shared.url_of)(TEMPLATE), 4).await.expect("connect template");
+    sqlx::query(&format!("create database {template}")).execute(&mut admin).await.expect("create template");
+    let pool = db::connect(&(shared.url_of)(&template), 4).await.expect("connect template");
     db::migrate(&pool).await.expect("migrate template");
     parc::inventory::db::write_defaults(&pool).await.expect("inventory defaults");
     seed(&pool).await;
@@ -290,7 +296,7 @@ impl TestApp {
         let shared = shared();
         let name = format!("t_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
         let mut admin = PgConnection::connect(&shared.admin_url).await.expect("connect admin");
-        sqlx::query(&format!("create database {name} template {TEMPLATE}"))
+        sqlx::query(&format!("create database {name} template {}", template()))
             .execute(&mut admin)
             .await
             .expect("clone template");

@@ -11,11 +11,14 @@ mod helpers;
 mod imports;
 mod inventory;
 mod kb;
+mod licences;
 mod mail;
 mod platform;
 mod resources;
 mod security;
 mod smtp_sink;
+mod software;
+mod standard_configurations;
 
 use resources::Ids;
 use serde_json::{Value, json};

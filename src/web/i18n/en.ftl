@@ -823,3 +823,18 @@ inventory-tokens = Tokens per site
 inventory-token-entity = Entity of the devices sent with it
 inventory-token-revoked = Token revoked.
 notify-inventory-memory-decreased = Less memory on { $tag } { $name }: { $before } MB, now { $after } MB
+
+# Software catalogue, dictionary and compliance
+nav-software = Software
+nav-software-catalogue = Catalogue
+nav-software-dictionary = Dictionary
+nav-compliance = Compliance
+kind-software = Software
+
+# Licences
+nav-licences = Licences
+kind-licence = Licence
+
+# Standard configurations
+nav-standard-configurations = Standard configurations
+kind-standard-configuration = Standard configuration

@@ -823,3 +823,18 @@ inventory-tokens = Jetons par site
 inventory-token-entity = Entité des appareils envoyés avec lui
 inventory-token-revoked = Jeton révoqué.
 notify-inventory-memory-decreased = Moins de mémoire sur { $tag } { $name } : { $before } Mo, maintenant { $after } Mo
+
+# Software catalogue, dictionary and compliance
+nav-software = Logiciels
+nav-software-catalogue = Catalogue
+nav-software-dictionary = Dictionnaire
+nav-compliance = Conformité
+kind-software = Logiciel
+
+# Licences
+nav-licences = Licences
+kind-licence = Licence
+
+# Standard configurations
+nav-standard-configurations = Configurations types
+kind-standard-configuration = Configuration type

@@ -1,0 +1,19 @@
+//! Licence compliance: installations against entitlements, forbidden software
+//! and the alerts the job runner raises.
+
+use axum::Router;
+use utoipa::OpenApi;
+
+use crate::{api::RouteTable, state::AppState};
+
+#[derive(OpenApi)]
+#[openapi()]
+pub struct Doc;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+}
+
+pub fn api(table: RouteTable) -> RouteTable {
+    table
+}

@@ -1,0 +1,1 @@
+//! The software catalogue, its dictionary, manual installations and licence compliance.

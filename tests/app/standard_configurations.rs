@@ -1,0 +1,1 @@
+//! Standard workstation configurations and the assets that deviate from them.
