@@ -395,11 +395,18 @@ async fn same_body(pool: &PgPool, submission: &Submission<'_>) -> AppResult<Opti
 struct Prepared {
     model_id: Uuid,
     tag: Option<String>,
-    /// The catalogue version of each software entry, in the inventory's order.
+    /// The software list as the dictionary names it.
+    software: Option<Vec<Software>>,
+    /// The catalogue version of each entry of `software`, in order.
     versions: Option<Vec<Option<Uuid>>>,
 }
 
 async fn prepare(pool: &PgPool, submission: &Submission<'_>) -> AppResult<Prepared> {
+    // Read before taking a connection for the rest: one request never holds two.
+    let dictionary = match submission.inventory.software {
+        Some(_) => Some(crate::software::dictionary::current(pool).await?),
+        None => None,
+    };
     let mut conn = pool.acquire().await?;
     let model_id = model_of(&mut conn, submission.inventory).await?;
     let hello = submission.hello;
@@ -415,11 +422,15 @@ async fn prepare(pool: &PgPool, submission: &Submission<'_>) -> AppResult<Prepar
         Some(Some(_)) => None,
         _ => Some(assets_db::allocate_tag_now(&mut conn, model_id, Utc::now().date_naive()).await?),
     };
-    let versions = match &submission.inventory.software {
-        Some(list) => Some(version_ids(&mut conn, list).await?),
-        None => None,
+    let (software, versions) = match (&submission.inventory.software, dictionary) {
+        (Some(list), Some(dictionary)) => {
+            let (named, categories) = dictionary.apply(list);
+            let versions = version_ids(&mut conn, &named, &categories).await?;
+            (Some(named), Some(versions))
+        }
+        _ => (None, None),
     };
-    Ok(Prepared { model_id, tag, versions })
+    Ok(Prepared { model_id, tag, software, versions })
 }
 
 async fn touch_agent(conn: &mut PgConnection, agent: Uuid, asset: Uuid, body: &[u8; 32]) -> AppResult<()> {
@@ -886,7 +897,7 @@ async fn apply(
     facts(conn, actor, asset, entity_id, inventory, &locked, created).await?;
     components(conn, actor, asset, entity_id, inventory, created).await?;
     monitors(conn, actor, asset, entity_id, inventory).await?;
-    if let (Some(list), Some(versions)) = (inventory.software.as_deref(), prepared.versions.as_deref()) {
+    if let (Some(list), Some(versions)) = (prepared.software.as_deref(), prepared.versions.as_deref()) {
         software(conn, actor, asset, entity_id, list, versions, created).await?;
     }
     Ok(())
@@ -1173,7 +1184,7 @@ async fn software(
     }
     if !added.is_empty() && !install(conn, asset, &added).await? {
         // A cached version was gone: read the catalogue again and install what is missing.
-        let fresh = version_ids(conn, list).await?;
+        let fresh = version_ids(conn, list, &HashMap::new()).await?;
         let again: Vec<(&Software, Uuid)> = list.iter().zip(&fresh).filter_map(|(s, id)| Some((s, (*id)?))).collect();
         install(conn, asset, &again.iter().collect::<Vec<_>>()).await?;
     }
@@ -1221,6 +1232,8 @@ async fn stored_installations(conn: &mut PgConnection, asset: Uuid) -> AppResult
 
 /// A catalogue entry as agents write it: name, publisher, version.
 type CatalogueKey = (String, String, String);
+/// Categories of new catalogue entries, by lowercase name and publisher.
+type Categories = HashMap<(String, String), String>;
 
 /// Catalogue version ids this process has seen. Catalogue rows are never
 /// rewritten, so they can be kept; an id whose row is gone (an entry merged
@@ -1239,8 +1252,13 @@ fn cached_versions(keys: &[CatalogueKey]) -> Vec<Option<Uuid>> {
 }
 
 /// The catalogue version of each entry of `list`, in order; entries never
-/// seen are written to the catalogue first.
-async fn version_ids(conn: &mut PgConnection, list: &[Software]) -> AppResult<Vec<Option<Uuid>>> {
+/// seen are written to the catalogue first (in the category the dictionary
+/// gives, by lowercase name and publisher).
+async fn version_ids(
+    conn: &mut PgConnection,
+    list: &[Software],
+    categories: &Categories,
+) -> AppResult<Vec<Option<Uuid>>> {
     let keys: Vec<CatalogueKey> = list.iter().map(catalogue_key).collect();
     let mut ids = cached_versions(&keys);
     // The cache may hold ids of another database (tests) or of merged entries:
@@ -1262,7 +1280,7 @@ async fn version_ids(conn: &mut PgConnection, list: &[Software]) -> AppResult<Ve
     if missing.is_empty() {
         return Ok(ids);
     }
-    catalogue(conn, &missing).await?;
+    catalogue(conn, &missing, categories).await?;
     let names: Vec<String> = missing.iter().map(|s| s.name.clone()).collect();
     let publishers: Vec<String> = missing.iter().map(|s| s.publisher.clone()).collect();
     let versions: Vec<String> = missing.iter().map(|s| s.version.clone()).collect();
@@ -1291,20 +1309,28 @@ async fn version_ids(conn: &mut PgConnection, list: &[Software]) -> AppResult<Ve
 
 /// Catalogue entries and versions of a list (sorted, so concurrent writers
 /// take locks in one order); the rows already there are left alone.
-async fn catalogue(conn: &mut PgConnection, list: &[&Software]) -> AppResult<()> {
+async fn catalogue(conn: &mut PgConnection, list: &[&Software], categories: &Categories) -> AppResult<()> {
     let mut sorted: Vec<&Software> = list.to_vec();
     sorted.sort_by_key(|s| (s.name.to_lowercase(), s.publisher.to_lowercase(), s.version.clone()));
     let names: Vec<String> = sorted.iter().map(|s| s.name.clone()).collect();
     let publishers: Vec<String> = sorted.iter().map(|s| s.publisher.clone()).collect();
     let versions: Vec<String> = sorted.iter().map(|s| s.version.clone()).collect();
+    let category_of: Vec<String> = sorted
+        .iter()
+        .map(|s| {
+            let key = (s.name.to_lowercase(), s.publisher.to_lowercase());
+            categories.get(&key).cloned().unwrap_or_default()
+        })
+        .collect();
     sqlx::query!(
-        "insert into software (name, publisher)
-         select distinct on (lower(n), lower(p)) n, p from unnest($1::text[], $2::text[]) t(n, p)
+        "insert into software (name, publisher, category)
+         select distinct on (lower(n), lower(p)) n, p, left(c, 100) from unnest($1::text[], $2::text[], $3::text[]) t(n, p, c)
           where not exists (select 1 from software s where lower(s.name) = lower(t.n) and lower(s.publisher) = lower(t.p))
           order by lower(n), lower(p)
          on conflict (lower(name), lower(publisher)) do nothing",
         &names,
-        &publishers
+        &publishers,
+        &category_of
     )
     .execute(&mut *conn)
     .await?;
@@ -1499,7 +1525,7 @@ pub async fn settings(pool: &PgPool) -> AppResult<Settings> {
     .await?)
 }
 
-fn settings_subject() -> Subject {
+pub fn settings_subject() -> Subject {
     Subject::new(ObjectKind::InventorySettings, SETTINGS_ID, None)
 }
 

@@ -830,6 +830,26 @@ nav-software-catalogue = Catalogue
 nav-software-dictionary = Dictionary
 nav-compliance = Compliance
 kind-software = Software
+software-publisher = Publisher
+software-version = Version
+dictionary-hint = Agents report names like “Mozilla Firefox 118.0 (x64 fr)”. Each rule is tried in order; the first whose patterns match (regular expressions, case ignored) gives the catalogue name, publisher, version and category. An empty field keeps what the agent said; $1, $2… are the name pattern's groups. New inventories use the rules at once.
+dictionary-try = Try a name
+dictionary-reported-name = Name as reported
+dictionary-try-action = Try
+dictionary-becomes = Becomes
+dictionary-left-out = Left out of inventories.
+dictionary-name-pattern = Name pattern
+dictionary-publisher-pattern = Publisher pattern
+dictionary-set-name = Catalogue name
+dictionary-set-publisher = Catalogue publisher
+dictionary-set-version = Version
+dictionary-set-category = Category
+dictionary-ignore = Leave out of inventories
+dictionary-move-up = Move up
+dictionary-move-down = Move down
+dictionary-delete-confirm = Delete this rule? Names it matched will be kept as agents report them.
+dictionary-new = New rule
+dictionary-bad-pattern = This regular expression is not valid.
 
 # Licences
 nav-licences = Licences

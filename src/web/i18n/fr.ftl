@@ -830,6 +830,26 @@ nav-software-catalogue = Catalogue
 nav-software-dictionary = Dictionnaire
 nav-compliance = Conformité
 kind-software = Logiciel
+software-publisher = Éditeur
+software-version = Version
+dictionary-hint = Les agents remontent des noms comme « Mozilla Firefox 118.0 (x64 fr) ». Les règles sont essayées dans l'ordre ; la première dont les motifs correspondent (expressions régulières, sans tenir compte de la casse) donne le nom, l'éditeur, la version et la catégorie du catalogue. Un champ vide garde ce que dit l'agent ; $1, $2… sont les groupes du motif du nom. Les nouveaux inventaires appliquent les règles aussitôt.
+dictionary-try = Essayer un nom
+dictionary-reported-name = Nom remonté
+dictionary-try-action = Essayer
+dictionary-becomes = Devient
+dictionary-left-out = Écarté des inventaires.
+dictionary-name-pattern = Motif du nom
+dictionary-publisher-pattern = Motif de l'éditeur
+dictionary-set-name = Nom au catalogue
+dictionary-set-publisher = Éditeur au catalogue
+dictionary-set-version = Version
+dictionary-set-category = Catégorie
+dictionary-ignore = Écarter des inventaires
+dictionary-move-up = Monter
+dictionary-move-down = Descendre
+dictionary-delete-confirm = Supprimer cette règle ? Les noms qu'elle reconnaissait resteront tels que les agents les remontent.
+dictionary-new = Nouvelle règle
+dictionary-bad-pattern = Cette expression régulière n'est pas valide.
 
 # Licences
 nav-licences = Licences

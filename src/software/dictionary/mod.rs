@@ -1,0 +1,302 @@
+//! The software dictionary: how a name an agent reports becomes a catalogue
+//! entry. "Mozilla Firefox 118.0 (x64 fr)" is Firefox, version 118.0, by
+//! Mozilla; an update package can be left out. Rules are tried in order and
+//! the first match decides.
+
+pub mod db;
+mod pages;
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, LazyLock, Mutex},
+};
+
+use axum::{
+    Router,
+    routing::{get, post},
+};
+use regex_lite::Regex;
+use serde::Serialize;
+
+use crate::{inventory::model::Software, state::AppState};
+
+/// Longest pattern accepted (a regular expression is compiled per rule).
+const MAX_PATTERN: usize = 500;
+/// Names whose fate is remembered before the memo starts again.
+const MEMO_KEPT: usize = 100_000;
+
+/// A rule as stored and edited.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct RuleRow {
+    pub id: uuid::Uuid,
+    pub position: i32,
+    pub name_pattern: String,
+    pub publisher_pattern: String,
+    pub set_name: String,
+    pub set_publisher: String,
+    pub set_version: String,
+    pub set_category: String,
+    pub ignore: bool,
+}
+
+/// What a rule does to a matching entry.
+struct Rule {
+    name: Regex,
+    publisher: Option<Regex>,
+    set_name: String,
+    set_publisher: String,
+    set_version: String,
+    set_category: String,
+    ignore: bool,
+}
+
+/// An entry after the dictionary: its catalogue name, publisher, version and
+/// (for a new catalogue entry) category.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Named {
+    pub name: String,
+    pub publisher: String,
+    pub version: String,
+    pub category: String,
+}
+
+type MemoKey = (String, String, String);
+
+/// The compiled rules, with the fate of each name already seen.
+pub struct Dictionary {
+    rules: Vec<Rule>,
+    memo: Mutex<HashMap<MemoKey, Option<Named>>>,
+}
+
+/// A pattern that does not compile, with the compiler's words.
+#[derive(Debug)]
+pub struct BadPattern(pub String);
+
+fn compile(pattern: &str) -> Result<Regex, BadPattern> {
+    if pattern.chars().count() > MAX_PATTERN {
+        return Err(BadPattern(format!("longer than {MAX_PATTERN} characters")));
+    }
+    Regex::new(&format!("(?i){pattern}")).map_err(|e| BadPattern(e.to_string()))
+}
+
+impl Rule {
+    fn new(row: &RuleRow) -> Result<Rule, BadPattern> {
+        let publisher = match row.publisher_pattern.trim() {
+            "" => None,
+            pattern => Some(compile(pattern)?),
+        };
+        Ok(Rule {
+            name: compile(row.name_pattern.trim())?,
+            publisher,
+            set_name: row.set_name.clone(),
+            set_publisher: row.set_publisher.clone(),
+            set_version: row.set_version.clone(),
+            set_category: row.set_category.clone(),
+            ignore: row.ignore,
+        })
+    }
+
+    /// The entry renamed, `Some(None)` when the rule leaves it out, `None`
+    /// when the rule does not match.
+    fn apply(&self, name: &str, publisher: &str, version: &str) -> Option<Option<Named>> {
+        let captures = self.name.captures(name)?;
+        if self.publisher.as_ref().is_some_and(|p| !p.is_match(publisher)) {
+            return None;
+        }
+        if self.ignore {
+            return Some(None);
+        }
+        // `$1` in a replacement is the name pattern's first group.
+        let fill = |template: &str, kept: &str| {
+            if template.is_empty() {
+                return kept.to_owned();
+            }
+            let mut out = String::new();
+            captures.expand(template, &mut out);
+            out.trim().to_owned()
+        };
+        let renamed = fill(&self.set_name, name);
+        Some(Some(Named {
+            name: if renamed.is_empty() { name.to_owned() } else { renamed },
+            publisher: fill(&self.set_publisher, publisher),
+            version: fill(&self.set_version, version),
+            category: self.set_category.clone(),
+        }))
+    }
+}
+
+impl Dictionary {
+    pub fn new(rows: &[RuleRow]) -> Result<Dictionary, BadPattern> {
+        let rules = rows.iter().map(Rule::new).collect::<Result<Vec<_>, _>>()?;
+        Ok(Dictionary { rules, memo: Mutex::default() })
+    }
+
+    /// What one reported entry becomes; None when a rule leaves it out.
+    pub fn name(&self, name: &str, publisher: &str, version: &str) -> Option<Named> {
+        let key = (name.to_owned(), publisher.to_owned(), version.to_owned());
+        if let Some(known) = self.memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key) {
+            return known.clone();
+        }
+        let named = self.rules.iter().find_map(|rule| rule.apply(name, publisher, version)).unwrap_or_else(|| {
+            Some(Named {
+                name: name.to_owned(),
+                publisher: publisher.to_owned(),
+                version: version.to_owned(),
+                category: String::new(),
+            })
+        });
+        let mut memo = self.memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if memo.len() > MEMO_KEPT {
+            memo.clear();
+        }
+        memo.insert(key, named.clone());
+        named
+    }
+
+    /// An inventory's software list as the catalogue names it: renamed,
+    /// without the entries left out, one entry per version and architecture.
+    /// The categories a rule gives come along for new catalogue entries.
+    pub fn apply(&self, list: &[Software]) -> (Vec<Software>, HashMap<(String, String), String>) {
+        let mut categories = HashMap::new();
+        let mut out: Vec<Software> = Vec::with_capacity(list.len());
+        for entry in list {
+            let Some(named) = self.name(&entry.name, &entry.publisher, &entry.version) else { continue };
+            let name = crate::inventory::normalize::text(&named.name, 250);
+            let publisher = crate::inventory::normalize::text(&named.publisher, 250);
+            if !named.category.is_empty() {
+                categories.insert((name.to_lowercase(), publisher.to_lowercase()), named.category);
+            }
+            if name.is_empty() {
+                continue;
+            }
+            out.push(Software {
+                name,
+                publisher,
+                version: crate::inventory::normalize::text(&named.version, 100),
+                arch: entry.arch.clone(),
+                install_date: entry.install_date,
+            });
+        }
+        let key = |s: &Software| (s.name.to_lowercase(), s.publisher.to_lowercase(), s.version.clone(), s.arch.clone());
+        out.sort_by_key(key);
+        out.dedup_by(|a, b| key(a) == key(b));
+        (out, categories)
+    }
+}
+
+/// The dictionary as the park manager keeps it. Its rules are compiled once
+/// per version of the list, not per inventory, and the fate of each name is
+/// remembered until the list changes.
+pub async fn current(pool: &sqlx::PgPool) -> crate::error::AppResult<Arc<Dictionary>> {
+    static COMPILED: LazyLock<Mutex<Option<(Vec<RuleRow>, Arc<Dictionary>)>>> = LazyLock::new(Mutex::default);
+    let rows = db::rules(pool).await?;
+    let mut compiled = COMPILED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((source, dictionary)) = compiled.as_ref()
+        && *source == rows
+    {
+        return Ok(Arc::clone(dictionary));
+    }
+    let dictionary = Arc::new(
+        Dictionary::new(&rows)
+            .map_err(|e| crate::error::AppError::Internal(anyhow::anyhow!("software dictionary: {}", e.0)))?,
+    );
+    *compiled = Some((rows, Arc::clone(&dictionary)));
+    Ok(dictionary)
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/software-dictionary", get(pages::page).post(pages::add))
+        .route("/software-dictionary/try", get(pages::try_name))
+        .route("/software-dictionary/{id}/move", post(pages::move_rule))
+        .route("/software-dictionary/{id}/delete", post(pages::delete))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(position: i32, name: &str, set: (&str, &str, &str, &str), ignore: bool) -> RuleRow {
+        RuleRow {
+            id: uuid::Uuid::now_v7(),
+            position,
+            name_pattern: name.to_owned(),
+            publisher_pattern: String::new(),
+            set_name: set.0.to_owned(),
+            set_publisher: set.1.to_owned(),
+            set_version: set.2.to_owned(),
+            set_category: set.3.to_owned(),
+            ignore,
+        }
+    }
+
+    fn entry(name: &str, publisher: &str, version: &str) -> Software {
+        Software {
+            name: name.to_owned(),
+            version: version.to_owned(),
+            publisher: publisher.to_owned(),
+            arch: "x86_64".to_owned(),
+            install_date: None,
+        }
+    }
+
+    #[test]
+    fn firefox_is_firefox_whatever_the_agent_says() {
+        let dictionary = Dictionary::new(&[rule(
+            1,
+            r"^Mozilla Firefox(?: ESR)?\s+(\d+(?:\.\d+)*)",
+            ("Firefox", "Mozilla", "$1", "Web browser"),
+            false,
+        )])
+        .expect("compiles");
+        let named = dictionary.name("Mozilla Firefox 118.0 (x64 fr)", "Mozilla", "118.0").expect("kept");
+        assert_eq!(
+            named,
+            Named {
+                name: "Firefox".into(),
+                publisher: "Mozilla".into(),
+                version: "118.0".into(),
+                category: "Web browser".into()
+            }
+        );
+        // Unmatched names pass unchanged, memo or not.
+        for _ in 0..2 {
+            let other = dictionary.name("GIMP", "", "2.10").expect("kept");
+            assert_eq!((other.name.as_str(), other.version.as_str()), ("GIMP", "2.10"));
+        }
+    }
+
+    #[test]
+    fn the_first_matching_rule_decides_and_ignored_entries_leave() {
+        let dictionary = Dictionary::new(&[
+            rule(1, r"^Security Update for", ("", "", "", ""), true),
+            rule(2, r"^Security", ("Never", "", "", ""), false),
+        ])
+        .expect("compiles");
+        let (list, _) = dictionary.apply(&[
+            entry("Security Update for Microsoft Office (KB5002)", "Microsoft", ""),
+            entry("SecurityCenter", "", "1"),
+        ]);
+        assert_eq!(list.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), vec!["Never"]);
+    }
+
+    #[test]
+    fn two_names_for_one_version_make_one_entry() {
+        let dictionary =
+            Dictionary::new(&[rule(1, r"^Mozilla Firefox\s+(\d+(?:\.\d+)*)", ("Firefox", "Mozilla", "$1", ""), false)])
+                .expect("compiles");
+        let (list, categories) = dictionary.apply(&[
+            entry("Mozilla Firefox 118.0 (x64 fr)", "Mozilla", "118.0"),
+            entry("Mozilla Firefox 118.0 (x64 en-US)", "Mozilla Corporation", "118.0"),
+            entry("Firefox", "Mozilla", "118.0"),
+        ]);
+        assert_eq!(list.len(), 1, "{list:?}");
+        assert!(categories.is_empty());
+    }
+
+    #[test]
+    fn a_broken_pattern_is_refused() {
+        assert!(Dictionary::new(&[rule(1, "(unclosed", ("", "", "", ""), false)]).is_err());
+        assert!(compile(&"a".repeat(MAX_PATTERN + 1)).is_err());
+    }
+}
