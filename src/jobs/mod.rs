@@ -69,13 +69,15 @@ impl JobStatus {
 }
 
 /// The recurring jobs every Parc runs, and how long between two runs.
-const RECURRING: [(&str, i64); 5] = [
+const RECURRING: [(&str, i64); 6] = [
     (crate::assets::register::reminders::KIND, 3600),
     (HOUSEKEEPING, 3600),
     (crate::helpdesk::AUTOCLOSE, 3600),
     // Escalations tell supervisors in time, so they run often.
     (crate::helpdesk::ESCALATIONS, 300),
     (mail::KIND, 30),
+    // Licence compliance: installations counted, alerts raised.
+    (crate::software::compliance::KIND, crate::software::compliance::EVERY_SECONDS),
 ];
 
 /// The job that forgets what is no longer needed.
@@ -224,6 +226,7 @@ async fn perform(pool: &PgPool, services: &Services, job: &Job) -> AppResult<Val
         crate::helpdesk::AUTOCLOSE => crate::helpdesk::db::autoclose(pool).await,
         crate::helpdesk::ESCALATIONS => crate::helpdesk::sla::escalate_due(pool).await,
         mail::KIND => mail::send_due(pool, services.mailer.as_deref()).await,
+        crate::software::compliance::KIND => crate::software::compliance::run(pool).await,
         other => Err(AppError::Internal(anyhow::anyhow!("unknown job kind {other}"))),
     }
 }

@@ -326,7 +326,11 @@ pub fn csv_download<L: Listing>(
         };
         let _ = sender.send(last).await;
     });
-    let body = Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(receiver));
+    csv_attachment(Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(receiver)), filename)
+}
+
+/// A CSV body as a download named `filename`.
+fn csv_attachment(body: Body, filename: &str) -> Response {
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
@@ -334,6 +338,22 @@ pub fn csv_download<L: Listing>(
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     response
+}
+
+/// Rows already in memory (a computed report) as a CSV download, cells
+/// neutralised like every export.
+pub fn csv_document(
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+    filename: &str,
+) -> AppResult<Response> {
+    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    writer.write_record(header).map_err(|e| AppError::Internal(e.into()))?;
+    for row in rows {
+        writer.write_record(row.iter().map(|c| csv_safe(c))).map_err(|e| AppError::Internal(e.into()))?;
+    }
+    let bytes = writer.into_inner().map_err(|e| AppError::Internal(anyhow::anyhow!("CSV: {e}")))?;
+    Ok(csv_attachment(Body::from(bytes), filename))
 }
 
 #[cfg(test)]

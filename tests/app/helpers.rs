@@ -232,6 +232,15 @@ async fn seed(pool: &PgPool) {
         }
     }
     seed_helpdesk(pool, root, a, team_a).await;
+    seed_software(pool).await;
+}
+
+/// One catalogue entry nothing is installed from.
+async fn seed_software(pool: &PgPool) {
+    sqlx::query("insert into software (name, publisher, category) values ('Fixture Suite', 'Fixture Corp', 'Office')")
+        .execute(pool)
+        .await
+        .expect("software");
 }
 
 /// Office hours in Paris with the French holidays, a default service level

@@ -37,7 +37,7 @@ fn inflate(bytes: &[u8]) -> String {
 }
 
 /// An app whose inventory endpoint takes the shared secret.
-async fn app_with_secret() -> TestApp {
+pub(crate) async fn app_with_secret() -> TestApp {
     let app = TestApp::new().await;
     sqlx::query("update inventory_settings set shared_secret_sha256 = $1")
         .bind(Sha256::digest(SECRET.as_bytes()).to_vec())
@@ -62,7 +62,7 @@ async fn post(app: &TestApp, path: &str, headers: &[(&str, &str)], body: Vec<u8>
 }
 
 /// Send a JSON inventory as GLPI Agent does (zlib, its id header).
-async fn glpi(app: &TestApp, agent_id: &str, document: &Value) -> TestResponse {
+pub(crate) async fn glpi(app: &TestApp, agent_id: &str, document: &Value) -> TestResponse {
     let headers = [
         ("content-type", "application/x-compress-zlib"),
         ("glpi-agent-id", agent_id),
@@ -109,7 +109,7 @@ fn raw(response: &TestResponse) -> &[u8] {
     &response.bytes
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
+pub(crate) async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
@@ -317,7 +317,7 @@ async fn every_xml_sample_gives_its_device() {
     );
 }
 
-fn small_inventory(name: &str, serial: &str, uuid: Option<&str>) -> Value {
+pub(crate) fn small_inventory(name: &str, serial: &str, uuid: Option<&str>) -> Value {
     let mut hardware = json!({"name": name, "memory": 8192});
     if let Some(uuid) = uuid {
         hardware["uuid"] = json!(uuid);

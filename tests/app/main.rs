@@ -413,3 +413,36 @@ resource_suite!(
         filters: &["entity_id={a}", "calendar_id={k}"],
     }
 );
+
+fn software_form(_: &Ids, name: &str) -> Vec<(String, String)> {
+    vec![
+        ("name".into(), name.into()),
+        ("publisher".into(), "Test Publisher".into()),
+        ("category".into(), "Office".into()),
+    ]
+}
+
+fn software_body(_: &Ids, name: &str) -> Value {
+    json!({"name": name, "publisher": "Test Publisher", "category": "Office"})
+}
+
+resource_suite!(
+    software_catalogue,
+    Spec {
+        plural: "software",
+        kind: "software",
+        table: "software",
+        manager: "pm_a",
+        reader: "tech_a",
+        outsider: "emp_a",
+        visible: "Fixture Suite",
+        hidden: None,
+        name_field: "name",
+        required: "name",
+        form: super::software_form,
+        body: super::software_body,
+        sorts: &["name", "publisher", "category", "installs", "updated"],
+        // The category is free text (any value is a valid filter): tests/app/software.rs covers it.
+        filters: &["forbidden=true", "forbidden=false", "installed=true", "installed=false"],
+    }
+);

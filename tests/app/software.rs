@@ -1,1 +1,429 @@
 //! The software catalogue, its dictionary, manual installations and licence compliance.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::{
+    helpers::TestApp,
+    inventory::{app_with_secret, count, glpi, small_inventory},
+};
+
+/// An agent inventory of one machine carrying `software` (name, version, publisher).
+fn machine(name: &str, serial: &str, software: &[(&str, &str, &str)]) -> Value {
+    let mut document = small_inventory(name, serial, None);
+    document["content"]["softwares"] = software
+        .iter()
+        .map(|(name, version, publisher)| json!({"name": name, "version": version, "publisher": publisher}))
+        .collect();
+    document
+}
+
+/// Every change in an object's history, as JSON text.
+async fn changes(app: &TestApp, kind: &str, id: Uuid) -> String {
+    let rows: Vec<String> =
+        sqlx::query_scalar("select changes::text from audit_log where object_kind = $1 and object_id = $2 order by id")
+            .bind(kind)
+            .bind(id)
+            .fetch_all(&app.pool)
+            .await
+            .expect("history");
+    rows.join("\n")
+}
+
+async fn catalogue_entry(app: &TestApp, name: &str) -> Option<(String, String, String)> {
+    sqlx::query_as("select publisher, category, (select string_agg(version, ',') from software_versions v where v.software_id = s.id) from software s where name = $1")
+        .bind(name)
+        .fetch_optional(&app.pool)
+        .await
+        .expect("catalogue")
+}
+
+#[tokio::test]
+async fn the_dictionary_names_what_agents_report() {
+    let app = app_with_secret().await;
+    let sent = machine(
+        "pc-dico-01",
+        "DICO0001",
+        &[
+            ("Mozilla Firefox 118.0 (x64 fr)", "118.0", "Mozilla"),
+            ("Mozilla Firefox 118.0 (x64 en-US)", "118.0", "Mozilla Corporation"),
+            ("Security Update for Microsoft Office (KB5002)", "", "Microsoft"),
+        ],
+    );
+    assert_eq!(glpi(&app, "dico-1", &sent).await.status, StatusCode::OK);
+    // The two Firefox entries are one catalogue version, in its category.
+    let firefox = catalogue_entry(&app, "Firefox").await.expect("Firefox in the catalogue");
+    assert_eq!(firefox, ("Mozilla".into(), "Web browser".into(), "118.0".into()));
+    assert!(catalogue_entry(&app, "Mozilla Firefox 118.0 (x64 fr)").await.is_none());
+    assert_eq!(count(&app, "select count(*) from software_installations").await, 2);
+
+    // The park manager leaves the updates out, from the dictionary's page.
+    let pm = app.login("pm_a").await;
+    let refused = pm.post("/software-dictionary", &[("name_pattern", "(unclosed"), ("set_name", "x")]).await;
+    refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.has("#f-name_pattern[aria-invalid=true]"), "the field is marked");
+    let added = pm.post("/software-dictionary", &[("name_pattern", "^Security Update for"), ("ignore", "on")]).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let tried = pm.get("/software-dictionary/try?name=Security+Update+for+Windows+%28KB1%29").await;
+    assert!(tried.texts("[data-testid=dictionary-outcome]").join("").contains("Left out"), "{}", tried.body);
+    let tried = pm.get("/software-dictionary/try?name=Mozilla+Firefox+120.0.1+%28x64+fr%29").await;
+    assert!(tried.texts("[data-testid=dictionary-outcome] strong").contains(&"Firefox".to_owned()));
+
+    let again =
+        machine("pc-dico-01", "DICO0001", &[("Security Update for Microsoft Office (KB5002)", "", "Microsoft")]);
+    assert_eq!(glpi(&app, "dico-1", &again).await.status, StatusCode::OK);
+    assert_eq!(count(&app, "select count(*) from software_installations").await, 0, "the update is left out");
+    let history = changes(&app, "inventory_settings", parc::inventory::db::SETTINGS_ID).await;
+    assert!(history.contains(r#""new": "^Security Update for → ∅""#), "{history}");
+
+    // Technicians read the dictionary; they do not change it.
+    let tech = app.login("tech_a").await;
+    tech.get("/software-dictionary").await.assert_status(StatusCode::OK);
+    tech.post("/software-dictionary", &[("name_pattern", "^x")]).await.assert_status(StatusCode::FORBIDDEN);
+    app.login("emp_a").await.get("/software-dictionary").await.assert_status(StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn rules_move_and_go() {
+    let app = TestApp::new().await;
+    let pm = app.login("pm_a").await;
+    let first: (Uuid, i32) = sqlx::query_as("select id, position from software_dictionary order by position limit 1")
+        .fetch_one(&app.pool)
+        .await
+        .expect("rule");
+    pm.post(&format!("/software-dictionary/{}/move", first.0), &[("direction", "down")])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let now_first: Uuid = sqlx::query_scalar("select id from software_dictionary order by position, id limit 1")
+        .fetch_one(&app.pool)
+        .await
+        .expect("rule");
+    assert_ne!(now_first, first.0, "moved down one place");
+    pm.post(&format!("/software-dictionary/{}/delete", first.0), &[]).await.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(count(&app, &format!("select count(*) from software_dictionary where id = '{}'", first.0)).await, 0);
+}
+
+async fn asset_id(app: &TestApp, tag: &str) -> Uuid {
+    sqlx::query_scalar("select id from assets where tag = $1").bind(tag).fetch_one(&app.pool).await.expect("asset")
+}
+
+#[tokio::test]
+async fn manual_installations_stay_until_removed_by_hand() {
+    let app = app_with_secret().await;
+    let pm = app.token("pm_a").await;
+    let software = app.id_of("software", "Fixture Suite").await;
+    let laptop = asset_id(&app, "PT-FIX-0001").await;
+    let path = format!("/api/v1/assets/{laptop}/software");
+    let body = json!({"software_id": software, "version": "2024", "install_date": "2026-01-15"});
+    app.api(Some(&pm), Method::POST, &path, Some(body.clone())).await.assert_status(StatusCode::CREATED);
+    app.api(Some(&pm), Method::POST, &path, Some(body)).await.assert_status(StatusCode::CONFLICT);
+    // Another subsidiary's park manager cannot reach this asset.
+    let pm_b = app.token("pm_b").await;
+    let other = json!({"software_id": software, "version": "2025"});
+    app.api(Some(&pm_b), Method::POST, &path, Some(other)).await.assert_status(StatusCode::NOT_FOUND);
+
+    let listed = app.api(Some(&pm), Method::GET, &format!("/api/v1/software/{software}/installations"), None).await;
+    let items = listed.json()["items"].clone();
+    assert_eq!(items[0]["tag"], "PT-FIX-0001");
+    assert_eq!(items[0]["source"], "manual");
+    assert_eq!(items[0]["install_date"], "2026-01-15");
+    let page = app.login("pm_a").await.get(&format!("/software/{software}")).await;
+    assert!(page.texts("[data-testid=installations] td").contains(&"PT-FIX-0001".to_owned()), "{}", page.body);
+    let asset_history = changes(&app, "asset", laptop).await;
+    assert!(asset_history.contains("Fixture Suite 2024 (manual)"), "{asset_history}");
+
+    // The software cannot leave the catalogue while installed.
+    let found = app.api(Some(&pm), Method::GET, &format!("/api/v1/software/{software}"), None).await;
+    let version = found.json()["version"].clone();
+    let delete = app.send(
+        axum::http::Request::delete(format!("/api/v1/software/{software}"))
+            .header("authorization", format!("Bearer {pm}"))
+            .header("if-match", version.to_string())
+            .body(axum::body::Body::empty())
+            .expect("request"),
+    );
+    assert_eq!(delete.await.status, StatusCode::CONFLICT);
+
+    let version_id: Uuid =
+        sqlx::query_scalar("select id from software_versions where software_id = $1 and version = '2024'")
+            .bind(software)
+            .fetch_one(&app.pool)
+            .await
+            .expect("version");
+    let gone = app.api(Some(&pm), Method::DELETE, &format!("{path}/{version_id}"), None).await;
+    gone.assert_status(StatusCode::NO_CONTENT);
+    assert_eq!(count(&app, "select count(*) from software_installations").await, 0);
+}
+
+#[tokio::test]
+async fn an_agent_never_takes_off_what_was_recorded_by_hand() {
+    let app = app_with_secret().await;
+    let sent = machine("pc-hand-01", "HAND0001", &[("GIMP", "2.10", "GIMP team")]);
+    assert_eq!(glpi(&app, "hand-1", &sent).await.status, StatusCode::OK);
+    let asset: Uuid = sqlx::query_scalar("select id from assets where serial = 'HAND0001'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("asset");
+    let software = app.id_of("software", "Fixture Suite").await;
+    // New devices go to the group's top entity, which only the admin reaches.
+    let admin = app.token("admin").await;
+    let body = json!({"software_id": software, "version": "1.0"});
+    app.api(Some(&admin), Method::POST, &format!("/api/v1/assets/{asset}/software"), Some(body))
+        .await
+        .assert_status(StatusCode::CREATED);
+    let next = machine("pc-hand-01", "HAND0001", &[("GIMP", "2.10.1", "GIMP team")]);
+    assert_eq!(glpi(&app, "hand-1", &next).await.status, StatusCode::OK);
+    let kept: Vec<(String, String)> = sqlx::query_as(
+        "select s.name, i.source from software_installations i join software_versions v on v.id = i.version_id
+           join software s on s.id = v.software_id where i.asset_id = $1 order by s.name",
+    )
+    .bind(asset)
+    .fetch_all(&app.pool)
+    .await
+    .expect("installations");
+    assert_eq!(kept, vec![("Fixture Suite".into(), "manual".into()), ("GIMP".into(), "inventory".into())]);
+}
+
+/// `n` assets in `entity` carrying `software`, assigned to `user` when given.
+async fn carrying(app: &TestApp, prefix: &str, entity: Uuid, n: i32, software: Uuid, user: Option<Uuid>) -> Vec<Uuid> {
+    let ids: Vec<Uuid> = sqlx::query_scalar(
+        "insert into assets (tag, name, model_id, status_id, entity_id, assigned_user_id)
+         select $1 || '-' || g, 'Poste ' || g, (select id from asset_models where name = 'Latitude 5440'),
+                (select id from asset_statuses where name = 'En stock'), $2, $3
+           from generate_series(1, $4) g returning id",
+    )
+    .bind(prefix)
+    .bind(entity)
+    .bind(user)
+    .bind(n)
+    .fetch_all(&app.pool)
+    .await
+    .expect("assets");
+    sqlx::query(
+        "with v as (insert into software_versions (software_id, version) values ($1, '1.0')
+                    on conflict (software_id, version) do update set version = excluded.version returning id)
+         insert into software_installations (asset_id, version_id) select a, v.id from unnest($2::uuid[]) a, v",
+    )
+    .bind(software)
+    .bind(&ids)
+    .execute(&app.pool)
+    .await
+    .expect("installations");
+    ids
+}
+
+async fn new_software(app: &TestApp, name: &str, forbidden: bool) -> Uuid {
+    sqlx::query_scalar("insert into software (name, publisher, forbidden) values ($1, 'Editor', $2) returning id")
+        .bind(name)
+        .bind(forbidden)
+        .fetch_one(&app.pool)
+        .await
+        .expect("software")
+}
+
+async fn notices(app: &TestApp, login: &str, message: &str) -> i64 {
+    sqlx::query_scalar(
+        "select count(*) from notifications n join users u on u.id = n.user_id where u.login = $1 and n.message = $2",
+    )
+    .bind(login)
+    .bind(message)
+    .fetch_one(&app.pool)
+    .await
+    .expect("notifications")
+}
+
+async fn balance_of(app: &TestApp, token: &str, software: Uuid) -> Option<Value> {
+    let report = app.api(Some(token), Method::GET, "/api/v1/compliance", None).await;
+    report.assert_status(StatusCode::OK);
+    report.json()["items"].as_array().expect("items").iter().find(|i| i["software_id"] == json!(software)).cloned()
+}
+
+#[tokio::test]
+async fn installations_are_weighed_against_licences_per_entity() {
+    let app = TestApp::new().await;
+    let (a, a1, b) = (
+        app.id_of("entities", "Filiale A").await,
+        app.id_of("entities", "Site A1").await,
+        app.id_of("entities", "Filiale B").await,
+    );
+    let visio = new_software(&app, "Visio Pro", false).await;
+    let in_a = carrying(&app, "VA", a, 5, visio, None).await;
+    carrying(&app, "VA1", a1, 2, visio, None).await;
+    carrying(&app, "VB", b, 3, visio, None).await;
+    let licence: Uuid = sqlx::query_scalar(
+        "insert into licences (entity_id, software_id, name, kind, seats) values ($1, $2, 'Visio 4 postes', 'per_device', 4) returning id",
+    )
+    .bind(a)
+    .bind(visio)
+    .fetch_one(&app.pool)
+    .await
+    .expect("licence");
+    parc::software::compliance::run(&app.pool).await.expect("compliance job");
+
+    let pm_a = app.token("pm_a").await;
+    let mine = balance_of(&app, &pm_a, visio).await.expect("Visio is licensed in A");
+    assert_eq!((mine["installs"].clone(), mine["entitled"].clone()), (json!(7), json!(4)));
+    assert_eq!((mine["unlicensed"].clone(), mine["status"].clone()), (json!(3), json!("over_deployed")));
+    let where_: Vec<(String, i64)> = mine["entities"]
+        .as_array()
+        .expect("entities")
+        .iter()
+        .map(|e| (e["entity"].as_str().unwrap_or_default().to_owned(), e["unlicensed"].as_i64().unwrap_or_default()))
+        .collect();
+    assert_eq!(where_, vec![("Filiale A".into(), 1), ("Site A1".into(), 2)]);
+    // B's installations are neither shown to A nor counted there; B holds no licence, so B sees nothing.
+    assert!(balance_of(&app, &app.token("pm_b").await, visio).await.is_none());
+    let whole = balance_of(&app, &app.token("admin").await, visio).await.expect("admin sees it");
+    assert_eq!((whole["installs"].clone(), whole["unlicensed"].clone()), (json!(10), json!(6)));
+
+    // Each park manager hears of the new over-deployments once.
+    assert_eq!(notices(&app, "pm_a", "notify-compliance-overdeployed").await, 2, "Filiale A and Site A1");
+    assert_eq!(notices(&app, "pm_b", "notify-compliance-overdeployed").await, 1);
+    parc::software::compliance::run(&app.pool).await.expect("again");
+    assert_eq!(notices(&app, "pm_a", "notify-compliance-overdeployed").await, 2, "nothing new, nothing said");
+
+    // Where to look: assets without a seat; one holding a seat is not listed.
+    sqlx::query("insert into licence_seats (licence_id, asset_id) values ($1, $2)")
+        .bind(licence)
+        .bind(in_a[0])
+        .execute(&app.pool)
+        .await
+        .expect("seat");
+    let detail = app.api(Some(&pm_a), Method::GET, &format!("/api/v1/compliance/{visio}"), None).await;
+    let unseated: Vec<String> = detail.json()["unseated"]
+        .as_array()
+        .expect("unseated")
+        .iter()
+        .map(|u| u["tag"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(unseated.len(), 6, "{unseated:?}");
+    assert!(!unseated.contains(&"VA-1".to_owned()));
+
+    // The page and the export say the same.
+    let session = app.login("pm_a").await;
+    let page = session.get("/compliance").await;
+    assert!(page.texts("[data-testid=compliance] td").contains(&"Visio Pro".to_owned()), "{}", page.body);
+    assert!(page.texts("[data-testid=compliance] .badge").contains(&"Over-deployed".to_owned()));
+    let csv = session.get("/compliance/export.csv").await;
+    assert!(csv.body.contains("Visio Pro,Editor,Site A1,2,0,2,0,over_deployed"), "{}", csv.body);
+    let only_under = app.api(Some(&pm_a), Method::GET, "/api/v1/compliance?status=under_used", None).await;
+    assert!(only_under.json()["items"].as_array().expect("items").is_empty());
+
+    // Enough seats: compliant for A, seats left over; B's over-deployment stays.
+    sqlx::query("update licences set seats = 20 where id = $1").bind(licence).execute(&app.pool).await.expect("seats");
+    parc::software::compliance::run(&app.pool).await.expect("after purchase");
+    let mine = balance_of(&app, &pm_a, visio).await.expect("Visio");
+    assert_eq!(
+        (mine["unlicensed"].clone(), mine["unused"].clone(), mine["status"].clone()),
+        (json!(0), json!(13), json!("under_used"))
+    );
+    assert_eq!(count_rows(&app, "compliance_overdeployed").await, 1, "only B is still over-deployed");
+
+    // An expired licence covers nothing.
+    sqlx::query("update licences set starts_on = '2020-01-01', expires_on = '2021-01-01' where id = $1")
+        .bind(licence)
+        .execute(&app.pool)
+        .await
+        .expect("expired");
+    let mine = balance_of(&app, &pm_a, visio).await.expect("Visio");
+    assert_eq!((mine["entitled"].clone(), mine["unlicensed"].clone()), (json!(0), json!(7)));
+}
+
+async fn count_rows(app: &TestApp, table: &str) -> i64 {
+    count(app, &format!("select count(*) from {table}")).await
+}
+
+#[tokio::test]
+async fn forbidden_software_and_expiring_licences_reach_the_park_managers() {
+    let app = TestApp::new().await;
+    let (a, b) = (app.id_of("entities", "Filiale A").await, app.id_of("entities", "Filiale B").await);
+    let tech_a: Uuid =
+        sqlx::query_scalar("select id from users where login = 'tech_a'").fetch_one(&app.pool).await.expect("user");
+    let keygen = new_software(&app, "KeyGen Tool", true).await;
+    carrying(&app, "KG", a, 1, keygen, Some(tech_a)).await;
+    let office = new_software(&app, "Office Pro", false).await;
+    sqlx::query(
+        "insert into licences (entity_id, software_id, name, kind, seats, expires_on)
+         values ($1, $2, 'Office A', 'per_user', 10, current_date + 10), ($3, $2, 'Office B', 'per_user', 10, current_date + 200)",
+    )
+    .bind(a)
+    .bind(office)
+    .bind(b)
+    .execute(&app.pool)
+    .await
+    .expect("licences");
+    parc::software::compliance::run(&app.pool).await.expect("job");
+    parc::software::compliance::run(&app.pool).await.expect("job again");
+
+    assert_eq!(notices(&app, "pm_a", "notify-forbidden-software").await, 1, "once, however often the job runs");
+    assert_eq!(notices(&app, "pm_b", "notify-forbidden-software").await, 0);
+    assert_eq!(notices(&app, "pm_a", "notify-licence-expiring").await, 1);
+    assert_eq!(notices(&app, "pm_b", "notify-licence-expiring").await, 0, "B's licence is far from its end");
+
+    let pm_a = app.token("pm_a").await;
+    let flagged = app.api(Some(&pm_a), Method::GET, "/api/v1/compliance/forbidden", None).await;
+    let flagged = flagged.json();
+    assert_eq!(flagged[0]["software"], "KeyGen Tool");
+    assert_eq!(flagged[0]["tag"], "KG-1");
+    assert_eq!(flagged[0]["assigned_to"], "Person tech_a");
+    let pm_b = app.token("pm_b").await;
+    let theirs = app.api(Some(&pm_b), Method::GET, "/api/v1/compliance/forbidden", None).await;
+    assert_eq!(theirs.json(), json!([]));
+    let page = app.login("pm_a").await.get("/compliance").await;
+    assert!(page.texts("[data-testid=forbidden] td").contains(&"KG-1".to_owned()), "{}", page.body);
+}
+
+#[tokio::test]
+async fn who_may_read_and_count_compliance() {
+    let app = TestApp::new().await;
+    let pm = app.token("pm_a").await;
+    let queued = app.api(Some(&pm), Method::POST, "/api/v1/compliance/count", None).await;
+    queued.assert_status(StatusCode::ACCEPTED);
+    let job: Uuid = serde_json::from_value(queued.json()["job_id"].clone()).expect("job id");
+    assert_eq!(
+        count(&app, &format!("select count(*) from jobs where id = '{job}' and kind = 'software-compliance'")).await,
+        1
+    );
+    let tech = app.token("tech_a").await;
+    app.api(Some(&tech), Method::GET, "/api/v1/compliance", None).await.assert_status(StatusCode::OK);
+    app.api(Some(&tech), Method::POST, "/api/v1/compliance/count", None).await.assert_status(StatusCode::FORBIDDEN);
+    let employee = app.token("emp_a").await;
+    app.api(Some(&employee), Method::GET, "/api/v1/compliance", None).await.assert_status(StatusCode::FORBIDDEN);
+    app.api(Some(&pm), Method::GET, "/api/v1/compliance?status=bogus", None)
+        .await
+        .assert_status(StatusCode::BAD_REQUEST);
+
+    // The warning delay: saved, and a stale save refused.
+    let session = app.login("pm_a").await;
+    session.post("/compliance/settings", &[("expiry_warning_days", "45"), ("version", "1")]).await;
+    assert_eq!(count(&app, "select expiry_warning_days::bigint from compliance_state").await, 45);
+    let stale = session.post("/compliance/settings", &[("expiry_warning_days", "60"), ("version", "1")]).await;
+    assert_eq!(stale.status, StatusCode::SEE_OTHER);
+    assert_eq!(count(&app, "select expiry_warning_days::bigint from compliance_state").await, 45, "stale save refused");
+}
+
+#[tokio::test]
+async fn the_catalogue_filters_by_category_and_counts_installations() {
+    let app = TestApp::new().await;
+    let a = app.id_of("entities", "Filiale A").await;
+    let b = app.id_of("entities", "Filiale B").await;
+    let visio = new_software(&app, "Visio Pro", false).await;
+    carrying(&app, "VA", a, 3, visio, None).await;
+    carrying(&app, "VB", b, 2, visio, None).await;
+    parc::software::compliance::run(&app.pool).await.expect("count");
+    let pm = app.token("pm_a").await;
+    let office = app.api(Some(&pm), Method::GET, "/api/v1/software?category=office", None).await.json();
+    let names: Vec<&str> =
+        office["items"].as_array().expect("items").iter().filter_map(|i| i["name"].as_str()).collect();
+    assert_eq!(names, vec!["Fixture Suite"]);
+    // Installations are counted within the reader's entities only.
+    let installed = app.api(Some(&pm), Method::GET, "/api/v1/software?installed=true", None).await.json();
+    assert_eq!(installed["items"][0]["name"], "Visio Pro");
+    assert_eq!(installed["items"][0]["installs"], 3);
+    let admin = app.token("admin").await;
+    let everywhere = app.api(Some(&admin), Method::GET, &format!("/api/v1/software/{visio}"), None).await.json();
+    assert_eq!(everywhere["installs"], 5);
+    let versions = app.api(Some(&pm), Method::GET, &format!("/api/v1/software/{visio}/versions"), None).await.json();
+    assert_eq!(versions, json!([{"id": versions[0]["id"], "version": "1.0", "installs": 3}]));
+}

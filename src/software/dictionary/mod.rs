@@ -188,7 +188,8 @@ impl Dictionary {
 /// per version of the list, not per inventory, and the fate of each name is
 /// remembered until the list changes.
 pub async fn current(pool: &sqlx::PgPool) -> crate::error::AppResult<Arc<Dictionary>> {
-    static COMPILED: LazyLock<Mutex<Option<(Vec<RuleRow>, Arc<Dictionary>)>>> = LazyLock::new(Mutex::default);
+    type Compiled = (Vec<RuleRow>, Arc<Dictionary>);
+    static COMPILED: LazyLock<Mutex<Option<Compiled>>> = LazyLock::new(Mutex::default);
     let rows = db::rules(pool).await?;
     let mut compiled = COMPILED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some((source, dictionary)) = compiled.as_ref()
