@@ -5,6 +5,7 @@
 use axum::{
     Json,
     extract::{Query, State},
+    http::StatusCode,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -12,7 +13,7 @@ use uuid::Uuid;
 
 use super::db;
 use crate::{
-    api::RouteTable,
+    api::{ApiJson, RouteTable},
     auth::{
         actor::ApiActor,
         permission::{Action, ObjectKind, Scope},
@@ -115,8 +116,101 @@ pub async fn import_refused(
     Ok(Json(Imported { asset_id }))
 }
 
+/// Those who set the inventory up (park managers, admins) edit the match rules.
+fn may_set_up(actor: &ApiActor) -> AppResult<()> {
+    if actor.can(ObjectKind::InventorySettings, Action::Update) { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// The match rules, in the order they are tried
+#[utoipa::path(get, path = "/api/v1/inventory/rules", tag = "inventory",
+    responses((status = 200, body = Vec<db::Rule>), (status = 403, body = crate::error::Problem)))]
+pub async fn rules(State(state): State<AppState>, actor: ApiActor) -> ApiResult<Json<Vec<db::Rule>>> {
+    may_set_up(&actor)?;
+    Ok(Json(db::all_rules(&state.db).await?))
+}
+
+/// Body of POST /api/v1/inventory/rules.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRule {
+    pub name: String,
+    pub position: i32,
+    /// computer, phone, network_equipment, printer, unmanaged; absent: every kind.
+    pub itemtype: Option<String>,
+    /// refuse_missing, link, create or refuse.
+    pub action: String,
+    /// Of agent, serial, uuid, name, mac, stored_uuid_empty.
+    pub criteria: Vec<String>,
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Created {
+    pub id: Uuid,
+}
+
+/// Add a match rule
+#[utoipa::path(post, path = "/api/v1/inventory/rules", tag = "inventory", request_body = NewRule,
+    responses((status = 201, body = Created), (status = 422, body = crate::error::Problem)))]
+pub async fn add_rule(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiJson(body): ApiJson<NewRule>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    may_set_up(&actor)?;
+    let rule = db::RuleInput::check(
+        &body.name,
+        body.itemtype.as_deref().unwrap_or_default(),
+        &body.action,
+        body.criteria,
+        Some(body.position),
+        body.active.unwrap_or(true),
+    )
+    .map_err(AppError::Validation)?;
+    let id = db::add_rule(&state.db, &actor.audit(), &rule).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// Body of PATCH /api/v1/inventory/rules/{id}.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleChange {
+    pub position: i32,
+    pub active: bool,
+}
+
+/// Move a match rule or switch it on or off
+#[utoipa::path(patch, path = "/api/v1/inventory/rules/{id}", tag = "inventory", request_body = RuleChange,
+    responses((status = 204), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn change_rule(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiId(id): ApiId,
+    ApiJson(body): ApiJson<RuleChange>,
+) -> ApiResult<StatusCode> {
+    may_set_up(&actor)?;
+    if !(0..=100_000).contains(&body.position) {
+        return Err(AppError::field("position", "field-invalid-number").into());
+    }
+    db::set_rule(&state.db, &actor.audit(), id, body.position, body.active).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Delete a match rule
+#[utoipa::path(delete, path = "/api/v1/inventory/rules/{id}", tag = "inventory",
+    responses((status = 204), (status = 404, body = crate::error::Problem)))]
+pub async fn delete_rule(State(state): State<AppState>, actor: ApiActor, ApiId(id): ApiId) -> ApiResult<StatusCode> {
+    may_set_up(&actor)?;
+    db::delete_rule(&state.db, &actor.audit(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub fn api(table: RouteTable) -> RouteTable {
     table
+        .get("/api/v1/inventory/rules", rules)
+        .post("/api/v1/inventory/rules", add_rule)
+        .patch("/api/v1/inventory/rules/{id}", change_rule)
+        .delete("/api/v1/inventory/rules/{id}", delete_rule)
         .get("/api/v1/inventory/agents", agents)
         .get("/api/v1/inventory/refused", refused)
         .post("/api/v1/inventory/refused/{id}/import", import_refused)

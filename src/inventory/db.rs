@@ -30,6 +30,7 @@ use crate::{
     audit::{self, AuditActor, Change, Record, Source, Subject},
     auth::permission::{ObjectKind, Scope},
     error::{AppError, AppResult},
+    web::form::FieldErrors,
 };
 
 /// What an agent says about itself with each message.
@@ -1649,6 +1650,58 @@ pub struct RuleInput {
     pub action: RuleAction,
     pub criteria: Vec<String>,
     pub active: bool,
+}
+
+/// The criteria a rule may compare, the kinds of device and the actions.
+pub const CRITERIA: [&str; 6] = ["agent", "serial", "uuid", "name", "mac", "stored_uuid_empty"];
+pub const ITEMTYPES: [ItemType; 5] =
+    [ItemType::Computer, ItemType::Phone, ItemType::NetworkEquipment, ItemType::Printer, ItemType::Unmanaged];
+pub const ACTIONS: [RuleAction; 4] =
+    [RuleAction::RefuseMissing, RuleAction::Link, RuleAction::Create, RuleAction::Refuse];
+
+impl RuleInput {
+    /// A rule from raw values (a form or a JSON body), each wrong one marked on its field.
+    pub fn check(
+        name: &str,
+        itemtype: &str,
+        action: &str,
+        criteria: Vec<String>,
+        position: Option<i32>,
+        active: bool,
+    ) -> Result<RuleInput, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let name = name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 200 {
+            errors.add("name", "field-required");
+        }
+        let itemtype = match itemtype.trim() {
+            "" => None,
+            text => match ItemType::parse(text) {
+                Some(t) => Some(t.as_str().to_owned()),
+                None => {
+                    errors.add("itemtype", "field-invalid-choice");
+                    None
+                }
+            },
+        };
+        let action = RuleAction::parse(action.trim());
+        if action.is_none() {
+            errors.add("action", "field-invalid-choice");
+        }
+        if criteria.iter().any(|c| !CRITERIA.contains(&c.as_str())) {
+            errors.add("criteria", "field-invalid-choice");
+        }
+        let position = position.filter(|p| (0..=100_000).contains(p));
+        if position.is_none() {
+            errors.add("position", "field-invalid-number");
+        }
+        match (action, position) {
+            (Some(action), Some(position)) if errors.is_empty() => {
+                Ok(RuleInput { position, name, itemtype, action, criteria, active })
+            }
+            _ => Err(errors),
+        }
+    }
 }
 
 pub async fn add_rule(pool: &PgPool, actor: &AuditActor, rule: &RuleInput) -> AppResult<Uuid> {

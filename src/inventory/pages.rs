@@ -111,10 +111,7 @@ impl RulesPage {
     }
 }
 
-const CRITERIA: [&str; 6] = ["agent", "serial", "uuid", "name", "mac", "stored_uuid_empty"];
-const ITEMTYPES: [ItemType; 5] =
-    [ItemType::Computer, ItemType::Phone, ItemType::NetworkEquipment, ItemType::Printer, ItemType::Unmanaged];
-const ACTIONS: [RuleAction; 4] = [RuleAction::RefuseMissing, RuleAction::Link, RuleAction::Create, RuleAction::Refuse];
+use db::{ACTIONS, CRITERIA, ITEMTYPES};
 
 async fn rules_page(state: &AppState, ctx: PageCtx, errors: FieldErrors) -> AppResult<Response> {
     let rules = db::all_rules(&state.db).await?;
@@ -141,40 +138,16 @@ pub async fn rules(State(state): State<AppState>, ctx: PageCtx, actor: Actor) ->
 
 /// A new rule from the form: name, kind of device, action, criteria, position.
 fn rule_input(fields: &[(String, String)]) -> Result<RuleInput, FieldErrors> {
-    let mut errors = FieldErrors::default();
-    let name = pair_value(fields, "name").to_owned();
-    if name.is_empty() || name.chars().count() > 200 {
-        errors.add("name", "field-required");
-    }
-    let itemtype = match pair_value(fields, "itemtype") {
-        "" => None,
-        text => match ItemType::parse(text) {
-            Some(t) => Some(t.as_str().to_owned()),
-            None => {
-                errors.add("itemtype", "field-invalid-choice");
-                None
-            }
-        },
-    };
-    let action = RuleAction::parse(pair_value(fields, "action"));
-    if action.is_none() {
-        errors.add("action", "field-invalid-choice");
-    }
-    let criteria: Vec<String> = fields
-        .iter()
-        .filter(|(k, v)| k == "criteria" && CRITERIA.contains(&v.as_str()))
-        .map(|(_, v)| v.clone())
-        .collect();
-    let position = pair_value(fields, "position").parse::<i32>().ok().filter(|p| (0..=100_000).contains(p));
-    if position.is_none() {
-        errors.add("position", "field-invalid-number");
-    }
-    match (action, position) {
-        (Some(action), Some(position)) if errors.is_empty() => {
-            Ok(RuleInput { position, name, itemtype, action, criteria, active: true })
-        }
-        _ => Err(errors),
-    }
+    let criteria: Vec<String> = fields.iter().filter(|(k, _)| k == "criteria").map(|(_, v)| v.clone()).collect();
+    let position = pair_value(fields, "position").parse::<i32>().ok();
+    RuleInput::check(
+        pair_value(fields, "name"),
+        pair_value(fields, "itemtype"),
+        pair_value(fields, "action"),
+        criteria,
+        position,
+        true,
+    )
 }
 
 pub async fn add_rule(

@@ -7,7 +7,7 @@ use std::{io::Write, path::PathBuf};
 
 use axum::{
     body::Body,
-    http::{Request, StatusCode},
+    http::{Method, Request, StatusCode},
 };
 use flate2::{Compression, read::ZlibDecoder, write::ZlibEncoder};
 use futures_util::future::join_all;
@@ -713,4 +713,47 @@ async fn long_values_are_cut_to_their_columns_and_a_cloned_agent_id_does_not_mer
     let headers = [("content-type", "application/json"), ("glpi-agent-id", agent)];
     let refused = post(&app, "/inventory", &headers, with_nul.as_bytes().to_vec()).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+}
+
+#[tokio::test]
+async fn the_match_rules_are_managed_through_the_api() {
+    let app = TestApp::new().await;
+    let pm = app.token("pm_a").await;
+    let listed = app.api(Some(&pm), Method::GET, "/api/v1/inventory/rules", None).await;
+    listed.assert_status(StatusCode::OK);
+    let before = listed.json().as_array().map(Vec::len).unwrap_or_default();
+    assert!(before > 0, "the defaults are there");
+
+    let rule = json!({"name": "Same MAC", "position": 5, "itemtype": "computer", "action": "link", "criteria": ["mac"]});
+    let created = app.api(Some(&pm), Method::POST, "/api/v1/inventory/rules", Some(rule)).await;
+    created.assert_status(StatusCode::CREATED);
+    let id = created.json()["id"].as_str().expect("id").to_owned();
+    let first = app.api(Some(&pm), Method::GET, "/api/v1/inventory/rules", None).await.json();
+    assert_eq!(first[0]["name"], "Same MAC", "position 5 comes first");
+    assert_eq!(first[0]["criteria"], json!(["mac"]));
+
+    let bad = json!({"name": "", "position": -1, "action": "explode", "criteria": ["shoe_size"]});
+    let refused = app.api(Some(&pm), Method::POST, "/api/v1/inventory/rules", Some(bad)).await;
+    refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = refused.json()["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str().map(str::to_owned))
+        .collect();
+    for field in ["name", "position", "action", "criteria"] {
+        assert!(fields.contains(&field.to_owned()), "{field} marked in {fields:?}");
+    }
+
+    let path = format!("/api/v1/inventory/rules/{id}");
+    let off = json!({"position": 5000, "active": false});
+    app.api(Some(&pm), Method::PATCH, &path, Some(off)).await.assert_status(StatusCode::NO_CONTENT);
+    let moved = app.api(Some(&pm), Method::GET, "/api/v1/inventory/rules", None).await.json();
+    let last = moved.as_array().and_then(|r| r.last()).cloned().unwrap_or_default();
+    assert_eq!((last["name"].clone(), last["active"].clone()), (json!("Same MAC"), json!(false)));
+    app.api(Some(&pm), Method::DELETE, &path, None).await.assert_status(StatusCode::NO_CONTENT);
+    app.api(Some(&pm), Method::DELETE, &path, None).await.assert_status(StatusCode::NOT_FOUND);
+
+    let tech = app.token("tech_a").await;
+    app.api(Some(&tech), Method::GET, "/api/v1/inventory/rules", None).await.assert_status(StatusCode::FORBIDDEN);
 }

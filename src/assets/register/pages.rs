@@ -227,6 +227,11 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
     let hardware = if asset.has_hardware { Some(hardware::load(&state.db, id).await?) } else { None };
     let used_by = links::users_of(&state.db, id).await?;
     let relations = links::relations_of(&state.db, id, actor.scope(KIND, Action::View)?.ids()).await?;
+    let software = if actor.can(ObjectKind::Software, Action::View) {
+        Some(crate::inventory::db::installations(&state.db, id).await?)
+    } else {
+        None
+    };
     let can_edit = actor.scope_or_empty(KIND, Action::Update).contains(asset.entity_id);
     // The long choice lists (people, places) are on the check-out and
     // add-a-user pages: loading them here made the page three times slower.
@@ -240,6 +245,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
         hardware,
         used_by,
         relations,
+        software,
         relation_kinds: RelationKind::ALL.iter().map(|k| (k.as_str().to_owned(), ctx.t(&k.label_key(true)))).collect(),
         open: timeline.iter().find(|c| c.checked_in_at.is_none()).cloned(),
         deployable: asset.status_kind == StatusKind::Deployable,
@@ -336,6 +342,8 @@ struct AssetPage {
     used_by: Vec<AssetUser>,
     relations: Vec<Relation>,
     relation_kinds: Vec<(String, String)>,
+    /// Installed software, for those who may read the catalogue.
+    software: Option<Vec<crate::inventory::api::Installation>>,
     open: Option<Checkout>,
     timeline: Vec<Checkout>,
     deployable: bool,

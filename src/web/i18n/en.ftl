@@ -872,6 +872,7 @@ software-no-such-asset = No asset of yours has this tag.
 software-already-installed = This version is already installed on that asset.
 software-installation-added = Installation recorded.
 software-installation-removed = Installation removed.
+asset-software-show = Installed software
 in-use-software_installations = It is still installed on assets.
 in-use-licences = Licences of it exist.
 licence-kind = Kind

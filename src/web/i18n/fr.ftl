@@ -872,6 +872,7 @@ software-no-such-asset = Aucun de vos matériels ne porte ce numéro.
 software-already-installed = Cette version est déjà installée sur ce matériel.
 software-installation-added = Installation enregistrée.
 software-installation-removed = Installation retirée.
+asset-software-show = Logiciels installés
 in-use-software_installations = Il est encore installé sur des matériels.
 in-use-licences = Des licences existent pour lui.
 licence-kind = Type
