@@ -232,6 +232,7 @@ async fn seed(pool: &PgPool) {
         }
     }
     seed_helpdesk(pool, root, a, team_a).await;
+    crate::standard_configurations::seed(pool).await;
 }
 
 /// Office hours in Paris with the French holidays, a default service level
