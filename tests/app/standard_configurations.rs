@@ -312,6 +312,19 @@ async fn the_api_replaces_the_list_from_its_version() {
     let stale = app.api(Some(&token), Method::PUT, &path, Some(json!({"version": 1, "software_ids": []}))).await;
     stale.assert_status(StatusCode::CONFLICT);
     assert_eq!(stale.json()["type"], "urn:parc:problem:stale-edit");
+    // A forbidden software cannot be required, nor offered by the picker.
+    let (torrent, _) = software(&app.pool, "uTorrent").await;
+    sqlx::query("update software set forbidden = true where id = $1")
+        .bind(torrent)
+        .execute(&app.pool)
+        .await
+        .expect("forbid");
+    let forbidden = app
+        .api(Some(&token), Method::PUT, &path, Some(json!({"version": 2, "software_ids": [firefox, torrent]})))
+        .await;
+    forbidden.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let offered = app.login("pm_a").await.get(&format!("/standard-configurations/{id}?software_q=torrent")).await;
+    assert!(offered.has(".empty") && !offered.has("[data-testid=software-candidates]"), "{}", offered.body);
     let listed = json_ok(&app, &token, Method::GET, &format!("{BASE}?q=Lyon"), None).await;
     assert_eq!(listed["items"][0]["software_count"], 2);
 

@@ -141,9 +141,11 @@ pub async fn set_software(
     software: &[Uuid],
 ) -> AppResult<()> {
     let mut tx = pool.begin().await?;
-    let known = sqlx::query_scalar!("select count(*) as \"n!\" from software where id = any($1)", software)
-        .fetch_one(&mut *tx)
-        .await?;
+    // A forbidden software (the no-pirated-software policy) cannot also be required.
+    let known =
+        sqlx::query_scalar!("select count(*) as \"n!\" from software where id = any($1) and not forbidden", software)
+            .fetch_one(&mut *tx)
+            .await?;
     if usize::try_from(known).ok() != Some(software.len()) {
         return Err(AppError::field("software_ids", "standard-configuration-software-unknown"));
     }
@@ -178,13 +180,13 @@ pub async fn set_software(
     Ok(())
 }
 
-/// Catalogue entries whose name holds `q`, that the configuration does not
-/// require yet: the picker of the detail page.
+/// Catalogue entries whose name holds `q`, not forbidden, that the
+/// configuration does not require yet: the picker of the detail page.
 pub async fn software_candidates(pool: &PgPool, id: Uuid, q: &str) -> AppResult<Vec<RequiredSoftware>> {
     Ok(sqlx::query_as!(
         RequiredSoftware,
         "select s.id, s.name, s.publisher from software s
-          where s.name ilike $2
+          where s.name ilike $2 and not s.forbidden
             and not exists (select 1 from standard_configuration_software r
                              where r.configuration_id = $1 and r.software_id = s.id)
           order by lower(s.name), lower(s.publisher), s.id limit 20",

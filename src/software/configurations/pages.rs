@@ -58,11 +58,6 @@ pub(super) fn filter_from(raw: Option<&str>) -> AppResult<ConfigurationFilter> {
     })
 }
 
-/// "Portable" or "Latitude 5440", what the configuration covers.
-fn covers(c: &StandardConfiguration) -> String {
-    c.model_name.clone().or_else(|| c.category_name.clone()).unwrap_or_default()
-}
-
 pub async fn list(
     State(state): State<AppState>,
     ctx: PageCtx,
@@ -151,7 +146,6 @@ fn facts(ctx: &PageCtx, c: &StandardConfiguration) -> Vec<Fact> {
         Fact::text("field-entity", c.entity_name.clone()),
         Fact::text("kind-asset-category", c.category_name.clone().unwrap_or_default()),
         Fact::text("kind-asset-model", c.model_name.clone().unwrap_or_default()),
-        Fact::text("standard-configuration-covers", covers(c)),
         Fact::text("field-notes", c.notes.clone()),
         Fact::text("field-updated", ctx.time(&c.updated_at)),
     ]
