@@ -416,6 +416,7 @@ pub fn field_label_key(field: &str) -> Option<&'static str> {
         "is_default" => "sla-default",
         "autoclose_days" => "settings-autoclose-days",
         "survey_valid_days" => "settings-survey-days",
+        "required_software" => "standard-configuration-software",
         _ => return None,
     })
 }

@@ -233,6 +233,7 @@ async fn seed(pool: &PgPool) {
     }
     seed_helpdesk(pool, root, a, team_a).await;
     seed_software(pool).await;
+    crate::standard_configurations::seed(pool).await;
 }
 
 /// One catalogue entry nothing is installed from.

@@ -918,3 +918,17 @@ kind-licence = Licence
 # Standard configurations
 nav-standard-configurations = Standard configurations
 kind-standard-configuration = Standard configuration
+standard-configuration-new = New standard configuration
+standard-configuration-entity-hint = It covers the assets of this entity and of the entities below it.
+standard-configuration-target-hint = A model, or else every model of the category. With both, the model must be of the category.
+standard-configuration-target-required = Choose a category, a model, or both.
+standard-configuration-model-elsewhere = This model is not of the chosen category.
+standard-configuration-software = Required software
+standard-configuration-software-none = No software required yet.
+standard-configuration-software-unknown = This software is not in the catalogue, or it is forbidden.
+standard-configuration-find-software = Find software in the catalogue
+standard-configuration-no-candidates = No other software of the catalogue has this in its name.
+standard-configuration-remove-confirm = Stop requiring { $name } in this configuration?
+standard-configuration-deviations = Assets that deviate
+standard-configuration-deviations-none = Every asset this configuration covers has the required software.
+standard-configuration-missing = Missing software

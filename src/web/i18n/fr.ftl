@@ -918,3 +918,17 @@ kind-licence = Licence
 # Standard configurations
 nav-standard-configurations = Configurations types
 kind-standard-configuration = Configuration type
+standard-configuration-new = Nouvelle configuration type
+standard-configuration-entity-hint = Elle s'applique aux matériels de cette entité et des entités qui en dépendent.
+standard-configuration-target-hint = Un modèle, ou sinon tous les modèles de la catégorie. Avec les deux, le modèle doit être de la catégorie.
+standard-configuration-target-required = Choisissez une catégorie, un modèle, ou les deux.
+standard-configuration-model-elsewhere = Ce modèle n'est pas de la catégorie choisie.
+standard-configuration-software = Logiciels requis
+standard-configuration-software-none = Aucun logiciel requis pour l'instant.
+standard-configuration-software-unknown = Ce logiciel n'est pas dans le catalogue, ou il est interdit.
+standard-configuration-find-software = Chercher un logiciel dans le catalogue
+standard-configuration-no-candidates = Aucun autre logiciel du catalogue n'a ceci dans son nom.
+standard-configuration-remove-confirm = Ne plus exiger { $name } dans cette configuration ?
+standard-configuration-deviations = Matériels non conformes
+standard-configuration-deviations-none = Tous les matériels concernés ont les logiciels requis.
+standard-configuration-missing = Logiciels manquants
