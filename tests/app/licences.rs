@@ -194,7 +194,8 @@ async fn seats_are_given_and_taken_back_with_their_history() {
     let seat = listed[0]["id"].as_str().expect("seat id").to_owned();
 
     // Shown on the asset's side too.
-    let held = parc::software::licences::seats_of_asset(&app.pool, asset_id.parse().expect("uuid")).await.expect("held");
+    let held =
+        parc::software::licences::seats_of_asset(&app.pool, asset_id.parse().expect("uuid")).await.expect("held");
     assert_eq!(held.len(), 1);
     assert_eq!((held[0].licence_name.as_str(), held[0].software_name.as_str()), ("Photoshop", "Acrobat Pro"));
 
@@ -234,9 +235,8 @@ async fn of_ten_people_taking_the_last_seat_at_once_exactly_one_gets_it() {
     let assets = new_assets(&app, 10).await;
     let token = app.token("pm_a").await;
     let path = format!("/api/v1/licences/{id}/seats");
-    let attempts = assets.iter().map(|(asset, _)| {
-        app.api(Some(&token), Method::POST, &path, Some(json!({"asset_id": asset})))
-    });
+    let attempts =
+        assets.iter().map(|(asset, _)| app.api(Some(&token), Method::POST, &path, Some(json!({"asset_id": asset}))));
     let answers = futures_util::future::join_all(attempts).await;
     let statuses: Vec<StatusCode> = answers.iter().map(|a| a.status).collect();
     assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CREATED).count(), 1, "{statuses:?}");
@@ -277,7 +277,10 @@ async fn a_seat_is_held_once_and_a_full_licence_says_so_on_the_page() {
     assert_eq!(seats_used(&app, &id).await, 1);
 
     let session = app.login("pm_a").await;
-    session.post(&format!("/licences/{id}/seats"), &[("asset_tag", &assets[1].1)]).await.assert_status(StatusCode::SEE_OTHER);
+    session
+        .post(&format!("/licences/{id}/seats"), &[("asset_tag", &assets[1].1)])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
     let full = session.post(&format!("/licences/{id}/seats"), &[("asset_tag", &assets[0].1)]).await;
     full.assert_status(StatusCode::CONFLICT);
     assert!(full.has("#f-asset_tag[aria-invalid=true]"));
@@ -320,7 +323,8 @@ async fn seats_cannot_go_below_those_given() {
     app.api(Some(&token), Method::PATCH, &path, Some(json!({"version": 1, "seats": 2})))
         .await
         .assert_status(StatusCode::OK);
-    let site = app.api(Some(&token), Method::PATCH, &path, Some(json!({"version": 2, "kind": "site", "seats": null}))).await;
+    let site =
+        app.api(Some(&token), Method::PATCH, &path, Some(json!({"version": 2, "kind": "site", "seats": null}))).await;
     site.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(site.json()["errors"][0]["code"], "licence-site-has-seats");
     let people = app.api(Some(&token), Method::PATCH, &path, Some(json!({"version": 2, "kind": "per_user"}))).await;
@@ -361,15 +365,7 @@ async fn the_expiry_cannot_come_before_the_start() {
     let app = TestApp::new().await;
     let a = app.id_of("entities", "Filiale A").await;
     let session = app.login("pm_a").await;
-    let ids = Ids {
-        entity_a: a,
-        entity_b: a,
-        category: a,
-        manufacturer: a,
-        model: a,
-        status: a,
-        calendar: a,
-    };
+    let ids = Ids { entity_a: a, entity_b: a, category: a, manufacturer: a, model: a, status: a, calendar: a };
     let mut fields = licence_form(&ids, "Backwards");
     fields.retain(|(k, _)| k != "expires_on");
     fields.push(("expires_on".into(), "2025-12-31".into()));
@@ -408,7 +404,12 @@ async fn a_site_licence_has_no_seats_to_give() {
     let id = new_licence(&app, "Whole site", "site", None).await;
     let assets = new_assets(&app, 1).await;
     let given = app
-        .api(Some(&token), Method::POST, &format!("/api/v1/licences/{id}/seats"), Some(json!({"asset_id": assets[0].0})))
+        .api(
+            Some(&token),
+            Method::POST,
+            &format!("/api/v1/licences/{id}/seats"),
+            Some(json!({"asset_id": assets[0].0})),
+        )
         .await;
     given.assert_status(StatusCode::CONFLICT);
     assert_eq!(given.json()["type"], "urn:parc:problem:refused");
@@ -430,7 +431,9 @@ async fn per_user_seats_go_to_people_in_scope() {
     to_asset.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(to_asset.json()["errors"][0]["code"], "licence-seat-wrong-holder");
     let tech_a = app.id_of("users", "tech_a").await;
-    app.api(Some(&token), Method::POST, &path, Some(json!({"user_id": tech_a}))).await.assert_status(StatusCode::CREATED);
+    app.api(Some(&token), Method::POST, &path, Some(json!({"user_id": tech_a})))
+        .await
+        .assert_status(StatusCode::CREATED);
     // Someone of B is outside the licence manager's scope: as if absent.
     let tech_b = app.id_of("users", "tech_b").await;
     let outside = app.api(Some(&token), Method::POST, &path, Some(json!({"user_id": tech_b}))).await;
@@ -466,7 +469,10 @@ async fn out_of_scope_licences_and_assets_are_missing() {
         assert_eq!(answer.json()["type"], "urn:parc:problem:not-found");
     }
     let session = app.login("pm_a").await;
-    session.post(&format!("/licences/{hidden}/seats"), &[("asset_tag", "PT-FIX-0001")]).await.assert_status(StatusCode::NOT_FOUND);
+    session
+        .post(&format!("/licences/{hidden}/seats"), &[("asset_tag", "PT-FIX-0001")])
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
     assert_eq!(seats_used(&app, &hidden.to_string()).await, 0);
     assert_eq!(seats_used(&app, &visible.to_string()).await, 0);
 }
@@ -476,15 +482,24 @@ async fn employees_and_readers_cannot_touch_seats() {
     let app = TestApp::new().await;
     let id = app.id_of("licences", "Acrobat A").await;
     let employee = app.token("emp_a").await;
-    for (method, path) in [(Method::GET, format!("/api/v1/licences/{id}")), (Method::GET, format!("/api/v1/licences/{id}/seats"))] {
+    for (method, path) in
+        [(Method::GET, format!("/api/v1/licences/{id}")), (Method::GET, format!("/api/v1/licences/{id}/seats"))]
+    {
         app.api(Some(&employee), method, &path, None).await.assert_status(StatusCode::FORBIDDEN);
     }
     let session = app.login("emp_a").await;
     session.get(&format!("/licences/{id}")).await.assert_status(StatusCode::FORBIDDEN);
     let tech = app.token("tech_a").await;
-    app.api(Some(&tech), Method::GET, &format!("/api/v1/licences/{id}/seats"), None).await.assert_status(StatusCode::OK);
+    app.api(Some(&tech), Method::GET, &format!("/api/v1/licences/{id}/seats"), None)
+        .await
+        .assert_status(StatusCode::OK);
     let refused = app
-        .api(Some(&tech), Method::POST, &format!("/api/v1/licences/{id}/seats"), Some(json!({"asset_tag": "PT-FIX-0001"})))
+        .api(
+            Some(&tech),
+            Method::POST,
+            &format!("/api/v1/licences/{id}/seats"),
+            Some(json!({"asset_tag": "PT-FIX-0001"})),
+        )
         .await;
     refused.assert_status(StatusCode::FORBIDDEN);
     let tech_session = app.login("tech_a").await;
@@ -509,7 +524,12 @@ async fn malformed_bodies_are_problems() {
     broken.assert_status(StatusCode::BAD_REQUEST);
     assert_eq!(broken.header("content-type"), "application/problem+json");
     let path = format!("/api/v1/licences/{id}/seats");
-    for body in [json!({}), json!({"asset_tag": "PT-FIX-0001", "user_id": Uuid::now_v7()}), json!({"asset_id": 7}), json!({"seat": 1})] {
+    for body in [
+        json!({}),
+        json!({"asset_tag": "PT-FIX-0001", "user_id": Uuid::now_v7()}),
+        json!({"asset_id": 7}),
+        json!({"seat": 1}),
+    ] {
         let refused = app.api(Some(&token), Method::POST, &path, Some(body.clone())).await;
         refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(refused.header("content-type"), "application/problem+json", "{body}");

@@ -75,11 +75,10 @@ pub async fn update_licence(
     headers: HeaderMap,
     ApiJson(body): ApiJson<LicencePatch>,
 ) -> ApiResult<Json<Licence>> {
-    let Json(licence) =
-        resource::api_update::<Licence>(&state, &actor, id, &headers, body.version, |current| {
-            LicenceForm::patched(current, body)
-        })
-        .await?;
+    let Json(licence) = resource::api_update::<Licence>(&state, &actor, id, &headers, body.version, |current| {
+        LicenceForm::patched(current, body)
+    })
+    .await?;
     Ok(Json(for_viewer(licence, &actor)))
 }
 
@@ -109,7 +108,11 @@ pub async fn licence_history(
 /// Seats of a licence
 #[utoipa::path(get, path = "/api/v1/licences/{id}/seats", tag = "software",
     responses((status = 200, body = Vec<Seat>), (status = 404, body = crate::error::Problem)))]
-pub async fn list_seats(State(state): State<AppState>, actor: ApiActor, ApiId(id): ApiId) -> ApiResult<Json<Vec<Seat>>> {
+pub async fn list_seats(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiId(id): ApiId,
+) -> ApiResult<Json<Vec<Seat>>> {
     let licence = db::find(&state.db, &actor.scope(KIND, Action::View)?, id).await?;
     Ok(Json(db::seats(&state.db, licence.id).await?))
 }

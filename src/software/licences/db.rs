@@ -376,16 +376,8 @@ pub enum LicenceSort {
 }
 
 impl SortKey for LicenceSort {
-    const ALL: &'static [Self] = &[
-        Self::Name,
-        Self::Software,
-        Self::Kind,
-        Self::Entity,
-        Self::Seats,
-        Self::Used,
-        Self::Expires,
-        Self::Updated,
-    ];
+    const ALL: &'static [Self] =
+        &[Self::Name, Self::Software, Self::Kind, Self::Entity, Self::Seats, Self::Used, Self::Expires, Self::Updated];
     const DEFAULT: Self = Self::Name;
     fn name(self) -> &'static str {
         match self {

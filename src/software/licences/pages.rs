@@ -78,7 +78,9 @@ fn expiry_cell(ctx: &PageCtx, licence: &Licence) -> Cell {
     let date = licence.expires_on.map(|d| d.to_string()).unwrap_or_default();
     match (licence.expires_on, licence.validity(today())) {
         (None, _) => Cell::default(),
-        (Some(_), Validity::Expired) => Cell::badge(format!("{date} · {}", ctx.t("licence-validity-expired")), "badge-off"),
+        (Some(_), Validity::Expired) => {
+            Cell::badge(format!("{date} · {}", ctx.t("licence-validity-expired")), "badge-off")
+        }
         (Some(_), Validity::Expiring) => {
             Cell::badge(format!("{date} · {}", ctx.t("licence-validity-expiring")), "badge-warn")
         }
@@ -86,7 +88,12 @@ fn expiry_cell(ctx: &PageCtx, licence: &Licence) -> Cell {
     }
 }
 
-fn choices_of<T: Copy>(ctx: &PageCtx, all: &[T], value: impl Fn(T) -> &'static str, prefix: &str) -> Vec<(String, String)> {
+fn choices_of<T: Copy>(
+    ctx: &PageCtx,
+    all: &[T],
+    value: impl Fn(T) -> &'static str,
+    prefix: &str,
+) -> Vec<(String, String)> {
     all.iter().map(|item| (value(*item).to_owned(), ctx.t(&format!("{prefix}{}", value(*item))))).collect()
 }
 
@@ -304,12 +311,24 @@ pub async fn form_fields(state: &AppState, ctx: &PageCtx, form: &LicenceForm) ->
     let kinds = choices_of(ctx, &LicenceKind::ALL, LicenceKind::as_str, "licence-kind-");
     let date = |name: &'static str, label: &'static str, value: &str| FormField::input(name, label, "date", value);
     Ok(vec![
-        FormField::select("software_id", "kind-software", db::software_choices(&state.db).await?, &form.software_id, true),
+        FormField::select(
+            "software_id",
+            "kind-software",
+            db::software_choices(&state.db).await?,
+            &form.software_id,
+            true,
+        ),
         FormField::text("name", "field-name", &form.name, true),
         FormField::select("kind", "licence-kind", kinds, &form.kind, true),
         FormField::input("seats", "licence-seats", "number", &form.seats).with_hint("licence-seats-hint"),
         FormField::text("licence_key", "licence-key", form.licence_key.text(), false).with_hint("licence-key-hint"),
-        FormField::select("entity_id", "field-entity", entity_choices(&state.db, &writer).await?, &form.entity_id, true),
+        FormField::select(
+            "entity_id",
+            "field-entity",
+            entity_choices(&state.db, &writer).await?,
+            &form.entity_id,
+            true,
+        ),
         FormField::text("supplier", "field-supplier", &form.supplier, false),
         FormField::text("order_number", "field-order-number", &form.order_number, false),
         FormField::text("invoice_number", "field-invoice-number", &form.invoice_number, false),
@@ -353,7 +372,9 @@ fn seat_refusal(field: &str, error: AppError) -> Result<(FieldErrors, StatusCode
     match error {
         AppError::Validation(errors) => Ok((errors, StatusCode::UNPROCESSABLE_ENTITY)),
         // The licence was found: NotFound is the holder, which the person may not see or mistyped.
-        AppError::NotFound => Ok((FieldErrors::single(field, "licence-seat-no-holder"), StatusCode::UNPROCESSABLE_ENTITY)),
+        AppError::NotFound => {
+            Ok((FieldErrors::single(field, "licence-seat-no-holder"), StatusCode::UNPROCESSABLE_ENTITY))
+        }
         AppError::Refused(key) => Ok((FieldErrors::single(field, key), StatusCode::CONFLICT)),
         other => Err(other),
     }
