@@ -184,7 +184,7 @@ async fn seats_are_given_and_taken_back_with_their_history() {
     assert!(page.has(".flash-success"));
     let seats = page.texts("[data-testid=seat]").join("|");
     assert!(seats.contains(tag.as_str()), "{seats}");
-    assert_eq!(page.texts("[data-testid=seats-summary]"), vec!["1 free seats of 2"]);
+    assert_eq!(page.texts("[data-testid=seats-summary]"), vec!["1 free seat of 2"]);
     assert_eq!(seats_used(&app, &id).await, 1);
     let token = app.token("pm_a").await;
     let listed = app.api(Some(&token), Method::GET, &format!("/api/v1/licences/{id}/seats"), None).await.json();

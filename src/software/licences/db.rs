@@ -213,37 +213,37 @@ pub async fn seat_holder(
     scope: &Scope,
     licence_entity: Uuid,
 ) -> AppResult<(Uuid, bool)> {
-    let found = match target {
-        SeatTarget::AssetId(id) => sqlx::query!(
-            r#"select a.id, $3 in (select id from entity_lineage(a.entity_id)) as "covered!"
-                 from assets a where a.id = $1 and a.entity_id = any($2)"#,
-            id,
+    // An asset by id or by tag (the other one null), or a person.
+    let (asset_id, tag, user_id) = match target {
+        SeatTarget::AssetId(id) => (Some(*id), None, None),
+        SeatTarget::AssetTag(tag) => (None, Some(tag.as_str()), None),
+        SeatTarget::User(id) => (None, None, Some(*id)),
+    };
+    let found = if let Some(user_id) = user_id {
+        sqlx::query!(
+            r#"select u.id, $3 in (select id from entity_lineage(u.entity_id)) as "covered!"
+                 from users u where u.id = $1 and u.entity_id = any($2)"#,
+            user_id,
             scope.ids(),
             licence_entity
         )
         .fetch_optional(pool)
         .await?
-        .map(|r| (r.id, r.covered)),
-        SeatTarget::AssetTag(tag) => sqlx::query!(
-            r#"select a.id, $3 in (select id from entity_lineage(a.entity_id)) as "covered!"
-                 from assets a where a.tag = $1 and a.entity_id = any($2)"#,
+        .map(|r| (r.id, r.covered))
+    } else {
+        sqlx::query!(
+            r#"select a.id, $4 in (select id from entity_lineage(a.entity_id)) as "covered!"
+                 from assets a
+                where num_nonnulls($1::uuid, $2::text) = 1 and ($1::uuid is null or a.id = $1)
+                  and ($2::text is null or a.tag = $2) and a.entity_id = any($3)"#,
+            asset_id,
             tag,
             scope.ids(),
             licence_entity
         )
         .fetch_optional(pool)
         .await?
-        .map(|r| (r.id, r.covered)),
-        SeatTarget::User(id) => sqlx::query!(
-            r#"select u.id, $3 in (select id from entity_lineage(u.entity_id)) as "covered!"
-                 from users u where u.id = $1 and u.entity_id = any($2)"#,
-            id,
-            scope.ids(),
-            licence_entity
-        )
-        .fetch_optional(pool)
-        .await?
-        .map(|r| (r.id, r.covered)),
+        .map(|r| (r.id, r.covered))
     };
     found.ok_or(AppError::NotFound)
 }

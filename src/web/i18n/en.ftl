@@ -861,7 +861,10 @@ licence-expires-before-start = The expiry cannot come before the start.
 licence-site-has-seats = Seats are given: release them before making it a site licence.
 licence-holder-change = Seats are given to other holders: release them before changing the type.
 licence-in-use-seats = Seats are still given: release them first.
-licence-seats-free = { $free } free seats of { $total }
+licence-seats-free = { $free ->
+    [one] { $free } free seat
+   *[other] { $free } free seats
+} of { $total }
 licence-site-covers = A site licence covers every installation of its entities, without seats.
 licence-seat-assign = Give a seat
 licence-seat-asset-tag = Asset tag

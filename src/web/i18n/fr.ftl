@@ -861,7 +861,10 @@ licence-expires-before-start = L'expiration ne peut pas précéder le début.
 licence-site-has-seats = Des postes sont attribués : libérez-les avant d'en faire une licence de site.
 licence-holder-change = Des postes sont attribués à d'autres titulaires : libérez-les avant de changer le type.
 licence-in-use-seats = Des postes sont encore attribués : libérez-les d'abord.
-licence-seats-free = { $free } postes libres sur { $total }
+licence-seats-free = { $free ->
+    [one] { $free } poste libre
+   *[other] { $free } postes libres
+} sur { $total }
 licence-site-covers = Une licence de site couvre toutes les installations de ses entités, sans postes.
 licence-seat-assign = Attribuer un poste
 licence-seat-asset-tag = Numéro d'inventaire
