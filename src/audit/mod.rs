@@ -329,6 +329,7 @@ pub async fn names_of_ids(
                union all select id, name from asset_categories union all select id, name from asset_models
                union all select id, tag from assets union all select id, name from ticket_categories
                union all select id, name from slas union all select id, name from calendars
+               union all select id, name from software
            ) named where id = any($1)"#,
         &ids
     )
@@ -417,6 +418,13 @@ pub fn field_label_key(field: &str) -> Option<&'static str> {
         "autoclose_days" => "settings-autoclose-days",
         "survey_valid_days" => "settings-survey-days",
         "required_software" => "standard-configuration-software",
+        "software_id" => "kind-software",
+        "seats" => "licence-seats",
+        "seat" => "licence-seat",
+        "licence_key" => "licence-key",
+        "starts_on" => "licence-starts-on",
+        "expires_on" => "licence-expires-on",
+        "renewal_on" => "licence-renewal-on",
         _ => return None,
     })
 }

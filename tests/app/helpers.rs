@@ -234,6 +234,7 @@ async fn seed(pool: &PgPool) {
     seed_helpdesk(pool, root, a, team_a).await;
     seed_software(pool).await;
     crate::standard_configurations::seed(pool).await;
+    seed_licences(pool, a, b).await;
 }
 
 /// One catalogue entry nothing is installed from.
@@ -242,6 +243,29 @@ async fn seed_software(pool: &PgPool) {
         .execute(pool)
         .await
         .expect("software");
+}
+
+/// Id of the fixture software "Acrobat Pro" (fixed, so specs can name it).
+pub const ACROBAT: Uuid = Uuid::from_u128(0x0190_a4a0_0000_7000_8000_0000_00ac_0001);
+
+/// A catalogue entry and a licence of it in each subsidiary.
+async fn seed_licences(pool: &PgPool, a: Uuid, b: Uuid) {
+    sqlx::query("insert into software (id, name, publisher) values ($1, 'Acrobat Pro', 'Adobe')")
+        .bind(ACROBAT)
+        .execute(pool)
+        .await
+        .expect("software");
+    sqlx::query(
+        "insert into licences (entity_id, software_id, name, kind, seats, licence_key)
+         values ($1, $3, 'Acrobat A', 'per_device', 5, 'ACRA1-B2C3D-E4F5G-H6J7K'),
+                ($2, $3, 'Acrobat B', 'per_device', 5, 'ACRB1-B2C3D-E4F5G-H6J7K')",
+    )
+    .bind(a)
+    .bind(b)
+    .bind(ACROBAT)
+    .execute(pool)
+    .await
+    .expect("licences");
 }
 
 /// Office hours in Paris with the French holidays, a default service level
