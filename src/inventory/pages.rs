@@ -8,7 +8,6 @@ use uuid::Uuid;
 
 use super::{
     db::{self, AgentRow, BlacklistRow, RefusedRow, Rule, RuleAction, RuleInput, Settings, SettingsInput, TokenRow},
-    model::ItemType,
     normalize::Field,
 };
 use crate::{

@@ -427,6 +427,7 @@ async fn each_role_sees_its_own_navigation() {
         "/users",
         "/groups",
         "/asset-models",
+        "/software",
     ];
     let managers: Vec<&str> =
         helpdesk.iter().copied().chain(["/imports", "/settings/helpdesk", "/inventory/agents"]).collect();

@@ -183,9 +183,12 @@ async fn an_overdue_return_notifies_the_holder_and_the_lender_once() {
     parc::jobs::schedule_recurring(&app.pool).await.expect("scheduled again, still one");
     let services = parc::jobs::Services::default();
     let runs =
-        join_all((0..6).map(|n| parc::jobs::run_next(&app.pool, &services, if n == 0 { "a" } else { "b" }))).await;
+        join_all((0..7).map(|n| parc::jobs::run_next(&app.pool, &services, if n == 0 { "a" } else { "b" }))).await;
     let ran = runs.into_iter().filter(|r| matches!(r, Ok(true))).count();
-    assert_eq!(ran, 5, "one run of each recurring job: reminders, housekeeping, auto-close, escalations, mail");
+    assert_eq!(
+        ran, 6,
+        "one run of each recurring job: reminders, housekeeping, auto-close, escalations, mail, licence compliance"
+    );
     // The next run is queued for later; running the reminders again the same week sends nothing new.
     let reminders = |state: &'static str| {
         sqlx::query_scalar::<_, i64>("select count(*) from jobs where kind = 'overdue-reminders' and state = $1")

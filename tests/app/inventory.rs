@@ -724,7 +724,8 @@ async fn the_match_rules_are_managed_through_the_api() {
     let before = listed.json().as_array().map(Vec::len).unwrap_or_default();
     assert!(before > 0, "the defaults are there");
 
-    let rule = json!({"name": "Same MAC", "position": 5, "itemtype": "computer", "action": "link", "criteria": ["mac"]});
+    let rule =
+        json!({"name": "Same MAC", "position": 5, "itemtype": "computer", "action": "link", "criteria": ["mac"]});
     let created = app.api(Some(&pm), Method::POST, "/api/v1/inventory/rules", Some(rule)).await;
     created.assert_status(StatusCode::CREATED);
     let id = created.json()["id"].as_str().expect("id").to_owned();

@@ -232,6 +232,11 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
     } else {
         None
     };
+    let seats = if actor.can(ObjectKind::Licence, Action::View) {
+        crate::software::licences::seats_of_asset(&state.db, id).await?
+    } else {
+        Vec::new()
+    };
     let can_edit = actor.scope_or_empty(KIND, Action::Update).contains(asset.entity_id);
     // The long choice lists (people, places) are on the check-out and
     // add-a-user pages: loading them here made the page three times slower.
@@ -246,6 +251,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
         used_by,
         relations,
         software,
+        seats,
         relation_kinds: RelationKind::ALL.iter().map(|k| (k.as_str().to_owned(), ctx.t(&k.label_key(true)))).collect(),
         open: timeline.iter().find(|c| c.checked_in_at.is_none()).cloned(),
         deployable: asset.status_kind == StatusKind::Deployable,
@@ -344,6 +350,8 @@ struct AssetPage {
     relation_kinds: Vec<(String, String)>,
     /// Installed software, for those who may read the catalogue.
     software: Option<Vec<crate::inventory::api::Installation>>,
+    /// Licence seats the asset holds, for those who may read licences.
+    seats: Vec<crate::software::licences::domain::AssetLicence>,
     open: Option<Checkout>,
     timeline: Vec<Checkout>,
     deployable: bool,

@@ -873,6 +873,7 @@ software-already-installed = This version is already installed on that asset.
 software-installation-added = Installation recorded.
 software-installation-removed = Installation removed.
 asset-software-show = Installed software
+asset-licence-seats = Licence seats held
 in-use-software_installations = It is still installed on assets.
 in-use-licences = Licences of it exist.
 licence-unlimited = Unlimited

@@ -873,6 +873,7 @@ software-already-installed = Cette version est déjà installée sur ce matérie
 software-installation-added = Installation enregistrée.
 software-installation-removed = Installation retirée.
 asset-software-show = Logiciels installés
+asset-licence-seats = Postes de licence attribués
 in-use-software_installations = Il est encore installé sur des matériels.
 in-use-licences = Des licences existent pour lui.
 licence-unlimited = Illimité
