@@ -56,7 +56,7 @@ use crate::{
         notify::my_notifications, notify::read_notification, notify::my_mail_preferences, notify::set_my_mail_preferences,
         saved_searches::list_api, saved_searches::create_api, saved_searches::delete_api,
         inventory::api::agents, inventory::api::refused, inventory::api::import_refused, inventory::api::asset_software,
-        inventory::api::rules, inventory::api::add_rule, inventory::api::change_rule, inventory::api::delete_rule,
+        inventory::api::rules, inventory::api::add_rule, inventory::api::change_rule, inventory::api::delete_rule, inventory::api::asset_inventory,
         imports::api::create_import, imports::api::find_import, imports::api::check_import, imports::api::run_import,
         imports::api::upsert_assets_by_tag,
         helpdesk::api::list, helpdesk::api::create, helpdesk::bulk::bulk_assign, helpdesk::api::find, helpdesk::api::update, helpdesk::api::timeline,

@@ -80,6 +80,20 @@ pub async fn asset_software(
     Ok(Json(db::installations(&state.db, asset.id).await?))
 }
 
+/// What the agents last said about an asset: agent, last logged-on user (and
+/// the person it suggests), volumes, antivirus, virtual machines, ports, printer
+#[utoipa::path(get, path = "/api/v1/assets/{id}/inventory", tag = "assets",
+    responses((status = 200, body = db::InventoryView), (status = 404, body = crate::error::Problem)))]
+pub async fn asset_inventory(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiId(id): ApiId,
+) -> ApiResult<Json<db::InventoryView>> {
+    let asset =
+        crate::assets::register::db::find(&state.db, &actor.scope(ObjectKind::Asset, Action::View)?, id).await?;
+    Ok(Json(db::inventory_view(&state.db, asset.id).await?.ok_or(AppError::NotFound)?))
+}
+
 /// Inventories the rules refused, newest first
 #[utoipa::path(get, path = "/api/v1/inventory/refused", tag = "inventory", params(Limit),
     responses((status = 200, body = Vec<db::RefusedRow>), (status = 403, body = crate::error::Problem)))]
@@ -215,4 +229,5 @@ pub fn api(table: RouteTable) -> RouteTable {
         .get("/api/v1/inventory/refused", refused)
         .post("/api/v1/inventory/refused/{id}/import", import_refused)
         .get("/api/v1/assets/{id}/software", asset_software)
+        .get("/api/v1/assets/{id}/inventory", asset_inventory)
 }

@@ -897,6 +897,7 @@ async fn apply(
     .await?;
     facts(conn, actor, asset, entity_id, inventory, &locked, created).await?;
     components(conn, actor, asset, entity_id, inventory, created).await?;
+    sections(conn, actor, asset, entity_id, inventory).await?;
     monitors(conn, actor, asset, entity_id, inventory).await?;
     if let (Some(list), Some(versions)) = (prepared.software.as_deref(), prepared.versions.as_deref()) {
         software(conn, actor, asset, entity_id, list, versions, created).await?;
@@ -1063,6 +1064,70 @@ async fn components(
     }
     let subject = Subject::new(ObjectKind::Asset, asset, Some(entity_id));
     audit::record_change(conn, actor, subject, &Value::Object(before), &Value::Object(after)).await
+}
+
+/// Virtual machines, ports and the printer's state: each section the
+/// inventory carries replaces the stored one when it differs. A change in
+/// the virtual machines goes to the history; counters and ports are state.
+async fn sections(
+    conn: &mut PgConnection,
+    actor: &AuditActor,
+    asset: Uuid,
+    entity_id: Uuid,
+    inventory: &Inventory,
+) -> AppResult<()> {
+    let sent = [
+        ("virtual_machines", inventory.virtual_machines.as_ref().map(serde_json::to_value)),
+        ("ports", inventory.ports.as_ref().map(serde_json::to_value)),
+        ("printer", inventory.printer.as_ref().map(serde_json::to_value)),
+    ];
+    let mut names = Vec::new();
+    let mut contents = Vec::new();
+    for (name, content) in sent {
+        if let Some(content) = content {
+            names.push(name.to_owned());
+            contents.push(content.map_err(|e| AppError::Internal(e.into()))?);
+        }
+    }
+    if names.is_empty() {
+        return Ok(());
+    }
+    let previous_vms = sqlx::query_scalar!(
+        "select content from asset_inventory_sections where asset_id = $1 and section = 'virtual_machines'",
+        asset
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "insert into asset_inventory_sections (asset_id, section, content)
+         select $1, s, c from unnest($2::text[], $3::jsonb[]) t(s, c)
+         on conflict (asset_id, section) do update set content = excluded.content, updated_at = now()
+          where asset_inventory_sections.content is distinct from excluded.content",
+        asset,
+        &names,
+        &contents
+    )
+    .execute(&mut *conn)
+    .await?;
+    let vm_names = |content: Option<&Value>| {
+        let list = content.and_then(Value::as_array).cloned().unwrap_or_default();
+        list.iter().filter_map(|vm| vm["name"].as_str().map(str::to_owned)).collect::<Vec<_>>().join(", ")
+    };
+    if let Some(position) = names.iter().position(|n| n == "virtual_machines") {
+        let (before, after) = (vm_names(previous_vms.as_ref()), vm_names(contents.get(position)));
+        if before != after {
+            let subject = Subject::new(ObjectKind::Asset, asset, Some(entity_id));
+            audit::record_change(
+                conn,
+                actor,
+                subject,
+                &json!({"virtual_machines": before}),
+                &json!({"virtual_machines": after}),
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Monitors with a serial become assets of their own (category "Écran"),
@@ -1818,4 +1883,162 @@ pub async fn delete_blacklisted(pool: &PgPool, actor: &AuditActor, id: Uuid) -> 
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// What the agents last said about an asset, as its page and the API show it.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct InventoryView {
+    pub itemtype: String,
+    pub deviceid: Option<String>,
+    /// The agent's name and version, as it announces itself.
+    pub agent: Option<String>,
+    pub first_inventory_at: DateTime<Utc>,
+    pub last_inventory_at: DateTime<Utc>,
+    pub last_user: String,
+    /// The person whose login is the last logged-on user, when nobody is
+    /// responsible for the asset yet.
+    pub suggested_assignee: Option<Person>,
+    pub volumes: Vec<VolumeView>,
+    pub antivirus: Vec<AntivirusView>,
+    pub virtual_machines: Vec<VirtualMachineView>,
+    pub ports: Vec<PortView>,
+    pub printer: Option<PrinterView>,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Person {
+    pub id: Uuid,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct VolumeView {
+    pub mount: String,
+    pub filesystem: String,
+    pub total_mb: Option<i64>,
+    pub free_mb: Option<i64>,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct AntivirusView {
+    pub name: String,
+    pub version: String,
+    pub enabled: Option<bool>,
+    pub up_to_date: Option<bool>,
+}
+
+/// A virtual machine a host runs, with the asset it is in the register as
+/// (the one an agent inside it inventoried, found by its UUID).
+#[derive(Clone, Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct VirtualMachineView {
+    pub name: String,
+    pub uuid: Option<String>,
+    pub status: String,
+    #[serde(default)]
+    pub asset_id: Option<Uuid>,
+    #[serde(default)]
+    pub asset_tag: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct PortView {
+    pub number: Option<i64>,
+    pub name: String,
+    pub mac: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct PrinterView {
+    pub pages_total: Option<i64>,
+    /// (supply, level as the printer gives it).
+    pub cartridges: Vec<(String, String)>,
+}
+
+/// "CORP\jdupont" or "jdupont@corp.example" -> "jdupont".
+fn login_of(last_user: &str) -> &str {
+    let user = last_user.rsplit('\\').next().unwrap_or(last_user);
+    user.split('@').next().unwrap_or(user).trim()
+}
+
+/// What the agents last said about `asset`; None when no agent ever did.
+pub async fn inventory_view(pool: &PgPool, asset: Uuid) -> AppResult<Option<InventoryView>> {
+    let Some(row) = sqlx::query!(
+        r#"select ai.itemtype, g.deviceid as "deviceid?", g.user_agent as "agent?", ai.first_inventory_at,
+                  ai.last_inventory_at, ai.last_user, a.assigned_user_id
+             from asset_inventory ai join assets a on a.id = ai.asset_id
+             left join inventory_agents g on g.id = ai.agent_id
+            where ai.asset_id = $1"#,
+        asset
+    )
+    .fetch_optional(pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let login = login_of(&row.last_user);
+    let suggested_assignee = if row.assigned_user_id.is_none() && !login.is_empty() {
+        sqlx::query_as!(Person, "select id, name from users where lower(login) = lower($1) and active", login)
+            .fetch_optional(pool)
+            .await?
+    } else {
+        None
+    };
+    let volumes = sqlx::query_as!(
+        VolumeView,
+        "select mount, filesystem, total_mb, free_mb from asset_volumes where asset_id = $1 order by position",
+        asset
+    )
+    .fetch_all(pool)
+    .await?;
+    let antivirus = sqlx::query_as!(
+        AntivirusView,
+        "select name, version, enabled, up_to_date from asset_antivirus where asset_id = $1 order by position",
+        asset
+    )
+    .fetch_all(pool)
+    .await?;
+    let sections: HashMap<String, Value> =
+        sqlx::query!("select section, content from asset_inventory_sections where asset_id = $1", asset)
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .map(|r| (r.section, r.content))
+            .collect();
+    let read = |name: &str| sections.get(name).cloned().unwrap_or(Value::Null);
+    let mut virtual_machines: Vec<VirtualMachineView> =
+        serde_json::from_value(read("virtual_machines")).unwrap_or_default();
+    let uuids: Vec<String> = virtual_machines.iter().filter_map(|vm| vm.uuid.clone()).collect();
+    if !uuids.is_empty() {
+        let found: HashMap<String, (Uuid, String)> = sqlx::query!(
+            "select ai.system_uuid as \"uuid!\", a.id, a.tag from asset_inventory ai join assets a on a.id = ai.asset_id
+              where ai.system_uuid = any($1) and a.id <> $2",
+            &uuids,
+            asset
+        )
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|r| (r.uuid, (r.id, r.tag)))
+        .collect();
+        for vm in &mut virtual_machines {
+            if let Some((id, tag)) = vm.uuid.as_ref().and_then(|u| found.get(u)) {
+                vm.asset_id = Some(*id);
+                vm.asset_tag = Some(tag.clone());
+            }
+        }
+    }
+    Ok(Some(InventoryView {
+        itemtype: row.itemtype,
+        deviceid: row.deviceid,
+        agent: row.agent.filter(|a| !a.is_empty()),
+        first_inventory_at: row.first_inventory_at,
+        last_inventory_at: row.last_inventory_at,
+        last_user: row.last_user,
+        suggested_assignee,
+        volumes,
+        antivirus,
+        virtual_machines,
+        ports: serde_json::from_value(read("ports")).unwrap_or_default(),
+        printer: serde_json::from_value(read("printer")).ok(),
+    }))
 }

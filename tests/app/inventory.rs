@@ -758,3 +758,62 @@ async fn the_match_rules_are_managed_through_the_api() {
     let tech = app.token("tech_a").await;
     app.api(Some(&tech), Method::GET, "/api/v1/inventory/rules", None).await.assert_status(StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn virtual_machines_ports_printers_and_the_last_user_are_shown() {
+    let app = app_with_secret().await;
+    let vm_uuid = "4c4c4544-0000-0000-0000-00000000aaaa";
+    let guest = small_inventory("vm-web", "VMware-56 4d aa", Some("4C4C4544-0000-0000-0000-00000000AAAA"));
+    assert_eq!(glpi(&app, "guest-1", &guest).await.status, StatusCode::OK);
+    let mut host = small_inventory("host-01", "HOST0001", None);
+    host["content"]["hardware"]["lastloggeduser"] = json!("CORP\\tech_a");
+    host["content"]["virtualmachines"] = json!([{"name": "vm-web", "uuid": vm_uuid, "status": "running"}]);
+    host["content"]["network_ports"] = json!([{"ifnumber": 1, "ifname": "Gi0/1", "mac": "00:1a:2b:3c:4d:5e"}]);
+    host["content"]["pagecounters"] = json!({"total": 12345});
+    host["content"]["cartridges"] = json!([{"tonerblack": 80}]);
+    assert_eq!(glpi(&app, "host-1", &host).await.status, StatusCode::OK);
+
+    let host_id: Uuid =
+        sqlx::query_scalar("select id from assets where serial = 'HOST0001'").fetch_one(&app.pool).await.expect("host");
+    let admin = app.token("admin").await;
+    let seen = app.api(Some(&admin), Method::GET, &format!("/api/v1/assets/{host_id}/inventory"), None).await;
+    seen.assert_status(StatusCode::OK);
+    let seen = seen.json();
+    assert_eq!(seen["last_user"], "CORP\\tech_a");
+    assert_eq!(seen["suggested_assignee"]["name"], "Person tech_a");
+    let guest_tag: String =
+        sqlx::query_scalar("select tag from assets where name = 'vm-web'").fetch_one(&app.pool).await.expect("guest");
+    assert_eq!(seen["virtual_machines"][0]["name"], "vm-web");
+    assert_eq!(seen["virtual_machines"][0]["asset_tag"], json!(guest_tag), "the guest's own inventory is linked");
+    assert_eq!(seen["ports"][0]["name"], "Gi0/1");
+    assert_eq!(seen["printer"]["pages_total"], 12345);
+    assert_eq!(seen["printer"]["cartridges"][0], json!(["tonerblack", "80"]));
+    let page = app.login("admin").await.get(&format!("/assets/{host_id}")).await;
+    assert!(page.texts("[data-testid=virtual-machines] td a").contains(&guest_tag), "{}", page.body);
+
+    // A virtual machine gone is in the host's history; the page counter is state, not history.
+    host["content"]["virtualmachines"] = json!([]);
+    host["content"]["pagecounters"] = json!({"total": 12400});
+    assert_eq!(glpi(&app, "host-1", &host).await.status, StatusCode::OK);
+    let changes: Vec<String> = sqlx::query_scalar(
+        "select changes::text from audit_log where object_id = $1 and changes ? 'virtual_machines' order by id",
+    )
+    .bind(host_id)
+    .fetch_all(&app.pool)
+    .await
+    .expect("history");
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    assert!(changes[1].contains(r#""old": "vm-web""#), "{changes:?}");
+    let pages: i64 = sqlx::query_scalar(
+        "select (content->>'pages_total')::bigint from asset_inventory_sections where asset_id = $1 and section = 'printer'",
+    )
+    .bind(host_id)
+    .fetch_one(&app.pool)
+    .await
+    .expect("printer");
+    assert_eq!(pages, 12400);
+    // Another subsidiary's technician cannot read it.
+    let tech_b = app.token("tech_b").await;
+    let hidden = app.api(Some(&tech_b), Method::GET, &format!("/api/v1/assets/{host_id}/inventory"), None).await;
+    hidden.assert_status(StatusCode::NOT_FOUND);
+}

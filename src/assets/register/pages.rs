@@ -232,6 +232,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
     } else {
         None
     };
+    let inventory = crate::inventory::db::inventory_view(&state.db, id).await?;
     let seats = if actor.can(ObjectKind::Licence, Action::View) {
         crate::software::licences::seats_of_asset(&state.db, id).await?
     } else {
@@ -251,6 +252,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
         used_by,
         relations,
         software,
+        inventory,
         seats,
         relation_kinds: RelationKind::ALL.iter().map(|k| (k.as_str().to_owned(), ctx.t(&k.label_key(true)))).collect(),
         open: timeline.iter().find(|c| c.checked_in_at.is_none()).cloned(),
@@ -350,6 +352,8 @@ struct AssetPage {
     relation_kinds: Vec<(String, String)>,
     /// Installed software, for those who may read the catalogue.
     software: Option<Vec<crate::inventory::api::Installation>>,
+    /// What the agents last said, when an agent inventoried it.
+    inventory: Option<crate::inventory::db::InventoryView>,
     /// Licence seats the asset holds, for those who may read licences.
     seats: Vec<crate::software::licences::domain::AssetLicence>,
     open: Option<Checkout>,
