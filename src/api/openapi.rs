@@ -57,6 +57,7 @@ use crate::{
         saved_searches::list_api, saved_searches::create_api, saved_searches::delete_api,
         inventory::api::agents, inventory::api::refused, inventory::api::import_refused, inventory::api::asset_software,
         inventory::api::rules, inventory::api::add_rule, inventory::api::change_rule, inventory::api::delete_rule, inventory::api::asset_inventory,
+        inventory::api::placements, inventory::api::add_placement, inventory::api::delete_placement,
         imports::api::create_import, imports::api::find_import, imports::api::check_import, imports::api::run_import,
         imports::api::upsert_assets_by_tag,
         helpdesk::api::list, helpdesk::api::create, helpdesk::bulk::bulk_assign, helpdesk::api::find, helpdesk::api::update, helpdesk::api::timeline,

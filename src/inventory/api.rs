@@ -219,8 +219,69 @@ pub async fn delete_rule(State(state): State<AppState>, actor: ApiActor, ApiId(i
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The placement rules for new devices, in the order they are tried
+#[utoipa::path(get, path = "/api/v1/inventory/placements", tag = "inventory",
+    responses((status = 200, body = Vec<db::Placement>), (status = 403, body = crate::error::Problem)))]
+pub async fn placements(State(state): State<AppState>, actor: ApiActor) -> ApiResult<Json<Vec<db::Placement>>> {
+    may_set_up(&actor)?;
+    Ok(Json(db::placements(&state.db).await?))
+}
+
+/// Body of POST /api/v1/inventory/placements.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPlacement {
+    pub position: i32,
+    /// The agent's tag; absent: any.
+    pub agent_tag: Option<String>,
+    /// "10.1.0.0/16"; absent: any address.
+    pub network: Option<String>,
+    pub entity_id: Uuid,
+    pub location_id: Option<Uuid>,
+}
+
+/// Add a placement rule
+#[utoipa::path(post, path = "/api/v1/inventory/placements", tag = "inventory", request_body = NewPlacement,
+    responses((status = 201, body = Created), (status = 422, body = crate::error::Problem)))]
+pub async fn add_placement(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiJson(body): ApiJson<NewPlacement>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    may_set_up(&actor)?;
+    if !actor.scope(ObjectKind::Asset, Action::Create)?.contains(body.entity_id) {
+        return Err(AppError::field("entity_id", "field-invalid-choice").into());
+    }
+    let input = db::PlacementInput::check(
+        Some(body.position),
+        body.agent_tag.as_deref().unwrap_or_default(),
+        body.network.as_deref().unwrap_or_default(),
+        Some(body.entity_id),
+        body.location_id,
+    )
+    .map_err(AppError::Validation)?;
+    let id = db::add_placement(&state.db, &actor.audit(), &input).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// Delete a placement rule
+#[utoipa::path(delete, path = "/api/v1/inventory/placements/{id}", tag = "inventory",
+    responses((status = 204), (status = 404, body = crate::error::Problem)))]
+pub async fn delete_placement(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiId(id): ApiId,
+) -> ApiResult<StatusCode> {
+    may_set_up(&actor)?;
+    db::delete_placement(&state.db, &actor.audit(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub fn api(table: RouteTable) -> RouteTable {
     table
+        .get("/api/v1/inventory/placements", placements)
+        .post("/api/v1/inventory/placements", add_placement)
+        .delete("/api/v1/inventory/placements/{id}", delete_placement)
         .get("/api/v1/inventory/rules", rules)
         .post("/api/v1/inventory/rules", add_rule)
         .patch("/api/v1/inventory/rules/{id}", change_rule)

@@ -725,11 +725,24 @@ async fn create(
     token_entity: Option<Uuid>,
     prepared: &Prepared,
 ) -> AppResult<Uuid> {
+    // A placement rule on the agent's tag or address comes first, then the
+    // token's entity, then the settings'.
+    let tag = inventory.tag.as_deref().or(hello.tag.as_deref()).unwrap_or_default();
+    let placed = sqlx::query!(
+        "select entity_id, location_id from inventory_placements
+          where (agent_tag = '' or lower(agent_tag) = lower($1))
+            and (network is null or ($2::text is not null and $2::text::inet <<= network))
+          order by position, created_at limit 1",
+        tag,
+        hello.remote_ip.map(|ip| ip.to_string())
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
     let settings = sqlx::query!(
         "select coalesce($1, s.entity_id, (select id from entities where parent_id is null order by created_at limit 1)) as entity_id,
                 coalesce(s.status_id, (select id from asset_statuses where kind = 'deployed' order by created_at, name limit 1)) as status_id
            from inventory_settings s",
-        token_entity
+        placed.as_ref().map(|p| p.entity_id).or(token_entity)
     )
     .fetch_one(&mut *conn)
     .await?;
@@ -740,6 +753,7 @@ async fn create(
     let name = inventory.name.clone().unwrap_or_else(|| hello.deviceid.clone());
     let mut input = device_input(name, inventory.serial.clone(), model_id, status_id, entity_id);
     input.tag = prepared.tag.clone();
+    input.location_id = placed.and_then(|p| p.location_id);
     let mut savepoint = conn.begin().await?;
     match assets_db::insert_in(&mut savepoint, actor, &input).await {
         Ok(id) => {
@@ -2041,4 +2055,149 @@ pub async fn inventory_view(pool: &PgPool, asset: Uuid) -> AppResult<Option<Inve
         ports: serde_json::from_value(read("ports")).unwrap_or_default(),
         printer: serde_json::from_value(read("printer")).ok(),
     }))
+}
+
+/// A placement rule as its page and the API show it.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Placement {
+    pub id: Uuid,
+    pub position: i32,
+    /// The agent's tag it matches (any case); empty: any tag.
+    pub agent_tag: String,
+    /// The network the agent sends from ("10.1.0.0/16"); none: any address.
+    pub network: Option<String>,
+    pub entity_id: Uuid,
+    pub entity: String,
+    pub location_id: Option<Uuid>,
+    pub location: Option<String>,
+}
+
+pub async fn placements(pool: &PgPool) -> AppResult<Vec<Placement>> {
+    Ok(sqlx::query_as!(
+        Placement,
+        r#"select p.id, p.position, p.agent_tag, p.network::text as network, p.entity_id, e.name as entity,
+                  p.location_id, l.name as "location?"
+             from inventory_placements p join entities e on e.id = p.entity_id
+             left join locations l on l.id = p.location_id
+            order by p.position, p.created_at"#
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// A placement rule as checked: a tag and/or a network, an entity, a location in it.
+#[derive(Clone, Debug)]
+pub struct PlacementInput {
+    pub position: i32,
+    pub agent_tag: String,
+    pub network: Option<String>,
+    pub entity_id: Uuid,
+    pub location_id: Option<Uuid>,
+}
+
+impl PlacementInput {
+    /// Raw values from a form or a JSON body, each wrong one marked on its field.
+    pub fn check(
+        position: Option<i32>,
+        agent_tag: &str,
+        network: &str,
+        entity_id: Option<Uuid>,
+        location_id: Option<Uuid>,
+    ) -> Result<PlacementInput, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let agent_tag = agent_tag.trim().to_owned();
+        if agent_tag.chars().count() > 200 {
+            errors.add("agent_tag", "field-too-long");
+        }
+        let network = match network.trim() {
+            "" => None,
+            text => {
+                let parsed = text.parse::<ipnet::IpNet>().or_else(|_| text.parse::<IpAddr>().map(ipnet::IpNet::from));
+                match parsed {
+                    Ok(net) => Some(net.trunc().to_string()),
+                    Err(_) => {
+                        errors.add("network", "inventory-network-invalid");
+                        None
+                    }
+                }
+            }
+        };
+        if agent_tag.is_empty() && network.is_none() && errors.get("network").is_none() {
+            errors.add("agent_tag", "inventory-placement-needs-criterion");
+        }
+        if entity_id.is_none() {
+            errors.add("entity_id", "field-required");
+        }
+        let position = position.filter(|p| (0..=100_000).contains(p));
+        if position.is_none() {
+            errors.add("position", "field-invalid-number");
+        }
+        match (position, entity_id) {
+            (Some(position), Some(entity_id)) if errors.is_empty() => {
+                Ok(PlacementInput { position, agent_tag, network, entity_id, location_id })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Add a placement rule; its location must lie in its entity.
+pub async fn add_placement(pool: &PgPool, actor: &AuditActor, input: &PlacementInput) -> AppResult<Uuid> {
+    if let Some(location) = input.location_id {
+        let fits = sqlx::query_scalar!(
+            r#"select exists (select 1 from locations where id = $1 and entity_id = $2) as "fits!""#,
+            location,
+            input.entity_id
+        )
+        .fetch_one(pool)
+        .await?;
+        if !fits {
+            return Err(AppError::field("location_id", "inventory-placement-location-elsewhere"));
+        }
+    }
+    let mut tx = pool.begin().await?;
+    let id = sqlx::query_scalar!(
+        "insert into inventory_placements (position, agent_tag, network, entity_id, location_id)
+         values ($1, $2, $3::text::cidr, $4, $5) returning id",
+        input.position,
+        input.agent_tag,
+        input.network,
+        input.entity_id,
+        input.location_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let entry = format!("{} {}", input.agent_tag, input.network.clone().unwrap_or_default());
+    audit::record_change(
+        &mut tx,
+        actor,
+        settings_subject(),
+        &json!({"placement": null}),
+        &json!({"placement": entry.trim()}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn delete_placement(pool: &PgPool, actor: &AuditActor, id: Uuid) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    let row = sqlx::query!(
+        "delete from inventory_placements where id = $1 returning agent_tag, network::text as network",
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let entry = format!("{} {}", row.agent_tag, row.network.unwrap_or_default());
+    audit::record_change(
+        &mut tx,
+        actor,
+        settings_subject(),
+        &json!({"placement": entry.trim()}),
+        &json!({"placement": null}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

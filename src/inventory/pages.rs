@@ -36,6 +36,7 @@ fn sections(current: &str) -> Vec<NavItem> {
         ("/inventory/refused", "inventory-refused"),
         ("/inventory/rules", "inventory-rules"),
         ("/inventory/blacklist", "inventory-blacklist"),
+        ("/inventory/placements", "inventory-placements"),
         ("/inventory/settings", "inventory-settings"),
     ]
     .into_iter()
@@ -427,6 +428,84 @@ pub async fn history(State(state): State<AppState>, ctx: PageCtx, actor: Actor) 
     })
 }
 
+#[derive(Template)]
+#[template(path = "inventory/placements.html")]
+struct PlacementsPage {
+    ctx: PageCtx,
+    sections: Vec<NavItem>,
+    rows: Vec<db::Placement>,
+    entities: Vec<(String, String)>,
+    locations: Vec<(String, String)>,
+    errors: FieldErrors,
+    typed: Vec<(String, String)>,
+}
+
+impl PlacementsPage {
+    fn value(&self, name: &str) -> &str {
+        pair_value(&self.typed, name)
+    }
+}
+
+async fn placements_page(
+    state: &AppState,
+    ctx: PageCtx,
+    actor: &Actor,
+    errors: FieldErrors,
+    typed: Vec<(String, String)>,
+) -> AppResult<Response> {
+    let rows = db::placements(&state.db).await?;
+    let entities = new_device_entities(state, actor).await?;
+    let locations =
+        crate::org::locations::choices(&state.db, &actor.scope_or_empty(ObjectKind::Asset, Action::Create)).await?;
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page =
+        PlacementsPage { ctx, sections: sections("/inventory/placements"), rows, entities, locations, errors, typed };
+    render_status(status, &page)
+}
+
+pub async fn placements(State(state): State<AppState>, ctx: PageCtx, actor: Actor) -> AppResult<Response> {
+    allowed(&actor, Action::Update)?;
+    placements_page(&state, ctx, &actor, FieldErrors::default(), Vec::new()).await
+}
+
+pub async fn add_placement(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    actor: Actor,
+    Form(fields): Fields,
+) -> AppResult<Response> {
+    allowed(&actor, Action::Update)?;
+    let saved = async {
+        let entity = crate::web::form::pair_optional_id(&fields, "entity_id")?;
+        let location = crate::web::form::pair_optional_id(&fields, "location_id")?;
+        let scope = actor.scope(ObjectKind::Asset, Action::Create)?;
+        if entity.is_some_and(|e| !scope.contains(e)) {
+            return Err(AppError::field("entity_id", "field-invalid-choice"));
+        }
+        let input = db::PlacementInput::check(
+            pair_value(&fields, "position").parse().ok(),
+            pair_value(&fields, "agent_tag"),
+            pair_value(&fields, "network"),
+            entity,
+            location,
+        )
+        .map_err(AppError::Validation)?;
+        db::add_placement(&state.db, &actor.audit(), &input).await
+    }
+    .await;
+    match saved {
+        Ok(_) => Ok(redirect_with_flash("/inventory/placements", "success", "flash-saved")),
+        Err(AppError::Validation(errors)) => placements_page(&state, ctx, &actor, errors, fields).await,
+        Err(other) => Err(other),
+    }
+}
+
+pub async fn delete_placement(State(state): State<AppState>, actor: Actor, Id(id): Id) -> AppResult<Response> {
+    allowed(&actor, Action::Update)?;
+    db::delete_placement(&state.db, &actor.audit(), id).await?;
+    Ok(redirect_with_flash("/inventory/placements", "success", "flash-deleted"))
+}
+
 pub fn router() -> axum::Router<AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
@@ -438,6 +517,8 @@ pub fn router() -> axum::Router<AppState> {
         .route("/inventory/rules/{id}/delete", post(delete_rule))
         .route("/inventory/blacklist", get(blacklist).post(add_blacklisted))
         .route("/inventory/blacklist/{id}/delete", post(delete_blacklisted))
+        .route("/inventory/placements", get(placements).post(add_placement))
+        .route("/inventory/placements/{id}/delete", post(delete_placement))
         .route("/inventory/settings", get(settings).post(save_settings))
         .route("/inventory/settings/history", get(history))
         .route("/inventory/secret", post(rotate_secret))

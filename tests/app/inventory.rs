@@ -817,3 +817,52 @@ async fn virtual_machines_ports_printers_and_the_last_user_are_shown() {
     let hidden = app.api(Some(&tech_b), Method::GET, &format!("/api/v1/assets/{host_id}/inventory"), None).await;
     hidden.assert_status(StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn placement_rules_put_new_devices_in_their_entity_and_place() {
+    let app = app_with_secret().await;
+    let pm = app.token("pm_a").await;
+    let (a, b) = (app.id_of("entities", "Filiale A").await, app.id_of("entities", "Filiale B").await);
+    let office = app.id_of("locations", "Bureau A").await;
+    let by_tag = json!({"position": 10, "agent_tag": "SIEGE-A", "entity_id": a, "location_id": office});
+    app.api(Some(&pm), Method::POST, "/api/v1/inventory/placements", Some(by_tag))
+        .await
+        .assert_status(StatusCode::CREATED);
+    let by_network = json!({"position": 20, "network": "127.0.0.0/8", "entity_id": a});
+    app.api(Some(&pm), Method::POST, "/api/v1/inventory/placements", Some(by_network))
+        .await
+        .assert_status(StatusCode::CREATED);
+    // Another subsidiary, a bad network, a rule matching nothing, a location elsewhere: refused on their fields.
+    for (body, field) in [
+        (json!({"position": 1, "agent_tag": "x", "entity_id": b}), "entity_id"),
+        (json!({"position": 1, "network": "10.0.0.300/8", "entity_id": a}), "network"),
+        (json!({"position": 1, "entity_id": a}), "agent_tag"),
+    ] {
+        let refused = app.api(Some(&pm), Method::POST, "/api/v1/inventory/placements", Some(body)).await;
+        refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused.json()["errors"][0]["field"], field);
+    }
+
+    let mut tagged = small_inventory("pc-siege-01", "SIEGE0001", None);
+    tagged["tag"] = json!("siege-a");
+    assert_eq!(glpi(&app, "siege-1", &tagged).await.status, StatusCode::OK);
+    let untagged = small_inventory("pc-lan-01", "LAN00001", None);
+    assert_eq!(glpi(&app, "lan-1", &untagged).await.status, StatusCode::OK);
+    let placed: Vec<(String, Uuid, Option<Uuid>)> = sqlx::query_as(
+        "select serial, entity_id, location_id from assets where serial in ('SIEGE0001', 'LAN00001') order by serial",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("assets");
+    assert_eq!(placed, vec![("LAN00001".into(), a, None), ("SIEGE0001".into(), a, Some(office))]);
+
+    let rules = app.api(Some(&pm), Method::GET, "/api/v1/inventory/placements", None).await.json();
+    assert_eq!(rules[0]["location"], "Bureau A");
+    let id = rules[1]["id"].as_str().expect("id").to_owned();
+    let path = format!("/api/v1/inventory/placements/{id}");
+    app.api(Some(&pm), Method::DELETE, &path, None).await.assert_status(StatusCode::NO_CONTENT);
+    let page = app.login("pm_a").await.get("/inventory/placements").await;
+    assert_eq!(page.texts("[data-testid=placements] tbody tr").len(), 1, "{}", page.body);
+    let tech = app.token("tech_a").await;
+    app.api(Some(&tech), Method::GET, "/api/v1/inventory/placements", None).await.assert_status(StatusCode::FORBIDDEN);
+}
