@@ -418,6 +418,7 @@ pub fn field_label_key(field: &str) -> Option<&'static str> {
         "autoclose_days" => "settings-autoclose-days",
         "survey_valid_days" => "settings-survey-days",
         "required_software" => "standard-configuration-software",
+        "watchers" => "ticket-watchers",
         "software_id" => "kind-software",
         "seats" => "licence-seats",
         "seat" => "licence-seat",

@@ -8,7 +8,7 @@ use axum::{
     http::{HeaderMap, StatusCode},
 };
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
@@ -287,6 +287,56 @@ pub async fn assign(
     rules::check_assignees(&state.db, &actor, &ticket, &body.user_ids, &body.group_ids).await?;
     db::assign(&state.db, &actor.audit(), &ticket, &body.user_ids, &body.group_ids).await?;
     Ok(Json(db::find(&state.db, &viewer, id).await?))
+}
+
+/// A person watching a ticket.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Watcher {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// The people watching a ticket
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/watchers", tag = "tickets",
+    responses((status = 200, body = Vec<Watcher>), (status = 404, body = crate::error::Problem)))]
+pub async fn watchers(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiId(id): ApiId,
+) -> ApiResult<Json<Vec<Watcher>>> {
+    rules::visible(&state.db, &actor, id).await?;
+    let people = db::people_in_role(&state.db, id, "watcher").await?;
+    Ok(Json(people.into_iter().map(|(id, name)| Watcher { id, name }).collect()))
+}
+
+/// Body of PUT /api/v1/tickets/{id}/watchers.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WatchersBody {
+    pub user_ids: Vec<Uuid>,
+}
+
+/// Replace the people watching a ticket (the helpdesk, among people it may see)
+#[utoipa::path(put, path = "/api/v1/tickets/{id}/watchers", tag = "tickets", request_body = WatchersBody,
+    responses((status = 200, body = Vec<Watcher>), (status = 422, body = crate::error::Problem)))]
+pub async fn set_watchers(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiId(id): ApiId,
+    ApiJson(body): ApiJson<WatchersBody>,
+) -> ApiResult<Json<Vec<Watcher>>> {
+    let (ticket, _) = rules::workable(&state.db, &actor, id).await?;
+    let mut wanted = body.user_ids;
+    wanted.sort_unstable();
+    wanted.dedup();
+    if !wanted.is_empty() {
+        rules::check_watcher_people(&state.db, &actor, &wanted)
+            .await
+            .map_err(|_| AppError::field("user_ids", "field-invalid-choice"))?;
+    }
+    db::set_watchers(&state.db, &actor.audit(), &ticket, &wanted).await?;
+    let people = db::people_in_role(&state.db, id, "watcher").await?;
+    Ok(Json(people.into_iter().map(|(id, name)| Watcher { id, name }).collect()))
 }
 
 /// Put on hold (with a reason), resume, close or reopen

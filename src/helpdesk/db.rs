@@ -715,21 +715,59 @@ pub async fn person_name(pool: &PgPool, id: Uuid) -> AppResult<String> {
 }
 
 /// People and groups assigned, for the ticket page.
-pub async fn assigned(pool: &PgPool, ticket: Uuid) -> AppResult<(Vec<(Uuid, String)>, Vec<(Uuid, String)>)> {
-    let people = sqlx::query!(
+/// The people of a ticket in one role (assignee or watcher), by name.
+pub async fn people_in_role(
+    conn: impl sqlx::PgExecutor<'_>,
+    ticket: Uuid,
+    role: &str,
+) -> AppResult<Vec<(Uuid, String)>> {
+    let rows = sqlx::query!(
         "select u.id, u.name from ticket_people p join users u on u.id = p.user_id
-          where p.ticket_id = $1 and p.role = 'assignee' order by u.name",
-        ticket
+          where p.ticket_id = $1 and p.role = $2 order by u.name, u.id",
+        ticket,
+        role
     )
-    .fetch_all(pool)
+    .fetch_all(conn)
     .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
+}
+
+/// Replace a ticket's watchers; the history lists them by name.
+pub async fn set_watchers(pool: &PgPool, actor: &AuditActor, ticket: &Ticket, watchers: &[Uuid]) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    let names = |people: &[(Uuid, String)]| people.iter().map(|p| p.1.as_str()).collect::<Vec<_>>().join(", ");
+    let before = names(&people_in_role(&mut *tx, ticket.id, "watcher").await?);
+    sqlx::query!(
+        "delete from ticket_people where ticket_id = $1 and role = 'watcher' and user_id <> all($2)",
+        ticket.id,
+        watchers
+    )
+    .execute(&mut *tx)
+    .await?;
+    add_people(&mut tx, ticket.id, watchers, "watcher").await?;
+    let after = names(&people_in_role(&mut *tx, ticket.id, "watcher").await?);
+    let subject = Subject::new(ObjectKind::Ticket, ticket.id, Some(ticket.entity_id));
+    audit::record_change(
+        &mut tx,
+        actor,
+        subject,
+        &serde_json::json!({ "watchers": before }),
+        &serde_json::json!({ "watchers": after }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn assigned(pool: &PgPool, ticket: Uuid) -> AppResult<(Vec<(Uuid, String)>, Vec<(Uuid, String)>)> {
+    let people = people_in_role(pool, ticket, "assignee").await?;
     let groups = sqlx::query!(
         "select g.id, g.name from ticket_groups tg join groups g on g.id = tg.group_id where tg.ticket_id = $1 order by g.name",
         ticket
     )
     .fetch_all(pool)
     .await?;
-    Ok((people.into_iter().map(|r| (r.id, r.name)).collect(), groups.into_iter().map(|r| (r.id, r.name)).collect()))
+    Ok((people, groups.into_iter().map(|r| (r.id, r.name)).collect()))
 }
 
 /// Linked assets the viewer may see: (id, tag, name).

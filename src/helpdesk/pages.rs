@@ -376,6 +376,7 @@ struct ShowPage {
     timeline: Vec<(TimelineItem, String)>,
     people: Vec<(Uuid, String)>,
     groups: Vec<(Uuid, String)>,
+    watchers: Vec<(Uuid, String)>,
     assets: Vec<(Uuid, String, String)>,
     offers: Offers,
     technicians: Vec<(String, String)>,
@@ -411,6 +412,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
         })
         .collect();
     let (people, groups) = db::assigned(&state.db, id).await?;
+    let watchers = db::people_in_role(&state.db, id, "watcher").await?;
     let park = actor.scope_or_empty(ObjectKind::Asset, Action::View);
     let assets = db::assets(&state.db, id, &park, actor.id).await?;
     let assign_others = work && supervises(&actor, ticket.entity_id);
@@ -440,6 +442,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
         timeline,
         people,
         groups,
+        watchers,
         assets,
         offers,
         technicians,
@@ -527,6 +530,54 @@ pub async fn assign(
     }
     .await;
     after_action(id, outcome, "flash-ticket-assigned")
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct WatcherForm {
+    /// The login of the person to add.
+    pub login: String,
+}
+
+/// Add a watcher by login, from the ticket's page.
+pub async fn add_watcher(
+    State(state): State<AppState>,
+    actor: Actor,
+    Id(id): Id,
+    Form(form): Form<WatcherForm>,
+) -> AppResult<Response> {
+    let (ticket, _) = rules::workable(&state.db, &actor, id).await?;
+    let outcome = async {
+        let person = users::db::id_by_login(&state.db, form.login.trim())
+            .await?
+            .ok_or_else(|| AppError::field("login", "watcher-unknown-login"))?;
+        let mut watchers: Vec<Uuid> =
+            db::people_in_role(&state.db, id, "watcher").await?.into_iter().map(|(id, _)| id).collect();
+        watchers.push(person);
+        rules::check_watcher_people(&state.db, &actor, &watchers)
+            .await
+            .map_err(|_| AppError::field("login", "watcher-unknown-login"))?;
+        db::set_watchers(&state.db, &actor.audit(), &ticket, &watchers).await
+    }
+    .await;
+    after_action(id, outcome, "flash-watchers-saved")
+}
+
+/// Take a watcher off, from the ticket's page.
+pub async fn remove_watcher(
+    State(state): State<AppState>,
+    actor: Actor,
+    axum::extract::Path((id, person)): axum::extract::Path<(Uuid, Uuid)>,
+) -> AppResult<Response> {
+    let (ticket, _) = rules::workable(&state.db, &actor, id).await?;
+    let watchers: Vec<Uuid> = db::people_in_role(&state.db, id, "watcher")
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .filter(|w| *w != person)
+        .collect();
+    let outcome = db::set_watchers(&state.db, &actor.audit(), &ticket, &watchers).await;
+    after_action(id, outcome, "flash-watchers-saved")
 }
 
 pub async fn take(State(state): State<AppState>, actor: Actor, Id(id): Id) -> AppResult<Response> {

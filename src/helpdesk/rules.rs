@@ -109,6 +109,11 @@ pub async fn check_watchers(pool: &PgPool, actor: &Actor, author: Author, watche
     if !author.helpdesk {
         return Err(AppError::field("watcher_ids", "field-not-allowed"));
     }
+    check_watcher_people(pool, actor, watchers).await
+}
+
+/// Watchers are active people the person may see, at most 50.
+pub async fn check_watcher_people(pool: &PgPool, actor: &Actor, watchers: &[Uuid]) -> AppResult<()> {
     let people = actor.scope_or_empty(ObjectKind::User, Action::View);
     let known = sqlx::query_scalar!(
         r#"select count(*) as "n!" from users where id = any($1) and active and entity_id = any($2)"#,

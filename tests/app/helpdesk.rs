@@ -781,6 +781,58 @@ async fn a_watcher_follows_the_public_side_of_a_ticket() {
     assert!(timeline.body.contains("Projecteur commandé") && !timeline.body.contains("Budget"));
 }
 
+#[tokio::test]
+async fn watchers_are_added_and_removed_after_creation() {
+    let app = TestApp::new().await;
+    let tech = app.token("tech_a").await;
+    let ticket = open(&app, &tech, json!({"title": "Imprimante du 2e en panne"})).await;
+    let base = format!("/api/v1/tickets/{}", id(&ticket));
+    let (emp, sup) = (app.id_of("users", "emp_a").await, app.id_of("users", "sup_a").await);
+    let set =
+        app.api(Some(&tech), Method::PUT, &format!("{base}/watchers"), Some(json!({"user_ids": [emp, sup]}))).await;
+    set.assert_status(StatusCode::OK);
+    let names: Vec<String> =
+        set.json().as_array().expect("list").iter().filter_map(|w| w["name"].as_str().map(str::to_owned)).collect();
+    assert_eq!(names, ["Person emp_a", "Person sup_a"]);
+    // The employee now follows it: sees it and hears of public followups.
+    let emp_token = app.token("emp_a").await;
+    app.api(Some(&emp_token), Method::GET, &base, None).await.assert_status(StatusCode::OK);
+    app.api(Some(&tech), Method::POST, &format!("{base}/followups"), Some(json!({"body": "Toner commandé"}))).await;
+    assert_eq!(messages_of(&app, "emp_a").await, ["notify-ticket-followup"]);
+    // Someone outside the helpdesk's people is refused; requesters do not set watchers.
+    let outsider = app.id_of("users", "emp_b").await;
+    let refused =
+        app.api(Some(&tech), Method::PUT, &format!("{base}/watchers"), Some(json!({"user_ids": [outsider]}))).await;
+    refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let by_watcher =
+        app.api(Some(&emp_token), Method::PUT, &format!("{base}/watchers"), Some(json!({"user_ids": []}))).await;
+    assert_ne!(by_watcher.status, StatusCode::OK);
+
+    // From the page: remove one, add one by login, an unknown login is told.
+    let session = app.login("tech_a").await;
+    let ticket_id = id(&ticket);
+    session.post(&format!("/tickets/{ticket_id}/watchers/{sup}/remove"), &[]).await;
+    session.post(&format!("/tickets/{ticket_id}/watchers"), &[("login", "TECH_A")]).await;
+    let unknown = session.post(&format!("/tickets/{ticket_id}/watchers"), &[("login", "emp_b")]).await;
+    assert_eq!(unknown.status, StatusCode::SEE_OTHER);
+    let page = session.get(&format!("/tickets/{ticket_id}")).await;
+    let shown = page.texts("[data-testid=watchers]").join(" ");
+    assert!(
+        shown.contains("Person emp_a") && shown.contains("Person tech_a") && !shown.contains("Person sup_a"),
+        "{shown}"
+    );
+    let listed = app.api(Some(&emp_token), Method::GET, &format!("{base}/watchers"), None).await;
+    assert_eq!(listed.json().as_array().map(Vec::len), Some(2));
+    let history: Vec<String> = sqlx::query_scalar(
+        "select changes::text from audit_log where object_id = $1::uuid and changes ? 'watchers' order by id",
+    )
+    .bind(&ticket_id)
+    .fetch_all(&app.pool)
+    .await
+    .expect("history");
+    assert_eq!(history.len(), 3, "{history:?}");
+}
+
 async fn attach(app: &TestApp, token: &str, ticket: &str, name: &str, data: Vec<u8>) -> crate::helpers::TestResponse {
     let request = axum::http::Request::post(format!("/api/v1/tickets/{ticket}/attachments?file_name={name}"))
         .header("authorization", format!("Bearer {token}"))

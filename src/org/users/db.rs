@@ -428,3 +428,10 @@ impl CsvRecord for User {
         ]
     }
 }
+
+/// The id of the active person with `login` (any case).
+pub async fn id_by_login(pool: &PgPool, login: &str) -> AppResult<Option<Uuid>> {
+    Ok(sqlx::query_scalar!("select id from users where lower(login) = lower($1) and active", login)
+        .fetch_optional(pool)
+        .await?)
+}
