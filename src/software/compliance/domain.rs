@@ -16,43 +16,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use uuid::Uuid;
 
-/// The six kinds of licence.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum LicenceKind {
-    PerDevice,
-    PerUser,
-    PerCore,
-    Concurrent,
-    Site,
-    Subscription,
-}
-
-impl LicenceKind {
-    pub const ALL: [LicenceKind; 6] = [
-        LicenceKind::PerDevice,
-        LicenceKind::PerUser,
-        LicenceKind::PerCore,
-        LicenceKind::Concurrent,
-        LicenceKind::Site,
-        LicenceKind::Subscription,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LicenceKind::PerDevice => "per_device",
-            LicenceKind::PerUser => "per_user",
-            LicenceKind::PerCore => "per_core",
-            LicenceKind::Concurrent => "concurrent",
-            LicenceKind::Site => "site",
-            LicenceKind::Subscription => "subscription",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<LicenceKind> {
-        LicenceKind::ALL.into_iter().find(|k| k.as_str() == text)
-    }
-}
+pub use crate::software::licences::domain::LicenceKind;
 
 /// What one entity uses of a software.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
