@@ -379,6 +379,7 @@ async fn forbidden_software_and_expiring_licences_reach_the_park_managers() {
     assert_eq!(theirs.json(), json!([]));
     let page = app.login("pm_a").await.get("/compliance").await;
     assert!(page.texts("[data-testid=forbidden] td").contains(&"KG-1".to_owned()), "{}", page.body);
+    assert_eq!(page.texts("[data-testid=forbidden-total]"), ["1"]);
 }
 
 #[tokio::test]

@@ -210,6 +210,20 @@ pub async fn forbidden(pool: &PgPool, scope: &Scope, limit: i64) -> AppResult<Ve
     .await?)
 }
 
+/// How many installations of forbidden software lie within `scope`.
+pub async fn forbidden_count(pool: &PgPool, scope: &Scope) -> AppResult<i64> {
+    Ok(sqlx::query_scalar!(
+        r#"select count(*) as "n!" from software s
+             join software_versions v on v.software_id = s.id
+             join software_installations i on i.version_id = v.id
+             join assets a on a.id = i.asset_id and not a.archived
+            where s.forbidden and a.entity_id = any($1)"#,
+        scope.ids()
+    )
+    .fetch_one(pool)
+    .await?)
+}
+
 /// An asset carrying a software without a seat of any of its licences, for
 /// itself or for the person it is assigned to: where to look when the
 /// software is over-deployed.

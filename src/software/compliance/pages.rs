@@ -74,6 +74,8 @@ struct ListPage {
     unlicensed: i64,
     unused: i64,
     forbidden: Vec<ForbiddenInstallation>,
+    /// All of them, when more than those listed.
+    forbidden_total: i64,
     state: ComplianceState,
     q: String,
     status: String,
@@ -120,6 +122,7 @@ pub async fn list(
         unused: rows.iter().map(|r| r.balance.unused).sum(),
         rows: rows.into_iter().skip((page - 1) * PER_PAGE).take(PER_PAGE).collect(),
         forbidden: db::forbidden(&state.db, &scope, SHOWN).await?,
+        forbidden_total: db::forbidden_count(&state.db, &scope).await?,
         state: db::state(&state.db).await?,
         q: params.q.clone().unwrap_or_default(),
         status: params.status.clone().unwrap_or_default(),
