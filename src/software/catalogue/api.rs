@@ -15,6 +15,7 @@ use super::{
 };
 use crate::{
     api::{ApiJson, ListResponse},
+    assets::register::db as assets_db,
     audit::HistoryEntry,
     auth::{
         actor::ApiActor,
@@ -150,7 +151,7 @@ pub async fn add_manual_installation(
     ApiJson(body): ApiJson<ManualInstallation>,
 ) -> ApiResult<StatusCode> {
     let scope = actor.scope(ObjectKind::Asset, Action::Update)?;
-    let entity = db::asset_entity(&state.db, &scope, asset).await?;
+    let entity = assets_db::find(&state.db, &scope, asset).await?.entity_id;
     let software = db::find(&state.db, &actor.scope(ObjectKind::Software, Action::View)?, body.software_id)
         .await
         .map_err(|_| AppError::field("software_id", "field-invalid-choice"))?;
@@ -171,7 +172,7 @@ pub async fn remove_manual_installation(
     Path((asset, version_id)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<StatusCode> {
     let scope = actor.scope(ObjectKind::Asset, Action::Update)?;
-    let entity = db::asset_entity(&state.db, &scope, asset).await?;
+    let entity = assets_db::find(&state.db, &scope, asset).await?.entity_id;
     db::remove_manual(&state.db, &actor.audit(), (asset, entity), version_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

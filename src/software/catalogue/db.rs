@@ -184,22 +184,6 @@ pub async fn installations(
     Ok((items, total))
 }
 
-/// The asset's entity when it lies within `scope`; else NotFound.
-pub async fn asset_entity(pool: &PgPool, scope: &Scope, asset: Uuid) -> AppResult<Uuid> {
-    sqlx::query_scalar!("select entity_id from assets where id = $1 and entity_id = any($2)", asset, scope.ids())
-        .fetch_optional(pool)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
-/// The id of the asset with `tag` within `scope`; else NotFound.
-pub async fn asset_by_tag(pool: &PgPool, scope: &Scope, tag: &str) -> AppResult<Uuid> {
-    sqlx::query_scalar!("select id from assets where lower(tag) = lower($1) and entity_id = any($2)", tag, scope.ids())
-        .fetch_optional(pool)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 fn line(name: &str, version: &str) -> String {
     if version.is_empty() { name.to_owned() } else { format!("{name} {version}") }
 }

@@ -16,6 +16,7 @@ use super::{
     domain::{Installation, Software, VersionCount},
 };
 use crate::{
+    assets::register::db as assets_db,
     auth::{
         actor::Actor,
         permission::{Action, ObjectKind},
@@ -190,13 +191,13 @@ pub async fn add_installation(
             Err(_) => return Ok(redirect_with_flash(&back, "error", "field-invalid-date")),
         },
     };
-    let asset = match db::asset_by_tag(&state.db, &scope, tag).await {
-        Ok(asset) => asset,
-        Err(AppError::NotFound) => return Ok(redirect_with_flash(&back, "error", "software-no-such-asset")),
-        Err(other) => return Err(other),
+    // A tag out of the person's reach reads like one that does not exist.
+    let found = match assets_db::id_by_tag(&state.db, tag).await? {
+        Some(id) => assets_db::find(&state.db, &scope, id).await.ok(),
+        None => None,
     };
-    let entity = db::asset_entity(&state.db, &scope, asset).await?;
-    match db::add_manual(&state.db, &actor.audit(), (asset, entity), &software, &version, date).await {
+    let Some(asset) = found else { return Ok(redirect_with_flash(&back, "error", "software-no-such-asset")) };
+    match db::add_manual(&state.db, &actor.audit(), (asset.id, asset.entity_id), &software, &version, date).await {
         Ok(()) => Ok(redirect_with_flash(&back, "success", "software-installation-added")),
         Err(AppError::Conflict(_)) => Ok(redirect_with_flash(&back, "error", "software-already-installed")),
         Err(other) => Err(other),
@@ -213,7 +214,7 @@ pub async fn remove_installation(
     let scope = actor.scope(ObjectKind::Asset, Action::Update)?;
     let asset = crate::web::form::pair_optional_id(&fields, "asset_id")?.ok_or(AppError::NotFound)?;
     let version = crate::web::form::pair_optional_id(&fields, "version_id")?.ok_or(AppError::NotFound)?;
-    let entity = db::asset_entity(&state.db, &scope, asset).await?;
+    let entity = assets_db::find(&state.db, &scope, asset).await?.entity_id;
     db::remove_manual(&state.db, &actor.audit(), (asset, entity), version).await?;
     Ok(redirect_with_flash(&format!("/software/{id}"), "success", "software-installation-removed"))
 }

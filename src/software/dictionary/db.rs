@@ -5,7 +5,7 @@ use serde_json::json;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::{BadPattern, Dictionary, RuleRow};
+use super::{RuleRow, compile};
 use crate::{
     audit::{self, AuditActor},
     error::{AppError, AppResult},
@@ -42,22 +42,10 @@ fn describe(name_pattern: &str, set_name: &str, ignore: bool) -> String {
 
 /// Add a rule after the others; a pattern that does not compile is marked on its field.
 pub async fn add(pool: &PgPool, actor: &AuditActor, input: &RuleInput) -> AppResult<Uuid> {
-    let probe = RuleRow {
-        id: Uuid::nil(),
-        position: 0,
-        name_pattern: input.name_pattern.clone(),
-        publisher_pattern: String::new(),
-        set_name: String::new(),
-        set_publisher: String::new(),
-        set_version: String::new(),
-        set_category: String::new(),
-        ignore: false,
-    };
-    if let Err(BadPattern(_)) = Dictionary::new(std::slice::from_ref(&probe)) {
+    if compile(input.name_pattern.trim()).is_err() {
         return Err(AppError::field("name_pattern", "dictionary-bad-pattern"));
     }
-    let publisher = RuleRow { name_pattern: input.publisher_pattern.clone(), ..probe };
-    if !input.publisher_pattern.is_empty() && Dictionary::new(&[publisher]).is_err() {
+    if !input.publisher_pattern.trim().is_empty() && compile(input.publisher_pattern.trim()).is_err() {
         return Err(AppError::field("publisher_pattern", "dictionary-bad-pattern"));
     }
     let mut tx = pool.begin().await?;

@@ -72,7 +72,7 @@ pub struct Dictionary {
 #[derive(Debug)]
 pub struct BadPattern(pub String);
 
-fn compile(pattern: &str) -> Result<Regex, BadPattern> {
+pub(super) fn compile(pattern: &str) -> Result<Regex, BadPattern> {
     if pattern.chars().count() > MAX_PATTERN {
         return Err(BadPattern(format!("longer than {MAX_PATTERN} characters")));
     }
