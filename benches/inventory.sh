@@ -7,7 +7,8 @@
 # (an asset and its 300 installations in one transaction):
 #   - ingest of new machines: inventories per second and p99;
 #   - an identical resubmission (the no-change path): requests per second;
-#   - the server's memory before and after (resident and peak).
+#   - the server's memory while it ingests 10 000 more new machines
+#     (resident every 10 s, and peak).
 #
 # Usage: bash benches/inventory.sh      (DURATION may be set)
 set -euo pipefail
@@ -105,3 +106,16 @@ printf '| identical resubmission | 8 | %s | %s | | | |\n' "$rps" "$p99"
 printf '\n%s machines made in the measured run; server memory: %s MB at start, %s MB after, peak %s MB\n' \
   "$made" "$RSS_START" "$(rss_mb)" "$(hwm_mb)"
 echo "   $(psql_value 'select count(*) from assets') assets, $(psql_value 'select count(*) from software') programs, $(psql_value 'select count(*) from software_installations') installations"
+
+# Memory: 10 000 more new machines, the resident size noted every 10 s.
+target=$(($(psql_value "select count(*) from asset_inventory") + 10000))
+wrk -t 2 -c 8 -d 600s -s "$DATA/ingest.lua" "$BASE/inventory" >/dev/null &
+WRK=$!
+samples=()
+while (($(psql_value "select count(*) from asset_inventory") < target)) && kill -0 "$WRK" 2>/dev/null; do
+  sleep 10
+  samples+=("$(rss_mb)")
+done
+kill "$WRK" 2>/dev/null || true
+wait "$WRK" 2>/dev/null || true
+printf '\nmemory over 10 000 more new machines: resident every 10 s (MB): %s; peak %s MB\n' "${samples[*]}" "$(hwm_mb)"

@@ -2,7 +2,8 @@
 //! `ocsinventory-agent` inventory this machine and send it to `parc serve`
 //! on loopback, authenticating with the shared secret. The machine must
 //! appear once, with its installed packages and network interfaces, and a
-//! second run of each agent must change nothing. `.ci/setup` installs both.
+//! second run of each agent, or of one after the other, must change nothing.
+//! `.ci/setup` installs both.
 
 #[path = "support/server.rs"]
 mod server;
@@ -59,7 +60,7 @@ impl Api {
     fn state(&self) -> (Vec<(String, String)>, i64, usize, Value, usize) {
         let agents = self.get("/inventory/agents");
         let agents = agents.as_array().expect("agents");
-        let pairs: Vec<(String, String)> = agents
+        let mut pairs: Vec<(String, String)> = agents
             .iter()
             .map(|a| {
                 (
@@ -68,6 +69,8 @@ impl Api {
                 )
             })
             .collect();
+        // The list is by last contact: sorted, states compare whoever called last.
+        pairs.sort();
         let asset = pairs.first().map(|(_, id)| id.clone()).unwrap_or_default();
         let assets = self.get("/assets?per_page=1")["total"].as_i64().expect("total");
         let software = self.count(&format!("/assets/{asset}/software"));
@@ -143,5 +146,11 @@ fn the_agents_of_this_machine_register_it_once_and_a_second_run_changes_nothing(
     assert_eq!(after_ocs.1, 1, "still one asset");
     run("ocsinventory-agent", &ocs);
     assert_eq!(api.state(), after_ocs, "a second OCS run changes nothing");
+    // Each agent compares with its own last inventory: the two agents of one
+    // machine do not rewrite its asset in turn.
+    run("fusioninventory-agent", &fusion);
+    assert_eq!(api.state(), after_ocs, "FusionInventory after OCS changes nothing");
+    run("ocsinventory-agent", &ocs);
+    assert_eq!(api.state(), after_ocs, "OCS after FusionInventory changes nothing");
     let _ = std::fs::remove_dir_all(vardir);
 }

@@ -21,6 +21,7 @@ use sqlx::{Acquire, PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use super::{
+    config::Config,
     model::{Dialect, Inventory, ItemType, Software},
     normalize::text,
     normalize::{Blacklist, DEFAULTS, Field},
@@ -50,6 +51,8 @@ pub struct Agent {
     pub id: Uuid,
     pub asset_id: Option<Uuid>,
     pub last_body_sha256: Option<Vec<u8>>,
+    /// Of the normalised inventory this agent last sent.
+    pub last_checksum: Option<Vec<u8>>,
 }
 
 /// Find or create the agent (by GLPI-Agent-ID, else deviceid), noting this contact.
@@ -65,7 +68,7 @@ pub async fn contact(conn: &mut PgConnection, hello: &Hello) -> AppResult<Agent>
                  on conflict (agent_uuid) where agent_uuid is not null do update
                     set deviceid = $2, user_agent = $3, tag = case when $4 = '' then inventory_agents.tag else $4 end,
                         remote_ip = $5::text::inet, last_contact_at = now()
-                 returning id, asset_id, last_body_sha256",
+                 returning id, asset_id, last_body_sha256, last_checksum",
                 agent_uuid,
                 hello.deviceid,
                 hello.user_agent,
@@ -82,7 +85,7 @@ pub async fn contact(conn: &mut PgConnection, hello: &Hello) -> AppResult<Agent>
                  on conflict (deviceid) where agent_uuid is null do update
                     set user_agent = $2, tag = case when $3 = '' then inventory_agents.tag else $3 end,
                         remote_ip = $4::text::inet, last_contact_at = now()
-                 returning id, asset_id, last_body_sha256",
+                 returning id, asset_id, last_body_sha256, last_checksum",
                 hello.deviceid,
                 hello.user_agent,
                 tag,
@@ -261,15 +264,14 @@ impl RuleRow {
     }
 }
 
-/// The active rules for one kind of device, in order.
-pub async fn rules_for(conn: &mut PgConnection, itemtype: ItemType) -> AppResult<Vec<Rule>> {
+/// The active rules, in order.
+pub async fn active_rules(pool: &PgPool) -> AppResult<Vec<Rule>> {
     let rows = sqlx::query_as!(
         RuleRow,
         "select id, position, name, itemtype, action, criteria, active from inventory_rules
-          where active and (itemtype is null or itemtype = $1) order by position, name",
-        itemtype.as_str()
+          where active order by position, name"
     )
-    .fetch_all(conn)
+    .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().filter_map(RuleRow::into_rule).collect())
 }
@@ -285,7 +287,8 @@ pub struct Submission<'a> {
     pub body_sha256: [u8; 32],
     /// Where a new device goes, from the token it came with.
     pub entity_id: Option<Uuid>,
-    pub blacklist: &'a Blacklist,
+    /// The placeholder lists, rules and dictionary it is read and matched with.
+    pub config: &'a Config,
     /// An admin imports a refused inventory: a refusal becomes a new asset.
     pub force: bool,
 }
@@ -316,7 +319,7 @@ pub async fn ingest(pool: &PgPool, submission: Submission<'_>) -> AppResult<Outc
     let mut tx = pool.begin().await?;
     let agent = contact(&mut tx, submission.hello).await?;
     lock_identifiers(&mut tx, submission.hello, inventory).await?;
-    let rules = rules_for(&mut tx, inventory.itemtype).await?;
+    let rules: Vec<&Rule> = submission.config.rules_for(inventory.itemtype).collect();
     let decision = match decide(&mut tx, &rules, inventory, &agent, submission.entity_id).await? {
         Decision::Refuse(..) if submission.force => Decision::Create(None),
         decided => decided,
@@ -335,11 +338,8 @@ pub async fn ingest(pool: &PgPool, submission: Submission<'_>) -> AppResult<Outc
             return Ok(Outcome::Refused { id, reason });
         }
         Decision::Link(asset, rule) => {
-            let stored = sqlx::query_scalar!("select checksum from asset_inventory where asset_id = $1", asset)
-                .fetch_optional(&mut *tx)
-                .await?
-                .flatten();
-            if stored.as_deref() == Some(&checksum[..]) {
+            if unchanged(&mut tx, &agent, asset, &checksum).await? {
+                free_space(&mut tx, asset, inventory).await?;
                 Outcome::Unchanged(asset)
             } else {
                 let matched = Match { rule: Some(rule), agent: agent.id, checksum: &checksum, created: false };
@@ -357,9 +357,39 @@ pub async fn ingest(pool: &PgPool, submission: Submission<'_>) -> AppResult<Outc
     let (Outcome::Created(asset) | Outcome::Updated(asset) | Outcome::Unchanged(asset)) = outcome else {
         return Ok(outcome);
     };
-    touch_agent(&mut tx, agent.id, asset, &submission.body_sha256).await?;
+    touch_agent(&mut tx, agent.id, asset, &submission.body_sha256, &checksum).await?;
     tx.commit().await?;
     Ok(outcome)
+}
+
+/// The volumes' free space, which changes at every run without making the
+/// inventory a new one.
+async fn free_space(conn: &mut PgConnection, asset: Uuid, inventory: &Inventory) -> AppResult<()> {
+    let Some(volumes) = inventory.volumes.as_ref().filter(|v| !v.is_empty()) else { return Ok(()) };
+    let free: Vec<Option<i64>> = volumes.iter().map(|v| v.free_mb).collect();
+    sqlx::query!(
+        "update asset_volumes v set free_mb = t.free from unnest($2::bigint[]) with ordinality t(free, position)
+          where v.asset_id = $1 and v.position = t.position and v.free_mb is distinct from t.free",
+        asset,
+        &free as &[Option<i64>]
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Nothing new for the asset: this agent's last inventory of it was the same,
+/// or the asset's last inventory (from any agent) was. Each agent of a machine
+/// comparing with its own keeps two agents from rewriting it in turn.
+async fn unchanged(conn: &mut PgConnection, agent: &Agent, asset: Uuid, checksum: &[u8; 32]) -> AppResult<bool> {
+    if agent.asset_id == Some(asset) && agent.last_checksum.as_deref() == Some(&checksum[..]) {
+        return Ok(true);
+    }
+    let stored = sqlx::query_scalar!("select checksum from asset_inventory where asset_id = $1", asset)
+        .fetch_optional(conn)
+        .await?
+        .flatten();
+    Ok(stored.as_deref() == Some(&checksum[..]))
 }
 
 /// SHA-256 of the normalised inventory (dates of the run are not in it).
@@ -404,10 +434,6 @@ struct Prepared {
 
 async fn prepare(pool: &PgPool, submission: &Submission<'_>) -> AppResult<Prepared> {
     // Read before taking a connection for the rest: one request never holds two.
-    let dictionary = match submission.inventory.software {
-        Some(_) => Some(crate::software::dictionary::current(pool).await?),
-        None => None,
-    };
     let mut conn = pool.acquire().await?;
     let model_id = model_of(&mut conn, submission.inventory).await?;
     let hello = submission.hello;
@@ -423,23 +449,31 @@ async fn prepare(pool: &PgPool, submission: &Submission<'_>) -> AppResult<Prepar
         Some(Some(_)) => None,
         _ => Some(assets_db::allocate_tag_now(&mut conn, model_id, Utc::now().date_naive()).await?),
     };
-    let (software, versions) = match (&submission.inventory.software, dictionary) {
-        (Some(list), Some(dictionary)) => {
-            let (named, categories) = dictionary.apply(list);
+    let (software, versions) = match &submission.inventory.software {
+        Some(list) => {
+            let (named, categories) = submission.config.dictionary.apply(list);
             let versions = version_ids(&mut conn, &named, &categories).await?;
             (Some(named), Some(versions))
         }
-        _ => (None, None),
+        None => (None, None),
     };
     Ok(Prepared { model_id, tag, software, versions })
 }
 
-async fn touch_agent(conn: &mut PgConnection, agent: Uuid, asset: Uuid, body: &[u8; 32]) -> AppResult<()> {
+async fn touch_agent(
+    conn: &mut PgConnection,
+    agent: Uuid,
+    asset: Uuid,
+    body: &[u8; 32],
+    checksum: &[u8; 32],
+) -> AppResult<()> {
     sqlx::query!(
-        "update inventory_agents set asset_id = $2, last_body_sha256 = $3, last_inventory_at = now() where id = $1",
+        "update inventory_agents set asset_id = $2, last_body_sha256 = $3, last_checksum = $4, last_inventory_at = now()
+          where id = $1",
         agent,
         asset,
-        &body[..]
+        &body[..],
+        &checksum[..]
     )
     .execute(&mut *conn)
     .await?;
@@ -501,7 +535,7 @@ fn macs(inventory: &Inventory) -> Vec<String> {
 /// only ever match assets of that entity and those below it.
 async fn decide(
     conn: &mut PgConnection,
-    rules: &[Rule],
+    rules: &[&Rule],
     inventory: &Inventory,
     agent: &Agent,
     within: Option<Uuid>,
@@ -651,7 +685,22 @@ async fn model_of(conn: &mut PgConnection, inventory: &Inventory) -> AppResult<U
     let category = category_name(inventory);
     let fallback = format!("{category} ({})", inventory.itemtype.as_str());
     let name = inventory.model.clone().unwrap_or(fallback);
-    model_named(conn, category, inventory.manufacturer.as_deref(), &name).await
+    let manufacturer = inventory.manufacturer.as_deref();
+    // Nearly always the model exists already: one read.
+    let known = sqlx::query_scalar!(
+        "select m.id from asset_models m left join manufacturers f on f.id = m.manufacturer_id
+          where lower(m.name) = lower($2)
+            and case when $1::text is null then m.manufacturer_id is null else lower(f.name) = lower($1) end
+          order by m.created_at, m.id limit 1",
+        manufacturer,
+        name
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    match known {
+        Some(id) => Ok(id),
+        None => model_named(conn, category, manufacturer, &name).await,
+    }
 }
 
 /// The model `name` of `manufacturer` in `category`, made when first seen.
@@ -1106,22 +1155,19 @@ async fn sections(
     if names.is_empty() {
         return Ok(());
     }
+    // One statement: the stored virtual machines are read as they were before it.
     let previous_vms = sqlx::query_scalar!(
-        "select content from asset_inventory_sections where asset_id = $1 and section = 'virtual_machines'",
-        asset
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
-    sqlx::query!(
-        "insert into asset_inventory_sections (asset_id, section, content)
-         select $1, s, c from unnest($2::text[], $3::jsonb[]) t(s, c)
-         on conflict (asset_id, section) do update set content = excluded.content, updated_at = now()
-          where asset_inventory_sections.content is distinct from excluded.content",
+        r#"with written as (
+             insert into asset_inventory_sections (asset_id, section, content)
+             select $1, s, c from unnest($2::text[], $3::jsonb[]) t(s, c)
+             on conflict (asset_id, section) do update set content = excluded.content, updated_at = now()
+              where asset_inventory_sections.content is distinct from excluded.content)
+           select (select content from asset_inventory_sections where asset_id = $1 and section = 'virtual_machines')"#,
         asset,
         &names,
         &contents
     )
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
     let vm_names = |content: Option<&Value>| {
         let list = content.and_then(Value::as_array).cloned().unwrap_or_default();
@@ -1538,11 +1584,11 @@ pub async fn import_refused(pool: &PgPool, id: Uuid) -> AppResult<Uuid> {
     .await?
     .ok_or(AppError::NotFound)?;
     let dialect = if row.dialect == "xml" { Dialect::Xml } else { Dialect::Json };
-    let blacklist = blacklist(pool).await?;
+    let config = super::config::current(pool).await?;
     let itemtype = ItemType::parse(&row.itemtype);
     let partial = row.document.get("partial").and_then(Value::as_bool).unwrap_or(false);
     let content = row.document.get("content").cloned().unwrap_or(Value::Null);
-    let inventory = super::model::read(&content, itemtype, partial, None, dialect, &blacklist)
+    let inventory = super::model::read(&content, itemtype, partial, None, dialect, &config.blacklist)
         .map_err(|e| AppError::Unprocessable(e.to_string()))?;
     let hello = Hello {
         agent_uuid: row.agent_uuid,
@@ -1556,7 +1602,7 @@ pub async fn import_refused(pool: &PgPool, id: Uuid) -> AppResult<Uuid> {
         dialect,
         body_sha256: [0; 32],
         entity_id: row.entity_id,
-        blacklist: &blacklist,
+        config: &config,
         force: true,
     };
     let asset = match ingest(pool, submission).await? {

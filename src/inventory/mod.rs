@@ -4,6 +4,7 @@
 //! and reconciliation with the register through ordered match rules.
 
 pub mod api;
+pub mod config;
 pub mod db;
 pub mod model;
 pub mod normalize;
@@ -33,28 +34,12 @@ use protocol::{Message, Reply};
 
 /// Compressed bodies above this are refused before reading them.
 pub const MAX_WIRE_BYTES: usize = 64 * 1024 * 1024;
+/// Messages read and stored at once, per server.
+const CONCURRENT_MESSAGES: usize = 16;
+/// How long a message waits for its turn before the agent is told to retry.
+const QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Who may send inventories.
-struct Access {
-    open: bool,
-    shared_secret_sha256: Option<Vec<u8>>,
-    allowed_networks: Vec<ipnet::IpNet>,
-    max_body_bytes: u64,
-}
-
-async fn access(pool: &sqlx::PgPool) -> AppResult<Access> {
-    let row = sqlx::query!(
-        "select access, shared_secret_sha256, allowed_networks::text[] as \"networks!\", max_body_bytes from inventory_settings"
-    )
-    .fetch_one(pool)
-    .await?;
-    Ok(Access {
-        open: row.access == "open",
-        shared_secret_sha256: row.shared_secret_sha256,
-        allowed_networks: row.networks.iter().filter_map(|n| n.parse().ok()).collect(),
-        max_body_bytes: u64::try_from(row.max_body_bytes).unwrap_or(64 * 1024 * 1024),
-    })
-}
+static INGESTING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_MESSAGES);
 
 /// Why a sender was turned away.
 enum Turned {
@@ -74,7 +59,7 @@ fn basic_password(headers: &HeaderMap) -> Option<String> {
 /// The shared secret, or a token (whose entity new devices join).
 async fn admit(
     pool: &sqlx::PgPool,
-    access: &Access,
+    access: &config::Access,
     headers: &HeaderMap,
     ip: std::net::IpAddr,
 ) -> AppResult<Result<Option<Uuid>, Turned>> {
@@ -116,7 +101,7 @@ async fn receive(state: &AppState, ip: IpAddr, request: Request, ocs_path: bool)
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .filter(|v| !v.is_empty() && v.len() <= 100);
-    let access = access(&state.db).await?;
+    let config = config::current(&state.db).await?;
     let mut message = Message {
         ocs_path,
         content_type: header_text("content-type"),
@@ -124,10 +109,10 @@ async fn receive(state: &AppState, ip: IpAddr, request: Request, ocs_path: bool)
         user_agent: header_text("user-agent"),
         remote_ip: Some(ip),
         body: axum::body::Bytes::new(),
-        max_bytes: access.max_body_bytes,
+        max_bytes: config.access.max_body_bytes,
         entity_id: None,
     };
-    match admit(&state.db, &access, headers, ip).await? {
+    match admit(&state.db, &config.access, headers, ip).await? {
         Ok(entity) => message.entity_id = entity,
         Err(Turned::Network) => {
             let speaker = message.speaker();
@@ -149,6 +134,14 @@ async fn receive(state: &AppState, ip: IpAddr, request: Request, ocs_path: bool)
             return Ok(response);
         }
     }
+    // Bodies are read and parsed a few at a time: memory stays bounded however
+    // many agents call at once; the others wait, then are told to come back.
+    let Ok(Ok(_permit)) = tokio::time::timeout(QUEUE_WAIT, INGESTING.acquire()).await else {
+        let mut response =
+            respond(Reply::error(StatusCode::SERVICE_UNAVAILABLE, message.speaker(), wire::Compression::None, "busy"));
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        return Ok(response);
+    };
     let Ok(bytes) = axum::body::to_bytes(body, MAX_WIRE_BYTES).await else {
         let speaker = message.speaker();
         return Ok(respond(Reply::error(
@@ -159,7 +152,7 @@ async fn receive(state: &AppState, ip: IpAddr, request: Request, ocs_path: bool)
         )));
     };
     message.body = bytes;
-    Ok(respond(protocol::answer(&state.db, &message).await))
+    Ok(respond(protocol::answer(&state.db, &message, config).await))
 }
 
 async fn inventory(State(state): State<AppState>, ClientAddr(ip): ClientAddr, request: Request) -> AppResult<Response> {

@@ -1,7 +1,8 @@
 //! One inventory model for every agent: what Parc keeps from an inventory,
 //! read from the GLPI inventory format (JSON as sent, or legacy XML turned
 //! into it). Values are normalised here; a section absent from a partial
-//! inventory is `None`, and its stored rows are left alone.
+//! inventory is `None`, and its stored rows are left alone; a list absent
+//! from a full inventory is empty.
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -509,7 +510,8 @@ pub fn read(
             name: text(&name, 250),
             version: text(&s.text_or_empty(&["version"])?, 100),
             publisher: text(&s.text_or_empty(&["publisher"])?, 250),
-            arch: text(&s.text_or_empty(&["arch"])?, 50),
+            // OCS says ARCHITECTURE where the others say ARCH.
+            arch: text(&s.text_or_empty(&["arch", "architecture"])?, 50),
             install_date: s.text(&["install_date", "installdate"])?.as_deref().and_then(date),
         }))
     })?
@@ -543,7 +545,7 @@ pub fn read(
     let cut = |value: Option<String>, max: usize| value.map(|v| v.chars().take(max).collect::<String>());
     let (serial, manufacturer, model) = (cut(serial, 100), cut(manufacturer, 200), cut(model, 200));
     let tag = cut(tag, 200);
-    Ok(Inventory {
+    let inventory = Inventory {
         itemtype,
         partial,
         tag,
@@ -609,7 +611,34 @@ pub fn read(
         })?,
         ports,
         printer,
-    })
+    };
+    Ok(if partial { inventory } else { inventory.with_absent_lists_empty() })
+}
+
+impl Inventory {
+    /// A full inventory lists all a device has: a list it leaves out is
+    /// empty (the memory removed, the last program uninstalled), where a
+    /// partial inventory leaves what it does not carry alone.
+    fn with_absent_lists_empty(mut self) -> Inventory {
+        fn empty<T>(list: &mut Option<Vec<T>>) {
+            list.get_or_insert_with(Vec::new);
+        }
+        empty(&mut self.software);
+        empty(&mut self.networks);
+        empty(&mut self.cpus);
+        empty(&mut self.disks);
+        empty(&mut self.volumes);
+        empty(&mut self.monitors);
+        empty(&mut self.antivirus);
+        // Only computers host virtual machines; only network devices and printers have ports.
+        if self.itemtype == ItemType::Computer {
+            empty(&mut self.virtual_machines);
+        }
+        if matches!(self.itemtype, ItemType::NetworkEquipment | ItemType::Printer) {
+            empty(&mut self.ports);
+        }
+        self
+    }
 }
 
 fn c_or(value: Option<String>, fallback: &str) -> String {

@@ -5,12 +5,15 @@
 //! then CONTACT and inventories). Each is answered the way its agent reads:
 //! errors too, so an agent's log says what went wrong.
 
+use std::sync::Arc;
+
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::{
+    config::Config,
     db::{self, Hello, Outcome},
     model::{self, Dialect, ItemType},
     normalize::Blacklist,
@@ -123,8 +126,10 @@ fn cdata(text: &str) -> String {
     text.replace("]]>", "]] >")
 }
 
-/// Answer one message.
-pub async fn answer(pool: &sqlx::PgPool, message: &Message<'_>) -> Reply {
+/// Answer one message. Reading it (inflating, parsing, normalising) is CPU
+/// work done on the blocking pool, off the threads that serve requests; only
+/// what it asks of the database is done here.
+pub async fn answer(pool: &sqlx::PgPool, message: &Message<'_>, config: Arc<Config>) -> Reply {
     let speaker = message.speaker();
     let compression = match Compression::detect(message.content_type, &message.body) {
         Ok(found) => found,
@@ -138,10 +143,15 @@ pub async fn answer(pool: &sqlx::PgPool, message: &Message<'_>) -> Reply {
         }
         Err(other) => return Reply::error(StatusCode::BAD_REQUEST, speaker, Compression::None, &other.to_string()),
     };
-    // Inflating up to the cap is CPU work: off the threads that serve requests.
-    let (wire, cap) = (message.body.clone(), message.max_bytes);
-    let inflated = tokio::task::spawn_blocking(move || compression.decompress(&wire, cap)).await;
-    let Ok(inflated) = inflated else {
+    let sender = Sender {
+        speaker,
+        compression,
+        agent_uuid: message.agent_uuid.map(str::to_owned),
+        user_agent: message.user_agent.chars().take(200).collect(),
+        remote_ip: message.remote_ip,
+    };
+    let (wire, cap, blacklist) = (message.body.clone(), message.max_bytes, Arc::clone(&config.blacklist));
+    let Ok(read) = tokio::task::spawn_blocking(move || read(&sender, &wire, cap, &blacklist)).await else {
         return Reply::error(
             StatusCode::INTERNAL_SERVER_ERROR,
             speaker,
@@ -149,23 +159,83 @@ pub async fn answer(pool: &sqlx::PgPool, message: &Message<'_>) -> Reply {
             "the inventory could not be read",
         );
     };
-    let body = match inflated {
-        Ok(body) => body,
-        Err(error @ WireError::TooLarge(_)) => {
-            return Reply::error(StatusCode::PAYLOAD_TOO_LARGE, speaker, compression, &error.to_string());
-        }
-        Err(error) => return Reply::error(StatusCode::BAD_REQUEST, speaker, compression, &error.to_string()),
+    let stored = match read {
+        Read::Answer(reply) => return reply,
+        Read::Contact { hello, reply } => contact(pool, &hello).await.map(|()| reply),
+        Read::Inventory(inventory) => submit(pool, message, &config, &inventory).await.map(|_| inventory.reply),
     };
-    let first = body.iter().find(|b| !b.is_ascii_whitespace()).copied();
-    let outcome = match first {
-        Some(b'{') => json_message(pool, message, &body, compression).await,
-        _ => xml_message(pool, message, speaker, &body, compression).await,
-    };
-    outcome.unwrap_or_else(|error| {
+    stored.unwrap_or_else(|error| {
         // The details stay in the server's log, not in the agent's.
         tracing::warn!(%error, "inventory failed");
         Reply::error(StatusCode::INTERNAL_SERVER_ERROR, speaker, compression, "the inventory could not be stored")
     })
+}
+
+/// Who sent a message and how, as reading it needs.
+struct Sender {
+    speaker: Speaker,
+    compression: Compression,
+    agent_uuid: Option<String>,
+    user_agent: String,
+    remote_ip: Option<std::net::IpAddr>,
+}
+
+impl Sender {
+    fn hello(&self, deviceid: String, tag: Option<String>) -> Hello {
+        Hello {
+            agent_uuid: self.agent_uuid.clone(),
+            deviceid,
+            user_agent: self.user_agent.clone(),
+            tag,
+            remote_ip: self.remote_ip,
+        }
+    }
+}
+
+/// What a message asks, once read.
+enum Read {
+    /// An answer that needs nothing from the database (errors included).
+    Answer(Reply),
+    /// A first contact: the agent is noted, then `reply` sent.
+    Contact {
+        hello: Hello,
+        reply: Reply,
+    },
+    Inventory(Box<Received>),
+}
+
+/// An inventory to store, then answer with `reply`.
+struct Received {
+    hello: Hello,
+    inventory: model::Inventory,
+    document: Value,
+    dialect: Dialect,
+    body_sha256: [u8; 32],
+    reply: Reply,
+}
+
+/// Inflate and read a message.
+fn read(sender: &Sender, wire: &[u8], cap: u64, blacklist: &Blacklist) -> Read {
+    let (speaker, compression) = (sender.speaker, sender.compression);
+    let body = match compression.decompress(wire, cap) {
+        Ok(body) => body,
+        Err(error @ WireError::TooLarge(_)) => {
+            return Read::Answer(Reply::error(StatusCode::PAYLOAD_TOO_LARGE, speaker, compression, &error.to_string()));
+        }
+        Err(error) => {
+            return Read::Answer(Reply::error(StatusCode::BAD_REQUEST, speaker, compression, &error.to_string()));
+        }
+    };
+    match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => json_message(sender, &body, blacklist),
+        _ => xml_message(sender, &body, blacklist),
+    }
+}
+
+async fn contact(pool: &sqlx::PgPool, hello: &Hello) -> Result<(), AppError> {
+    let mut conn = pool.acquire().await?;
+    db::contact(&mut conn, hello).await?;
+    Ok(())
 }
 
 /// Top-level keys of a JSON message (the inventory format, plus CONTACT's).
@@ -189,13 +259,9 @@ const JSON_KEYS: [&str; 17] = [
     "query",
 ];
 
-async fn json_message(
-    pool: &sqlx::PgPool,
-    message: &Message<'_>,
-    body: &[u8],
-    compression: Compression,
-) -> Result<Reply, AppError> {
-    let bad = |text: String| Ok(Reply::error(StatusCode::BAD_REQUEST, Speaker::Glpi, compression, &text));
+fn json_message(sender: &Sender, body: &[u8], blacklist: &Blacklist) -> Read {
+    let compression = sender.compression;
+    let bad = |text: String| Read::Answer(Reply::error(StatusCode::BAD_REQUEST, Speaker::Glpi, compression, &text));
     let Ok(text) = std::str::from_utf8(body) else { return bad("JSON not well formed: invalid UTF-8".into()) };
     if text.contains("\\u0000") {
         return bad("JSON does not validate: a value holds a NUL character".into());
@@ -213,19 +279,9 @@ async fn json_message(
         return bad("JSON does not validate: deviceid is required".into());
     };
     let action = text_of_key("action").unwrap_or_else(|| "inventory".into()).to_ascii_lowercase();
-    let hello = Hello {
-        agent_uuid: message.agent_uuid.map(str::to_owned),
-        deviceid,
-        user_agent: message.user_agent.chars().take(200).collect(),
-        tag: text_of_key("tag"),
-        remote_ip: message.remote_ip,
-    };
+    let hello = sender.hello(deviceid, text_of_key("tag"));
     match action.as_str() {
-        "contact" => {
-            let mut conn = pool.acquire().await?;
-            db::contact(&mut conn, &hello).await?;
-            Ok(contact_reply(&document, compression))
-        }
+        "contact" => Read::Contact { reply: contact_reply(&document, compression), hello },
         "inventory" | "netinventory" => {
             let itemtype = match top.get("itemtype") {
                 None | Some(Value::Null) => None,
@@ -243,23 +299,27 @@ async fn json_message(
             let Some(content) = top.get("content") else {
                 return bad("JSON does not validate: content is required".into());
             };
-            let blacklist = db::blacklist(pool).await?;
-            let inventory = match model::read(content, itemtype, partial, hello.tag.clone(), Dialect::Json, &blacklist)
-            {
+            let inventory = match model::read(content, itemtype, partial, hello.tag.clone(), Dialect::Json, blacklist) {
                 Ok(inventory) => inventory,
                 Err(error) => return bad(format!("JSON does not validate: {error}")),
             };
-            submit(pool, message, &hello, &inventory, &document, Dialect::Json, body, &blacklist).await?;
-            Ok(Reply::ok_json(compression))
+            Read::Inventory(Box::new(Received {
+                hello,
+                inventory,
+                document,
+                dialect: Dialect::Json,
+                body_sha256: Sha256::digest(body).into(),
+                reply: Reply::ok_json(compression),
+            }))
         }
         // Discovered addresses are not devices of the register.
-        "netdiscovery" => Ok(Reply::ok_json(compression)),
-        "get_params" => Ok(Reply::json(
+        "netdiscovery" => Read::Answer(Reply::ok_json(compression)),
+        "get_params" => Read::Answer(Reply::json(
             StatusCode::OK,
             compression,
             &json!({ "status": "ok", "expiration": EXPIRATION_HOURS, "credentials": [] }),
         )),
-        other => Ok(Reply::error(
+        other => Read::Answer(Reply::error(
             StatusCode::NOT_IMPLEMENTED,
             Speaker::Glpi,
             compression,
@@ -288,21 +348,13 @@ fn contact_reply(document: &Value, compression: Compression) -> Reply {
     Reply::json(StatusCode::OK, compression, &reply)
 }
 
-async fn xml_message(
-    pool: &sqlx::PgPool,
-    message: &Message<'_>,
-    speaker: Speaker,
-    body: &[u8],
-    compression: Compression,
-) -> Result<Reply, AppError> {
+fn xml_message(sender: &Sender, body: &[u8], blacklist: &Blacklist) -> Read {
+    let (speaker, compression) = (sender.speaker, sender.compression);
     // A GLPI Agent's first contact is an XML PROLOG answered in JSON.
-    let json_answers = message.agent_uuid.is_some();
+    let json_answers = sender.agent_uuid.is_some();
     let fail = |status: StatusCode, text: &str| {
-        if json_answers {
-            Ok(Reply::error(status, Speaker::Glpi, compression, text))
-        } else {
-            Ok(Reply::error(status, speaker, compression, text))
-        }
+        let speaker = if json_answers { Speaker::Glpi } else { speaker };
+        Read::Answer(Reply::error(status, speaker, compression, text))
     };
     let text = text_of(body);
     let document = match xml::to_json(&text, Limits::default()) {
@@ -317,44 +369,42 @@ async fn xml_message(
         return fail(StatusCode::BAD_REQUEST, "DEVICEID is required");
     };
     let query = field("query").unwrap_or_default().to_ascii_uppercase();
-    let hello = Hello {
-        agent_uuid: message.agent_uuid.map(str::to_owned),
-        deviceid,
-        user_agent: message.user_agent.chars().take(200).collect(),
-        tag: account_tag(top.get("content")),
-        remote_ip: message.remote_ip,
-    };
+    let hello = sender.hello(deviceid, account_tag(top.get("content")));
     match query.as_str() {
         "PROLOG" => {
-            let mut conn = pool.acquire().await?;
-            db::contact(&mut conn, &hello).await?;
-            if json_answers {
-                return Ok(Reply::ok_json(compression));
-            }
-            let inner = if speaker == Speaker::Ocs {
-                format!("<RESPONSE>SEND</RESPONSE><PROLOG_FREQ>{EXPIRATION_HOURS}</PROLOG_FREQ>")
+            let reply = if json_answers {
+                Reply::ok_json(compression)
+            } else if speaker == Speaker::Ocs {
+                let inner = format!("<RESPONSE>SEND</RESPONSE><PROLOG_FREQ>{EXPIRATION_HOURS}</PROLOG_FREQ>");
+                Reply::xml(StatusCode::OK, speaker, compression, &inner)
             } else {
-                format!("<PROLOG_FREQ>{EXPIRATION_HOURS}</PROLOG_FREQ><RESPONSE>SEND</RESPONSE>")
+                let inner = format!("<PROLOG_FREQ>{EXPIRATION_HOURS}</PROLOG_FREQ><RESPONSE>SEND</RESPONSE>");
+                Reply::xml(StatusCode::OK, speaker, compression, &inner)
             };
-            Ok(Reply::xml(StatusCode::OK, speaker, compression, &inner))
+            Read::Contact { hello, reply }
         }
         "INVENTORY" | "SNMPQUERY" | "SNMP" => {
             let Some(content) = top.get("content") else { return fail(StatusCode::BAD_REQUEST, "CONTENT is required") };
             let itemtype = if query == "INVENTORY" { None } else { Some(network_itemtype(content)) };
-            let blacklist = db::blacklist(pool).await?;
-            let inventory = match model::read(content, itemtype, false, hello.tag.clone(), Dialect::Xml, &blacklist) {
+            let inventory = match model::read(content, itemtype, false, hello.tag.clone(), Dialect::Xml, blacklist) {
                 Ok(inventory) => inventory,
                 Err(error) => return fail(StatusCode::BAD_REQUEST, &error.to_string()),
             };
-            submit(pool, message, &hello, &inventory, &document, Dialect::Xml, body, &blacklist).await?;
             let inner = if speaker == Speaker::Ocs {
                 "<RESPONSE>NO_ACCOUNT_UPDATE</RESPONSE>"
             } else {
                 "<RESPONSE>SEND</RESPONSE>"
             };
-            Ok(Reply::xml(StatusCode::OK, speaker, compression, inner))
+            Read::Inventory(Box::new(Received {
+                hello,
+                inventory,
+                body_sha256: Sha256::digest(body).into(),
+                document,
+                dialect: Dialect::Xml,
+                reply: Reply::xml(StatusCode::OK, speaker, compression, inner),
+            }))
         }
-        "NETDISCOVERY" => Ok(Reply::xml(StatusCode::OK, speaker, compression, "<RESPONSE>SEND</RESPONSE>")),
+        "NETDISCOVERY" => Read::Answer(Reply::xml(StatusCode::OK, speaker, compression, "<RESPONSE>SEND</RESPONSE>")),
         other => fail(StatusCode::NOT_IMPLEMENTED, &format!("Query '{other}' is not supported.")),
     }
 }
@@ -378,28 +428,23 @@ fn account_tag(content: Option<&Value>) -> Option<String> {
     })
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn submit(
     pool: &sqlx::PgPool,
     message: &Message<'_>,
-    hello: &Hello,
-    inventory: &model::Inventory,
-    document: &Value,
-    dialect: Dialect,
-    body: &[u8],
-    blacklist: &Blacklist,
+    config: &Config,
+    received: &Received,
 ) -> Result<Outcome, AppError> {
     let submission = db::Submission {
-        hello,
-        inventory,
-        document,
-        dialect,
-        body_sha256: Sha256::digest(body).into(),
+        hello: &received.hello,
+        inventory: &received.inventory,
+        document: &received.document,
+        dialect: received.dialect,
+        body_sha256: received.body_sha256,
         entity_id: message.entity_id,
-        blacklist,
+        config,
         force: false,
     };
     let outcome = db::ingest(pool, submission).await?;
-    tracing::info!(deviceid = %hello.deviceid, outcome = ?outcome, "inventory");
+    tracing::info!(deviceid = %received.hello.deviceid, outcome = ?outcome, "inventory");
     Ok(outcome)
 }

@@ -866,3 +866,67 @@ async fn placement_rules_put_new_devices_in_their_entity_and_place() {
     let tech = app.token("tech_a").await;
     app.api(Some(&tech), Method::GET, "/api/v1/inventory/placements", None).await.assert_status(StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_full_inventory_without_a_list_means_none_and_a_partial_one_keeps_it() {
+    let app = app_with_secret().await;
+    let agent = "50000000-0000-0000-0000-000000000001";
+    let mut document = small_inventory("pc-achats-03", "9ZK2PL5", None);
+    glpi(&app, agent, &document).await.assert_status(StatusCode::OK);
+    assert_eq!(device(&app, "pc-achats-03-2026").await.2, 1);
+
+    let mut partial = document.clone();
+    partial["partial"] = json!(true);
+    partial["content"].as_object_mut().expect("content").remove("softwares");
+    partial["content"]["hardware"]["memory"] = json!(16384);
+    glpi(&app, agent, &partial).await.assert_status(StatusCode::OK);
+    let (_, _, software, interfaces) = device(&app, "pc-achats-03-2026").await;
+    assert_eq!((software, interfaces), (1, 1), "a partial inventory leaves out what it does not carry");
+
+    let content = document["content"].as_object_mut().expect("content");
+    content.remove("softwares");
+    content.remove("networks");
+    glpi(&app, agent, &document).await.assert_status(StatusCode::OK);
+    let (_, _, software, interfaces) = device(&app, "pc-achats-03-2026").await;
+    assert_eq!((software, interfaces), (0, 0), "a full inventory lists all the machine has");
+}
+
+#[tokio::test]
+async fn two_agents_of_one_machine_do_not_rewrite_it_in_turn() {
+    let app = app_with_secret().await;
+    let first = small_inventory("pc-dsi-04", "4QK2PL6", Some("4c4c4544-0034-3010-8048-b6c04f503704"));
+    // The second agent names the same program its own way, and sees the volume's free space change.
+    let mut second = first.clone();
+    second["deviceid"] = json!("pc-dsi-04-ocs");
+    second["content"]["softwares"] = json!([{"name": "firefox-esr", "version": "118.0esr-1", "arch": "amd64"}]);
+    second["content"]["drives"] = json!([{"volumn": "/dev/sda1", "type": "/", "total": 100_000, "free": 50_000}]);
+    let (agent_one, agent_two) = ("60000000-0000-0000-0000-000000000001", "60000000-0000-0000-0000-000000000002");
+    glpi(&app, agent_one, &first).await.assert_status(StatusCode::OK);
+    glpi(&app, agent_two, &second).await.assert_status(StatusCode::OK);
+    let id: Uuid =
+        sqlx::query_scalar("select id from assets where serial = '4QK2PL6'").fetch_one(&app.pool).await.expect("asset");
+    assert_eq!(count(&app, "select count(*) from assets where serial = '4QK2PL6'").await, 1, "one machine");
+    let history = app.history("asset", id).await.len();
+
+    second["content"]["drives"][0]["free"] = json!(40_000);
+    for _ in 0..2 {
+        glpi(&app, agent_one, &first).await.assert_status(StatusCode::OK);
+        glpi(&app, agent_two, &second).await.assert_status(StatusCode::OK);
+    }
+    assert_eq!(app.history("asset", id).await.len(), history, "nothing new on either side: no history");
+    let installed: Vec<String> = sqlx::query_scalar(
+        "select s.name from software_installations i join software_versions v on v.id = i.version_id
+           join software s on s.id = v.software_id where i.asset_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&app.pool)
+    .await
+    .expect("software");
+    assert_eq!(installed, ["firefox-esr"], "the last agent that saw a change has the say");
+    let free: Option<i64> = sqlx::query_scalar("select free_mb from asset_volumes where asset_id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("volume");
+    assert_eq!(free, Some(40_000), "the free space follows each run");
+}

@@ -192,7 +192,11 @@ pub async fn insert_in(tx: &mut PgConnection, actor: &AuditActor, input: &AssetI
     let mut attempts = 0;
     let tag = loop {
         let tag = match &input.tag {
-            Some(tag) => tag.clone(),
+            // A tag given is tried once: no savepoint to come back to.
+            Some(tag) => {
+                row_errors(insert_row(&mut *tx, id, tag, input, &custom).await)?;
+                break tag.clone();
+            }
             None => allocate_tag(&mut *tx, input.model_id, today).await?,
         };
         let mut savepoint = (&mut *tx).begin().await?;

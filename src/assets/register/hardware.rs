@@ -12,6 +12,7 @@ use axum::{
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
@@ -265,18 +266,24 @@ pub async fn write_in(conn: &mut PgConnection, asset_id: Uuid, hardware: &Hardwa
     .execute(&mut *conn)
     .await?;
     sqlx::query!("delete from asset_network_interfaces where asset_id = $1", asset_id).execute(&mut *conn).await?;
-    for (position, interface) in hardware.interfaces.iter().enumerate() {
-        sqlx::query!(
-            "insert into asset_network_interfaces (asset_id, position, name, mac, ips) values ($1, $2, $3, $4, $5)",
-            asset_id,
-            position as i32,
-            interface.name,
-            interface.mac,
-            &interface.ips
-        )
-        .execute(&mut *conn)
-        .await?;
+    if hardware.interfaces.is_empty() {
+        return Ok(());
     }
+    let names: Vec<&str> = hardware.interfaces.iter().map(|i| i.name.as_str()).collect();
+    let macs: Vec<Option<&str>> = hardware.interfaces.iter().map(|i| i.mac.as_deref()).collect();
+    // Each interface's addresses as a JSON array: arrays of arrays cannot be unnested by row.
+    let ips: Vec<Value> = hardware.interfaces.iter().map(|i| Value::from(i.ips.clone())).collect();
+    sqlx::query!(
+        "insert into asset_network_interfaces (asset_id, position, name, mac, ips)
+         select $1, n - 1, name, mac, array(select jsonb_array_elements_text(ips))
+           from unnest($2::text[], $3::text[], $4::jsonb[]) with ordinality as i(name, mac, ips, n)",
+        asset_id,
+        &names as &[&str],
+        &macs as &[Option<&str>],
+        &ips
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
