@@ -342,22 +342,23 @@ pub async fn ingest(pool: &PgPool, submission: Submission<'_>) -> AppResult<Outc
                 free_space(&mut tx, asset, inventory).await?;
                 Outcome::Unchanged(asset)
             } else {
-                let matched = Match { rule: Some(rule), agent: agent.id, checksum: &checksum, created: false };
+                let matched = Match { rule: Some(rule), agent: agent.id, checksum: &checksum, made: None };
                 apply(&mut tx, &actor, asset, inventory, &matched, &prepared).await?;
                 Outcome::Updated(asset)
             }
         }
         Decision::Create(rule) => {
-            let asset = create(&mut tx, &actor, inventory, submission.hello, submission.entity_id, &prepared).await?;
-            let matched = Match { rule, agent: agent.id, checksum: &checksum, created: true };
-            apply(&mut tx, &actor, asset, inventory, &matched, &prepared).await?;
-            Outcome::Created(asset)
+            let made = create(&mut tx, &actor, inventory, submission.hello, submission.entity_id, &prepared).await?;
+            let matched = Match { rule, agent: agent.id, checksum: &checksum, made: Some(&made) };
+            apply(&mut tx, &actor, made.id, inventory, &matched, &prepared).await?;
+            Outcome::Created(made.id)
         }
     };
     let (Outcome::Created(asset) | Outcome::Updated(asset) | Outcome::Unchanged(asset)) = outcome else {
         return Ok(outcome);
     };
-    touch_agent(&mut tx, agent.id, asset, &submission.body_sha256, &checksum).await?;
+    let applied = !matches!(outcome, Outcome::Unchanged(_));
+    touch_agent(&mut tx, agent.id, asset, &submission.body_sha256, &checksum, applied).await?;
     tx.commit().await?;
     Ok(outcome)
 }
@@ -466,6 +467,7 @@ async fn touch_agent(
     asset: Uuid,
     body: &[u8; 32],
     checksum: &[u8; 32],
+    applied: bool,
 ) -> AppResult<()> {
     sqlx::query!(
         "update inventory_agents set asset_id = $2, last_body_sha256 = $3, last_checksum = $4, last_inventory_at = now()
@@ -477,6 +479,10 @@ async fn touch_agent(
     )
     .execute(&mut *conn)
     .await?;
+    // Applying the inventory has noted its agent and time already.
+    if applied {
+        return Ok(());
+    }
     sqlx::query!(
         "update asset_inventory set agent_id = $2, last_inventory_at = now() where asset_id = $1",
         asset,
@@ -773,51 +779,59 @@ async fn create(
     hello: &Hello,
     token_entity: Option<Uuid>,
     prepared: &Prepared,
-) -> AppResult<Uuid> {
+) -> AppResult<Made> {
     // A placement rule on the agent's tag or address comes first, then the
     // token's entity, then the settings'.
     let tag = inventory.tag.as_deref().or(hello.tag.as_deref()).unwrap_or_default();
     let placed = sqlx::query!(
-        "select entity_id, location_id from inventory_placements
-          where (agent_tag = '' or lower(agent_tag) = lower($1))
-            and (network is null or ($2::text is not null and $2::text::inet <<= network))
-          order by position, created_at limit 1",
+        r#"with placed as (
+             select entity_id, location_id from inventory_placements
+              where (agent_tag = '' or lower(agent_tag) = lower($1))
+                and (network is null or ($2::text is not null and $2::text::inet <<= network))
+              order by position, created_at limit 1)
+           select coalesce((select entity_id from placed), $3, s.entity_id,
+                           (select id from entities where parent_id is null order by created_at limit 1)) as entity_id,
+                  (select location_id from placed) as location_id,
+                  coalesce(s.status_id, (select id from asset_statuses where kind = 'deployed' order by created_at, name limit 1)) as status_id
+             from inventory_settings s"#,
         tag,
-        hello.remote_ip.map(|ip| ip.to_string())
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
-    let settings = sqlx::query!(
-        "select coalesce($1, s.entity_id, (select id from entities where parent_id is null order by created_at limit 1)) as entity_id,
-                coalesce(s.status_id, (select id from asset_statuses where kind = 'deployed' order by created_at, name limit 1)) as status_id
-           from inventory_settings s",
-        placed.as_ref().map(|p| p.entity_id).or(token_entity)
+        hello.remote_ip.map(|ip| ip.to_string()),
+        token_entity
     )
     .fetch_one(&mut *conn)
     .await?;
-    let (Some(entity_id), Some(status_id)) = (settings.entity_id, settings.status_id) else {
+    let (Some(entity_id), Some(status_id)) = (placed.entity_id, placed.status_id) else {
         return Err(AppError::Internal(anyhow::anyhow!("no entity or no deployed status for new devices")));
     };
     let model_id = prepared.model_id;
     let name = inventory.name.clone().unwrap_or_else(|| hello.deviceid.clone());
     let mut input = device_input(name, inventory.serial.clone(), model_id, status_id, entity_id);
     input.tag = prepared.tag.clone();
-    input.location_id = placed.and_then(|p| p.location_id);
+    input.location_id = placed.location_id;
     let mut savepoint = conn.begin().await?;
     match assets_db::insert_in(&mut savepoint, actor, &input).await {
         Ok(id) => {
             savepoint.commit().await?;
-            Ok(id)
+            Ok(Made { id, entity_id, serial_dropped: false })
         }
         // Another asset of this manufacturer has the serial (a clone): this
         // one is kept without it; asset_inventory remembers what was sent.
         Err(AppError::Taken(errors)) if errors.get("serial").is_some() => {
             savepoint.rollback().await?;
             input.serial = None;
-            assets_db::insert_in(conn, actor, &input).await
+            let id = assets_db::insert_in(conn, actor, &input).await?;
+            Ok(Made { id, entity_id, serial_dropped: true })
         }
         Err(other) => Err(other),
     }
+}
+
+/// An asset made for the inventory being applied.
+struct Made {
+    id: Uuid,
+    entity_id: Uuid,
+    /// Another asset had the serial sent: this one was made without it.
+    serial_dropped: bool,
 }
 
 /// A device seen for the first time, as the register takes it (the tag
@@ -859,7 +873,7 @@ struct Match<'a> {
     agent: Uuid,
     checksum: &'a [u8; 32],
     /// The asset was made for this inventory.
-    created: bool,
+    made: Option<&'a Made>,
 }
 
 /// Apply an inventory to its asset: identity, facts, components, software.
@@ -871,7 +885,8 @@ async fn apply(
     matched: &Match<'_>,
     prepared: &Prepared,
 ) -> AppResult<()> {
-    let (rule, agent, checksum, created) = (matched.rule, matched.agent, matched.checksum, matched.created);
+    let (rule, agent, checksum) = (matched.rule, matched.agent, matched.checksum);
+    let created = matched.made.is_some();
     // An asset just made has nothing locked, no facts and no software yet.
     let locked: Vec<String> = if created {
         Vec::new()
@@ -880,65 +895,10 @@ async fn apply(
             .fetch_all(&mut *conn)
             .await?
     };
-    let is_locked = |field: &str| locked.iter().any(|f| f == field);
-    let row = sqlx::query!("select name, serial, model_id, entity_id from assets where id = $1 for update", asset)
-        .fetch_one(&mut *conn)
-        .await?;
-    let entity_id = row.entity_id;
-    let subject = || Subject::new(ObjectKind::Asset, asset, Some(entity_id));
-    let mut sent_serial = None;
-    if !created {
-        let before = Identity { name: row.name.clone(), serial: row.serial.clone(), model_id: row.model_id };
-        let mut after = Identity { name: row.name, serial: row.serial, model_id: row.model_id };
-        if let Some(name) = inventory.name.as_ref().filter(|_| !is_locked("name")) {
-            after.name = name.chars().take(200).collect();
-        }
-        if inventory.serial.is_some() && !is_locked("serial") {
-            after.serial = inventory.serial.clone();
-        }
-        // A model only replaces the stored one when one was sent (not a placeholder).
-        if !is_locked("model") && inventory.model.is_some() {
-            after.model_id = prepared.model_id;
-        }
-        if after != before {
-            let mut savepoint = conn.begin().await?;
-            let updated = sqlx::query!(
-                "update assets set name = $2, serial = $3, model_id = $4, version = version + 1 where id = $1",
-                asset,
-                after.name,
-                after.serial,
-                after.model_id
-            )
-            .execute(&mut *savepoint)
-            .await;
-            match updated {
-                Ok(_) => {
-                    savepoint.commit().await?;
-                    audit::record_change(conn, actor, subject(), &before, &after).await?;
-                }
-                // The serial belongs to another asset: keep ours, note what was sent.
-                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                    savepoint.rollback().await?;
-                    sent_serial = after.serial.clone();
-                    let kept = Identity { serial: before.serial.clone(), ..after };
-                    if kept != before {
-                        sqlx::query!(
-                            "update assets set name = $2, model_id = $3, version = version + 1 where id = $1",
-                            asset,
-                            kept.name,
-                            kept.model_id
-                        )
-                        .execute(&mut *conn)
-                        .await?;
-                        audit::record_change(conn, actor, subject(), &before, &kept).await?;
-                    }
-                }
-                Err(other) => return Err(other.into()),
-            }
-        }
-    } else if inventory.serial.is_some() && row.serial.is_none() {
-        sent_serial = inventory.serial.clone();
-    }
+    let (entity_id, sent_serial) = match matched.made {
+        Some(made) => (made.entity_id, inventory.serial.clone().filter(|_| made.serial_dropped)),
+        None => identity(conn, actor, asset, inventory, &locked, prepared).await?,
+    };
     sqlx::query!(
         "insert into asset_inventory (asset_id, itemtype, system_uuid, serial, kind, last_user, agent_id, rule_id, checksum)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -966,6 +926,74 @@ async fn apply(
         software(conn, actor, asset, entity_id, list, versions, created).await?;
     }
     Ok(())
+}
+
+/// The name, serial and model an inventory gives an existing asset, where
+/// not locked; its entity, and the serial sent when another asset has it.
+async fn identity(
+    conn: &mut PgConnection,
+    actor: &AuditActor,
+    asset: Uuid,
+    inventory: &Inventory,
+    locked: &[String],
+    prepared: &Prepared,
+) -> AppResult<(Uuid, Option<String>)> {
+    let is_locked = |field: &str| locked.iter().any(|f| f == field);
+    let row = sqlx::query!("select name, serial, model_id, entity_id from assets where id = $1 for update", asset)
+        .fetch_one(&mut *conn)
+        .await?;
+    let entity_id = row.entity_id;
+    let subject = || Subject::new(ObjectKind::Asset, asset, Some(entity_id));
+    let mut sent_serial = None;
+    let before = Identity { name: row.name.clone(), serial: row.serial.clone(), model_id: row.model_id };
+    let mut after = Identity { name: row.name, serial: row.serial, model_id: row.model_id };
+    if let Some(name) = inventory.name.as_ref().filter(|_| !is_locked("name")) {
+        after.name = name.chars().take(200).collect();
+    }
+    if inventory.serial.is_some() && !is_locked("serial") {
+        after.serial = inventory.serial.clone();
+    }
+    // A model only replaces the stored one when one was sent (not a placeholder).
+    if !is_locked("model") && inventory.model.is_some() {
+        after.model_id = prepared.model_id;
+    }
+    if after != before {
+        let mut savepoint = conn.begin().await?;
+        let updated = sqlx::query!(
+            "update assets set name = $2, serial = $3, model_id = $4, version = version + 1 where id = $1",
+            asset,
+            after.name,
+            after.serial,
+            after.model_id
+        )
+        .execute(&mut *savepoint)
+        .await;
+        match updated {
+            Ok(_) => {
+                savepoint.commit().await?;
+                audit::record_change(conn, actor, subject(), &before, &after).await?;
+            }
+            // The serial belongs to another asset: keep ours, note what was sent.
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                savepoint.rollback().await?;
+                sent_serial = after.serial.clone();
+                let kept = Identity { serial: before.serial.clone(), ..after };
+                if kept != before {
+                    sqlx::query!(
+                        "update assets set name = $2, model_id = $3, version = version + 1 where id = $1",
+                        asset,
+                        kept.name,
+                        kept.model_id
+                    )
+                    .execute(&mut *conn)
+                    .await?;
+                    audit::record_change(conn, actor, subject(), &before, &kept).await?;
+                }
+            }
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Ok((entity_id, sent_serial))
 }
 
 /// Hardware facts, disks and interfaces: the sections present replace the
@@ -1016,6 +1044,10 @@ async fn facts(
     }
     if after == before {
         return Ok(());
+    }
+    // A new asset's history begins with its creation by the inventory.
+    if created {
+        return hardware::write_new(&mut *conn, asset, &after).await;
     }
     hardware::write_in(&mut *conn, asset, &after).await?;
     audit::record_change(
@@ -1313,6 +1345,9 @@ async fn software(
         let fresh = version_ids(conn, list, &HashMap::new()).await?;
         let again: Vec<(&Software, Uuid)> = list.iter().zip(&fresh).filter_map(|(s, id)| Some((s, (*id)?))).collect();
         install(conn, asset, &again.iter().collect::<Vec<_>>()).await?;
+    }
+    if created {
+        return Ok(());
     }
     let line =
         |name: &str, version: &str| if version.is_empty() { name.to_owned() } else { format!("{name} {version}") };

@@ -241,6 +241,13 @@ pub async fn save(
 
 /// Replace an asset's facts, disks and interfaces inside the caller's transaction.
 pub async fn write_in(conn: &mut PgConnection, asset_id: Uuid, hardware: &Hardware) -> AppResult<()> {
+    sqlx::query!("delete from asset_disks where asset_id = $1", asset_id).execute(&mut *conn).await?;
+    sqlx::query!("delete from asset_network_interfaces where asset_id = $1", asset_id).execute(&mut *conn).await?;
+    write_new(conn, asset_id, hardware).await
+}
+
+/// Write the facts, disks and interfaces of an asset that has none yet.
+pub async fn write_new(conn: &mut PgConnection, asset_id: Uuid, hardware: &Hardware) -> AppResult<()> {
     sqlx::query!(
         "insert into asset_hardware (asset_id, os_name, os_version, cpu, cpu_cores, memory_mb) values ($1, $2, $3, $4, $5, $6)
          on conflict (asset_id) do update set os_name = $2, os_version = $3, cpu = $4, cpu_cores = $5, memory_mb = $6, updated_at = now()",
@@ -253,7 +260,6 @@ pub async fn write_in(conn: &mut PgConnection, asset_id: Uuid, hardware: &Hardwa
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query!("delete from asset_disks where asset_id = $1", asset_id).execute(&mut *conn).await?;
     let (names, sizes): (Vec<String>, Vec<Option<Decimal>>) =
         hardware.disks.iter().map(|d| (d.name.clone(), d.size_gb)).unzip();
     sqlx::query!(
@@ -265,7 +271,6 @@ pub async fn write_in(conn: &mut PgConnection, asset_id: Uuid, hardware: &Hardwa
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query!("delete from asset_network_interfaces where asset_id = $1", asset_id).execute(&mut *conn).await?;
     if hardware.interfaces.is_empty() {
         return Ok(());
     }
