@@ -1396,9 +1396,11 @@ type CatalogueKey = (String, String, String);
 /// Categories of new catalogue entries, by lowercase name and publisher.
 type Categories = HashMap<(String, String), String>;
 
-/// Catalogue version ids this process has seen. Catalogue rows are never
-/// rewritten, so they can be kept; an id whose row is gone (an entry merged
-/// away) is skipped at insertion and the cache emptied.
+/// Catalogue version ids this process has seen. An entry may since have
+/// been renamed (by hand, or by a replay of the dictionary) or merged away:
+/// each cached id is used only while its row still bears its key, and an id
+/// whose row went between that check and the insertion is skipped there and
+/// the cache emptied.
 static VERSIONS: LazyLock<Mutex<HashMap<CatalogueKey, Uuid>>> = LazyLock::new(Mutex::default);
 /// Entries kept before the cache starts again.
 const VERSIONS_KEPT: usize = 200_000;
@@ -1422,18 +1424,32 @@ async fn version_ids(
 ) -> AppResult<Vec<Option<Uuid>>> {
     let keys: Vec<CatalogueKey> = list.iter().map(catalogue_key).collect();
     let mut ids = cached_versions(&keys);
-    // The cache may hold ids of another database (tests) or of merged entries:
-    // keep those still in the catalogue (a lookup by primary key).
-    let cached: Vec<Uuid> = ids.iter().flatten().copied().collect();
+    // The cache may hold ids of another database (tests), of merged entries
+    // or of renamed ones: keep those still in the catalogue under the same
+    // name, publisher and version (a lookup by primary key).
+    let cached: Vec<(usize, Uuid)> = ids.iter().enumerate().filter_map(|(at, id)| Some((at, (*id)?))).collect();
     if !cached.is_empty() {
-        let known: HashSet<Uuid> = sqlx::query_scalar!("select id from software_versions where id = any($1)", &cached)
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .collect();
-        for id in ids.iter_mut() {
-            if id.is_some_and(|v| !known.contains(&v)) {
-                *id = None;
+        let cached_ids: Vec<Uuid> = cached.iter().map(|(_, id)| *id).collect();
+        let names: Vec<String> = cached.iter().map(|(at, _)| keys[*at].0.clone()).collect();
+        let publishers: Vec<String> = cached.iter().map(|(at, _)| keys[*at].1.clone()).collect();
+        let versions: Vec<String> = cached.iter().map(|(at, _)| keys[*at].2.clone()).collect();
+        // The positions (from 1) in `cached` whose id still bears its key.
+        let valid: HashSet<i64> = sqlx::query_scalar!(
+            r#"select t.i as "i!" from unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) with ordinality t(id, n, p, ver, i)
+                 join software_versions v on v.id = t.id and v.version = t.ver
+                 join software s on s.id = v.software_id and lower(s.name) = lower(t.n) and lower(s.publisher) = lower(t.p)"#,
+            &cached_ids,
+            &names,
+            &publishers,
+            &versions
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .collect();
+        for (position, (at, _)) in (1_i64..).zip(&cached) {
+            if !valid.contains(&position) {
+                ids[*at] = None;
             }
         }
     }

@@ -137,6 +137,31 @@ pub async fn enqueue(
     .await?)
 }
 
+/// Queue a job unless one of its kind is waiting or running (one at a time
+/// across all servers); the id of the job queued or found, and whether it is new.
+pub async fn enqueue_once(
+    pool: &PgPool,
+    kind: &str,
+    payload: &Value,
+    created_by: Option<Uuid>,
+) -> AppResult<(Uuid, bool)> {
+    let mut tx = pool.begin().await?;
+    // Two people asking at once: the second waits, then finds the first's job.
+    sqlx::query!("select pg_advisory_xact_lock(hashtext('jobs:' || $1))", kind).execute(&mut *tx).await?;
+    let pending = sqlx::query_scalar!(
+        "select id from jobs where kind = $1 and state in ('queued', 'running') order by created_at limit 1",
+        kind
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let queued = match pending {
+        Some(id) => (id, false),
+        None => (enqueue(&mut tx, kind, payload, created_by).await?, true),
+    };
+    tx.commit().await?;
+    Ok(queued)
+}
+
 /// Queue each recurring job that has no pending run (one per kind across all servers).
 pub async fn schedule_recurring(pool: &PgPool) -> AppResult<()> {
     for (kind, _) in RECURRING {
@@ -227,6 +252,7 @@ async fn perform(pool: &PgPool, services: &Services, job: &Job) -> AppResult<Val
         crate::helpdesk::ESCALATIONS => crate::helpdesk::sla::escalate_due(pool).await,
         mail::KIND => mail::send_due(pool, services.mailer.as_deref()).await,
         crate::software::compliance::KIND => crate::software::compliance::run(pool).await,
+        crate::software::dictionary::replay::KIND => crate::software::dictionary::replay::run(pool, job).await,
         other => Err(AppError::Internal(anyhow::anyhow!("unknown job kind {other}"))),
     }
 }
@@ -254,6 +280,18 @@ pub async fn status(pool: &PgPool, id: Uuid, user: Option<Uuid>) -> AppResult<Jo
     .fetch_optional(pool)
     .await?
     .ok_or(AppError::NotFound)
+}
+
+/// The newest job of `kind`, whoever started it.
+pub async fn latest(pool: &PgPool, kind: &str) -> AppResult<Option<JobStatus>> {
+    Ok(sqlx::query_as!(
+        JobStatus,
+        "select id, kind, state, done_count, total_count, result, error, created_by, created_at, finished_at
+           from jobs where kind = $1 order by created_at desc, id desc limit 1",
+        kind
+    )
+    .fetch_optional(pool)
+    .await?)
 }
 
 /// The worker of one `parc serve`: runs jobs until the process stops.

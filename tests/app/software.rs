@@ -435,3 +435,283 @@ async fn the_catalogue_filters_by_category_and_counts_installations() {
     let versions = app.api(Some(&pm), Method::GET, &format!("/api/v1/software/{visio}/versions"), None).await.json();
     assert_eq!(versions, json!([{"id": versions[0]["id"], "version": "1.0", "installs": 3}]));
 }
+
+/// Run every queued job (the replay, then the count it asks for).
+async fn run_jobs(app: &TestApp) {
+    while parc::jobs::run_next(&app.pool, &Default::default(), "test-worker").await.expect("job queue") {}
+}
+
+async fn software_named(app: &TestApp, name: &str) -> Option<Uuid> {
+    sqlx::query_scalar("select id from software where name = $1")
+        .bind(name)
+        .fetch_optional(&app.pool)
+        .await
+        .expect("software")
+}
+
+async fn add_rule(pm: &crate::helpers::Session<'_>, fields: &[(&str, &str)]) {
+    let added = pm.post("/software-dictionary", fields).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+}
+
+#[tokio::test]
+async fn replaying_the_dictionary_renames_merges_and_leaves_out_the_catalogue() {
+    let app = app_with_secret().await;
+    // Inventories before the rules: the catalogue keeps the agents' names.
+    let first = machine(
+        "pc-replay-01",
+        "REPLAY01",
+        &[
+            ("Acme Draw 5.2 (x64 fr)", "5.2", "Acme"),
+            ("Acme Draw 5.2 (x64 en-US)", "5.2", "Acme"),
+            ("Acme Mail 3 (fr)", "3.1", "Acme"),
+            ("Acme Updater", "1.0", "Acme"),
+            ("Acme Updater Service", "1.0", "Acme"),
+        ],
+    );
+    assert_eq!(glpi(&app, "replay-1", &first).await.status, StatusCode::OK);
+    let second = machine(
+        "pc-replay-02",
+        "REPLAY02",
+        &[("Acme Draw 5.2 (x64 en-US)", "5.2", "Acme"), ("Acme Updater", "1.0", "Acme")],
+    );
+    assert_eq!(glpi(&app, "replay-2", &second).await.status, StatusCode::OK);
+    let (pc1, pc2) = (
+        sqlx::query_scalar::<_, Uuid>("select id from assets where serial = 'REPLAY01'")
+            .fetch_one(&app.pool)
+            .await
+            .expect("pc 1"),
+        sqlx::query_scalar::<_, Uuid>("select id from assets where serial = 'REPLAY02'")
+            .fetch_one(&app.pool)
+            .await
+            .expect("pc 2"),
+    );
+    let draw_fr = software_named(&app, "Acme Draw 5.2 (x64 fr)").await.expect("raw name catalogued");
+    let draw_en = software_named(&app, "Acme Draw 5.2 (x64 en-US)").await.expect("raw name catalogued");
+    let mail = software_named(&app, "Acme Mail 3 (fr)").await.expect("raw name catalogued");
+    let updater = software_named(&app, "Acme Updater").await.expect("catalogued");
+
+    // Entries made by hand: the name the rule will give, already there with
+    // a version of its own, and a raw name with notes.
+    let draw: Uuid = sqlx::query_scalar(
+        "insert into software (name, publisher, category) values ('Acme Draw', 'Acme', 'Graphics') returning id",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("software");
+    let fixture_laptop = asset_id(&app, "PT-FIX-0001").await;
+    sqlx::query(
+        "with v as (insert into software_versions (software_id, version) values ($1, '5.1') returning id)
+         insert into software_installations (asset_id, version_id, source) select $2, v.id, 'manual' from v",
+    )
+    .bind(draw)
+    .bind(fixture_laptop)
+    .execute(&app.pool)
+    .await
+    .expect("installation");
+    let draw_de: Uuid = sqlx::query_scalar(
+        "insert into software (name, publisher, notes) values ('Acme Draw 5.2 (x64 de)', 'Acme', 'Bought via the reseller') returning id",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("software");
+    // A licence with a seat on a raw name, a standard configuration requiring another.
+    let a = app.id_of("entities", "Filiale A").await;
+    let licence: Uuid = sqlx::query_scalar(
+        "insert into licences (entity_id, software_id, name, kind, seats) values ($1, $2, 'Acme Draw 10 postes', 'per_device', 10) returning id",
+    )
+    .bind(a)
+    .bind(draw_fr)
+    .fetch_one(&app.pool)
+    .await
+    .expect("licence");
+    sqlx::query("insert into licence_seats (licence_id, asset_id) values ($1, $2)")
+        .bind(licence)
+        .bind(pc1)
+        .execute(&app.pool)
+        .await
+        .expect("seat");
+    let configuration: Uuid = sqlx::query_scalar(
+        "insert into standard_configurations (entity_id, name, category_id)
+         values ($1, 'Poste graphiste', (select id from asset_categories where name = 'Portable')) returning id",
+    )
+    .bind(a)
+    .fetch_one(&app.pool)
+    .await
+    .expect("configuration");
+    sqlx::query("insert into standard_configuration_software (configuration_id, software_id) values ($1, $2)")
+        .bind(configuration)
+        .bind(draw_en)
+        .execute(&app.pool)
+        .await
+        .expect("requirement");
+    // The updater recorded by hand on the fixture laptop stays.
+    let pm_token = app.token("pm_a").await;
+    let manual = json!({"software_id": updater, "version": "1.0"});
+    app.api(Some(&pm_token), Method::POST, &format!("/api/v1/assets/{fixture_laptop}/software"), Some(manual))
+        .await
+        .assert_status(StatusCode::CREATED);
+
+    // The rules come afterwards; a technician may not replay them.
+    let pm = app.login("pm_a").await;
+    add_rule(
+        &pm,
+        &[
+            ("name_pattern", r"^Acme Draw\s+(\d+(?:\.\d+)*)"),
+            ("set_name", "Acme Draw"),
+            ("set_publisher", "Acme"),
+            ("set_version", "$1"),
+            ("set_category", "Graphics"),
+        ],
+    )
+    .await;
+    add_rule(&pm, &[("name_pattern", r"^Acme Mail \d+"), ("set_name", "Acme Mail"), ("set_category", "Mail")]).await;
+    add_rule(&pm, &[("name_pattern", "^Acme Updater"), ("ignore", "on")]).await;
+    let tech_token = app.token("tech_a").await;
+    app.api(Some(&tech_token), Method::POST, "/api/v1/software-dictionary/replay", None)
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    let tech = app.login("tech_a").await;
+    tech.post("/software-dictionary/replay", &[]).await.assert_status(StatusCode::FORBIDDEN);
+    assert!(!tech.get("/software-dictionary").await.has("[data-testid=replay-start]"));
+
+    // Started from the page: it waits for the job runner, with its progress polled.
+    let started = pm.post("/software-dictionary/replay", &[]).await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let page = pm.get("/software-dictionary").await;
+    assert!(page.has("#dictionary-replay[hx-get] progress"), "{}", page.body);
+    assert_eq!(page.texts("[data-testid=replay-state]"), ["Waiting to start…"]);
+    assert!(!page.has("[data-testid=replay-start]"), "one replay at a time");
+    run_jobs(&app).await;
+
+    let page = pm.get("/software-dictionary").await;
+    let counted = |name: &str| page.texts(&format!("[data-testid=replay-counts] [data-count={name}]"));
+    assert_eq!(page.texts("[data-testid=replay-state]"), ["Finished."]);
+    assert_eq!(counted("renamed"), ["1"], "{}", page.body);
+    assert_eq!(counted("merged"), ["3"]);
+    assert_eq!(counted("left_out"), ["2"]);
+    assert_eq!(counted("installations_removed"), ["3"]);
+    assert!(!page.has("#dictionary-replay[hx-get]"), "no more polling");
+
+    // The raw names are merged into Acme Draw, its own version kept.
+    let names: Vec<String> = sqlx::query_scalar("select name from software where name like 'Acme%' order by name")
+        .fetch_all(&app.pool)
+        .await
+        .expect("names");
+    assert_eq!(names, ["Acme Draw", "Acme Mail", "Acme Updater"]);
+    let versions: Vec<String> =
+        sqlx::query_scalar("select version from software_versions where software_id = $1 order by version")
+            .bind(draw)
+            .fetch_all(&app.pool)
+            .await
+            .expect("versions");
+    assert_eq!(versions, ["5.1", "5.2"]);
+    let installed: Vec<(Uuid, String)> = sqlx::query_as(
+        "select i.asset_id, v.version from software_installations i join software_versions v on v.id = i.version_id
+          where v.software_id = $1 order by v.version, i.asset_id",
+    )
+    .bind(draw)
+    .fetch_all(&app.pool)
+    .await
+    .expect("installations");
+    let mut expected = vec![(fixture_laptop, "5.1".to_owned()), (pc1, "5.2".to_owned()), (pc2, "5.2".to_owned())];
+    expected[1..].sort();
+    assert_eq!(installed, expected, "one installation per asset and version");
+    let admin = app.token("admin").await;
+    let counted = app.api(Some(&admin), Method::GET, &format!("/api/v1/software/{draw}"), None).await.json();
+    assert_eq!(counted["installs"], 3, "counted once per asset, by the count the replay asked for");
+    let (software_of_licence, seats_used): (Uuid, i32) =
+        sqlx::query_as("select software_id, seats_used from licences where id = $1")
+            .bind(licence)
+            .fetch_one(&app.pool)
+            .await
+            .expect("licence");
+    assert_eq!((software_of_licence, seats_used), (draw, 1), "the licence and its seat follow");
+    let required: Vec<Uuid> =
+        sqlx::query_scalar("select software_id from standard_configuration_software where configuration_id = $1")
+            .bind(configuration)
+            .fetch_all(&app.pool)
+            .await
+            .expect("required");
+    assert_eq!(required, [draw]);
+    let notes: String = sqlx::query_scalar("select notes from software where id = $1")
+        .bind(draw)
+        .fetch_one(&app.pool)
+        .await
+        .expect("notes");
+    assert_eq!(notes, "Bought via the reseller");
+    // Acme Mail is renamed in place, in the rule's category.
+    assert_eq!(software_named(&app, "Acme Mail").await, Some(mail));
+    assert_eq!(catalogue_entry(&app, "Acme Mail").await, Some(("Acme".into(), "Mail".into(), "3.1".into())));
+    // The updater keeps what was recorded by hand; the service, found by agents only, is gone.
+    let left: Vec<(String, String)> = sqlx::query_as(
+        "select a.tag, i.source from software_installations i join software_versions v on v.id = i.version_id
+           join assets a on a.id = i.asset_id where v.software_id = $1",
+    )
+    .bind(updater)
+    .fetch_all(&app.pool)
+    .await
+    .expect("installations");
+    assert_eq!(left, [("PT-FIX-0001".to_owned(), "manual".to_owned())]);
+    assert!(software_named(&app, "Acme Updater Service").await.is_none());
+
+    // Each change is in its history.
+    let merged_into = changes(&app, "software", draw).await;
+    assert!(merged_into.contains("Acme Draw 5.2 (x64 fr) — Acme"), "{merged_into}");
+    assert!(merged_into.contains("merged_from") && merged_into.contains("Bought via the reseller"));
+    for raw in [draw_fr, draw_en, draw_de] {
+        let history = changes(&app, "software", raw).await;
+        assert!(history.contains(r#""merged_into": {"new": "Acme Draw — Acme""#), "{history}");
+    }
+    let renamed = changes(&app, "software", mail).await;
+    assert!(renamed.contains(r#""name": {"new": "Acme Mail", "old": "Acme Mail 3 (fr)"}"#), "{renamed}");
+    assert!(changes(&app, "licence", licence).await.contains("Acme Draw — Acme"));
+    assert!(changes(&app, "standard_configuration", configuration).await.contains(r#""new": "Acme Draw""#));
+    let pc1_history = changes(&app, "asset", pc1).await;
+    assert!(pc1_history.contains("Acme Updater 1.0, Acme Updater Service 1.0"), "{pc1_history}");
+    assert!(changes(&app, "software", updater).await.contains("inventory_installations"));
+    let history_page = pm.get(&format!("/software/{draw}/history")).await;
+    assert!(history_page.body.contains("Merged from"), "{}", history_page.body);
+
+    // A second replay changes nothing, and says so.
+    let written: i64 = count(&app, "select count(*) from audit_log").await;
+    let again = app.api(Some(&pm_token), Method::POST, "/api/v1/software-dictionary/replay", None).await;
+    again.assert_status(StatusCode::ACCEPTED);
+    assert_eq!(again.json()["kind"], "software-dictionary-replay");
+    let twice = app.api(Some(&pm_token), Method::POST, "/api/v1/software-dictionary/replay", None).await;
+    assert_eq!(twice.json()["id"], again.json()["id"], "not queued twice");
+    run_jobs(&app).await;
+    let last = app.api(Some(&pm_token), Method::GET, "/api/v1/software-dictionary/replay", None).await.json();
+    assert_eq!(last["id"], again.json()["id"]);
+    assert_eq!(last["state"], "done");
+    assert_eq!(
+        last["result"],
+        json!({"examined": count(&app, "select count(*) from software").await,
+               "renamed": 0, "merged": 0, "left_out": 0, "installations_removed": 0})
+    );
+    assert_eq!(count(&app, "select count(*) from audit_log").await, written, "no history: nothing changed");
+
+    // Without its rule, Acme Mail's agent name is catalogued again as it is:
+    // the inventory no longer finds the renamed entry under the old name.
+    let mail_rule: Uuid =
+        sqlx::query_scalar("select id from software_dictionary where name_pattern = '^Acme Mail \\d+'")
+            .fetch_one(&app.pool)
+            .await
+            .expect("rule");
+    pm.post(&format!("/software-dictionary/{mail_rule}/delete"), &[]).await.assert_status(StatusCode::SEE_OTHER);
+    let later = machine(
+        "pc-replay-01",
+        "REPLAY01",
+        &[("Acme Draw 5.2 (x64 fr)", "5.2", "Acme"), ("Acme Mail 3 (fr)", "3.1", "Acme")],
+    );
+    assert_eq!(glpi(&app, "replay-1", &later).await.status, StatusCode::OK);
+    let on_pc1: Vec<String> = sqlx::query_scalar(
+        "select s.name from software_installations i join software_versions v on v.id = i.version_id
+           join software s on s.id = v.software_id where i.asset_id = $1 order by s.name",
+    )
+    .bind(pc1)
+    .fetch_all(&app.pool)
+    .await
+    .expect("installations");
+    assert_eq!(on_pc1, ["Acme Draw", "Acme Mail 3 (fr)"]);
+}

@@ -125,7 +125,7 @@ pub async fn required_software(conn: &mut PgConnection, id: Uuid) -> AppResult<V
 }
 
 /// The history shows the list as the names a person reads.
-fn software_snapshot(list: &[RequiredSoftware]) -> serde_json::Value {
+pub fn software_snapshot(list: &[RequiredSoftware]) -> serde_json::Value {
     let names: Vec<&str> = list.iter().map(|s| s.name.as_str()).collect();
     serde_json::json!({ "required_software": names.join(", ") })
 }

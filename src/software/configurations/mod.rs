@@ -2,7 +2,7 @@
 //! or category must carry, and the assets that deviate.
 
 pub mod api;
-mod db;
+pub(crate) mod db;
 pub mod domain;
 mod form;
 mod pages;

@@ -2,7 +2,7 @@
 //! settings: the dictionary decides, like them, how agents' data is read.
 
 use serde_json::json;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::{RuleRow, compile};
@@ -136,4 +136,275 @@ pub async fn move_rule(pool: &PgPool, id: Uuid, up: bool) -> AppResult<()> {
     }
     tx.commit().await?;
     Ok(())
+}
+
+// The replay of the dictionary over the catalogue: the rows it reads and
+// moves. Each function runs inside the caller's transaction (one per batch).
+
+/// A catalogue entry as the replay reads it, locked.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub id: Uuid,
+    pub name: String,
+    pub publisher: String,
+    pub category: String,
+    pub forbidden: bool,
+    pub notes: String,
+}
+
+/// A version of an entry, locked: no installation of it can be written
+/// meanwhile (its foreign key waits for the lock).
+#[derive(Clone, Debug)]
+pub struct VersionRow {
+    pub id: Uuid,
+    pub version: String,
+}
+
+/// One installation taken off an asset.
+#[derive(Clone, Debug)]
+pub struct Removed {
+    pub asset_id: Uuid,
+    pub entity_id: Uuid,
+    pub version: String,
+}
+
+/// A row that refers to an entry, with its entity (for its history).
+#[derive(Clone, Copy, Debug)]
+pub struct Referrer {
+    pub id: Uuid,
+    pub entity_id: Uuid,
+}
+
+/// How many entries the catalogue holds.
+pub async fn catalogue_size(pool: &PgPool) -> AppResult<i64> {
+    Ok(sqlx::query_scalar!(r#"select count(*) as "count!" from software"#).fetch_one(pool).await?)
+}
+
+/// The next `limit` entries after `after`, in id order.
+pub async fn catalogue_page(pool: &PgPool, after: Option<Uuid>, limit: i64) -> AppResult<Vec<Uuid>> {
+    Ok(sqlx::query_scalar!(
+        "select id from software where $1::uuid is null or id > $1 order by id limit $2",
+        after,
+        limit
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// An entry as it is, without a lock (most entries keep their name).
+pub async fn entry(conn: &mut PgConnection, id: Uuid) -> AppResult<Option<Entry>> {
+    Ok(sqlx::query_as!(Entry, "select id, name, publisher, category, forbidden, notes from software where id = $1", id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// The same, locked until the batch commits.
+pub async fn lock_entry(conn: &mut PgConnection, id: Uuid) -> AppResult<Option<Entry>> {
+    Ok(sqlx::query_as!(
+        Entry,
+        "select id, name, publisher, category, forbidden, notes from software where id = $1 for update",
+        id
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// The entry of that name and publisher (case ignored, as the catalogue's key).
+pub async fn find_entry(conn: &mut PgConnection, name: &str, publisher: &str) -> AppResult<Option<Entry>> {
+    Ok(sqlx::query_as!(
+        Entry,
+        "select id, name, publisher, category, forbidden, notes from software
+          where lower(name) = lower($1) and lower(publisher) = lower($2) for update",
+        name,
+        publisher
+    )
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn lock_versions(conn: &mut PgConnection, software: Uuid) -> AppResult<Vec<VersionRow>> {
+    Ok(sqlx::query_as!(
+        VersionRow,
+        "select id, version from software_versions where software_id = $1 order by version, id for update",
+        software
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The versions of an entry, as its history lists them.
+pub async fn version_names(conn: &mut PgConnection, software: Uuid) -> AppResult<Vec<String>> {
+    Ok(sqlx::query_scalar!("select version from software_versions where software_id = $1 order by version", software)
+        .fetch_all(conn)
+        .await?)
+}
+
+/// Rename an entry; its category is the rule's when it had none. Its new
+/// category. Fails on the catalogue's key when another entry took that name
+/// meanwhile (the batch is then tried again, and merges).
+pub async fn rename(
+    conn: &mut PgConnection,
+    id: Uuid,
+    name: &str,
+    publisher: &str,
+    category: &str,
+) -> AppResult<String> {
+    Ok(sqlx::query_scalar!(
+        "update software set name = $2, publisher = $3, category = case when category = '' then $4 else category end,
+                version = version + 1
+          where id = $1 returning category",
+        id,
+        name,
+        publisher,
+        category
+    )
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Move the installations of `version_id` to version `version` of entry
+/// `target` (made if missing), then drop `version_id`. An asset carrying
+/// both keeps one installation: the agent's word wins over a hand-made
+/// record, as when an agent reports a version recorded by hand.
+pub async fn move_version(conn: &mut PgConnection, version_id: Uuid, target: Uuid, version: &str) -> AppResult<()> {
+    sqlx::query!(
+        "insert into software_versions (software_id, version) values ($1, $2) on conflict (software_id, version) do nothing",
+        target,
+        version
+    )
+    .execute(&mut *conn)
+    .await?;
+    let into = sqlx::query_scalar!(
+        "select id from software_versions where software_id = $1 and version = $2",
+        target,
+        version
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if into == version_id {
+        return Ok(());
+    }
+    sqlx::query!(
+        "insert into software_installations (asset_id, version_id, arch, install_date, source, created_at, added_by)
+         select asset_id, $2, arch, install_date, source, created_at, added_by from software_installations where version_id = $1
+         on conflict (asset_id, version_id, arch) do update
+            set source = case when excluded.source = 'inventory' then 'inventory' else software_installations.source end,
+                install_date = coalesce(software_installations.install_date, excluded.install_date)",
+        version_id,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    // Its installations go with it (on delete cascade).
+    sqlx::query!("delete from software_versions where id = $1", version_id).execute(conn).await?;
+    Ok(())
+}
+
+/// Licences of `from` now of `to`; a form open on one of them is stale.
+pub async fn move_licences(conn: &mut PgConnection, from: Uuid, to: Uuid) -> AppResult<Vec<Referrer>> {
+    Ok(sqlx::query_as!(
+        Referrer,
+        "update licences set software_id = $2, version = version + 1 where software_id = $1 returning id, entity_id",
+        from,
+        to
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The standard configurations requiring `software`, locked.
+pub async fn configurations_requiring(conn: &mut PgConnection, software: Uuid) -> AppResult<Vec<Referrer>> {
+    Ok(sqlx::query_as!(
+        Referrer,
+        "select c.id, c.entity_id from standard_configurations c
+           join standard_configuration_software r on r.configuration_id = c.id
+          where r.software_id = $1 order by c.id for update of c",
+        software
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// A configuration requires `to` instead of `from` (once, if it required both).
+pub async fn move_requirement(conn: &mut PgConnection, configuration: Uuid, from: Uuid, to: Uuid) -> AppResult<()> {
+    sqlx::query!(
+        "insert into standard_configuration_software (configuration_id, software_id) values ($1, $2)
+         on conflict (configuration_id, software_id) do nothing",
+        configuration,
+        to
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "delete from standard_configuration_software where configuration_id = $1 and software_id = $2",
+        configuration,
+        from
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!("update standard_configurations set version = version + 1 where id = $1", configuration)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The policy and notes of an entry another was merged into.
+pub async fn absorb(conn: &mut PgConnection, id: Uuid, forbidden: bool, notes: &str) -> AppResult<()> {
+    sqlx::query!(
+        "update software set forbidden = $2, notes = $3, version = version + 1 where id = $1",
+        id,
+        forbidden,
+        notes
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Delete an entry (its counts of installations go with it).
+pub async fn delete_entry(conn: &mut PgConnection, id: Uuid) -> AppResult<()> {
+    sqlx::query!("delete from software where id = $1", id).execute(conn).await?;
+    Ok(())
+}
+
+/// Take off every asset the installations of `software` an agent found;
+/// those recorded by hand stay.
+pub async fn remove_inventory_installations(conn: &mut PgConnection, software: Uuid) -> AppResult<Vec<Removed>> {
+    Ok(sqlx::query_as!(
+        Removed,
+        "with gone as (
+             delete from software_installations i using software_versions v
+              where v.id = i.version_id and v.software_id = $1 and i.source = 'inventory'
+              returning i.asset_id, v.version)
+         select g.asset_id, a.entity_id, g.version from gone g join assets a on a.id = g.asset_id
+          order by g.asset_id, g.version",
+        software
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Drop the versions of `software` no asset carries; how many.
+pub async fn drop_unused_versions(conn: &mut PgConnection, software: Uuid) -> AppResult<u64> {
+    Ok(sqlx::query!(
+        "delete from software_versions v where v.software_id = $1
+            and not exists (select 1 from software_installations i where i.version_id = v.id)",
+        software
+    )
+    .execute(conn)
+    .await?
+    .rows_affected())
+}
+
+/// Whether anything still refers to `software`: a version, a licence, a
+/// standard configuration.
+pub async fn referenced(conn: &mut PgConnection, software: Uuid) -> AppResult<bool> {
+    Ok(sqlx::query_scalar!(
+        r#"select (exists (select 1 from software_versions where software_id = $1)
+                or exists (select 1 from licences where software_id = $1)
+                or exists (select 1 from standard_configuration_software where software_id = $1)) as "referenced!""#,
+        software
+    )
+    .fetch_one(conn)
+    .await?)
 }

@@ -3,8 +3,10 @@
 //! Mozilla; an update package can be left out. Rules are tried in order and
 //! the first match decides.
 
+mod api;
 pub mod db;
 mod pages;
+pub mod replay;
 
 use std::{
     collections::HashMap,
@@ -18,7 +20,9 @@ use axum::{
 use regex_lite::Regex;
 use serde::Serialize;
 
-use crate::{inventory::model::Software, state::AppState};
+use utoipa::OpenApi;
+
+use crate::{api::RouteTable, inventory::model::Software, state::AppState};
 
 /// Longest pattern accepted (a regular expression is compiled per rule).
 const MAX_PATTERN: usize = 500;
@@ -153,6 +157,24 @@ impl Dictionary {
         named
     }
 
+    /// What one entry becomes in the catalogue: as [`Dictionary::name`], cut
+    /// to the catalogue's lengths; None when left out or left without a name.
+    /// The name, publisher and category do not depend on the version (a rule
+    /// matches on the name and publisher); only the version may.
+    pub fn catalogue_name(&self, name: &str, publisher: &str, version: &str) -> Option<Named> {
+        let named = self.name(name, publisher, version)?;
+        let name = crate::inventory::normalize::text(&named.name, 250);
+        if name.is_empty() {
+            return None;
+        }
+        Some(Named {
+            name,
+            publisher: crate::inventory::normalize::text(&named.publisher, 250),
+            version: crate::inventory::normalize::text(&named.version, 100),
+            category: crate::inventory::normalize::text(&named.category, 100),
+        })
+    }
+
     /// An inventory's software list as the catalogue names it: renamed,
     /// without the entries left out, one entry per version and architecture.
     /// The categories a rule gives come along for new catalogue entries.
@@ -160,19 +182,14 @@ impl Dictionary {
         let mut categories = HashMap::new();
         let mut out: Vec<Software> = Vec::with_capacity(list.len());
         for entry in list {
-            let Some(named) = self.name(&entry.name, &entry.publisher, &entry.version) else { continue };
-            let name = crate::inventory::normalize::text(&named.name, 250);
-            let publisher = crate::inventory::normalize::text(&named.publisher, 250);
+            let Some(named) = self.catalogue_name(&entry.name, &entry.publisher, &entry.version) else { continue };
             if !named.category.is_empty() {
-                categories.insert((name.to_lowercase(), publisher.to_lowercase()), named.category);
-            }
-            if name.is_empty() {
-                continue;
+                categories.insert((named.name.to_lowercase(), named.publisher.to_lowercase()), named.category);
             }
             out.push(Software {
-                name,
-                publisher,
-                version: crate::inventory::normalize::text(&named.version, 100),
+                name: named.name,
+                publisher: named.publisher,
+                version: named.version,
                 arch: entry.arch.clone(),
                 install_date: entry.install_date,
             });
@@ -211,7 +228,18 @@ pub fn router() -> Router<AppState> {
         .route("/software-dictionary/try", get(pages::try_name))
         .route("/software-dictionary/{id}/move", post(pages::move_rule))
         .route("/software-dictionary/{id}/delete", post(pages::delete))
+        .route("/software-dictionary/replay", get(pages::replay_status).post(pages::replay))
 }
+
+pub fn api(table: RouteTable) -> RouteTable {
+    table
+        .post("/api/v1/software-dictionary/replay", api::replay)
+        .get("/api/v1/software-dictionary/replay", api::last_replay)
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(api::replay, api::last_replay), components(schemas(crate::jobs::JobStatus)))]
+pub struct Doc;
 
 #[cfg(test)]
 mod tests {
@@ -293,6 +321,24 @@ mod tests {
         ]);
         assert_eq!(list.len(), 1, "{list:?}");
         assert!(categories.is_empty());
+    }
+
+    #[test]
+    fn only_the_version_depends_on_the_version() {
+        let dictionary = Dictionary::new(&[rule(
+            1,
+            r"^Java (\d+) Update (\d+)",
+            ("Java $1", "Oracle", "$1.0.$2", "Runtime"),
+            false,
+        )])
+        .expect("compiles");
+        let a = dictionary.catalogue_name("Java 8 Update 381", "Oracle Corporation", "8.0.3810").expect("kept");
+        let b = dictionary.catalogue_name("Java 8 Update 381", "Oracle Corporation", "").expect("kept");
+        assert_eq!((a.name.as_str(), a.publisher.as_str(), a.category.as_str()), ("Java 8", "Oracle", "Runtime"));
+        assert_eq!((&a.name, &a.publisher, &a.category), (&b.name, &b.publisher, &b.category));
+        assert_eq!(a.version, "8.0.381");
+        // A name with nothing printable is no catalogue entry.
+        assert!(dictionary.catalogue_name(" \u{7} ", "", "1").is_none());
     }
 
     #[test]

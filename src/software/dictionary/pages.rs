@@ -10,20 +10,21 @@ use axum::{
 };
 use serde::Deserialize;
 
-use super::{Named, RuleRow, db};
+use super::{Named, RuleRow, db, replay};
 use crate::{
     auth::{
         actor::Actor,
         permission::{Action, ObjectKind},
     },
     error::{AppError, AppResult},
+    jobs::JobStatus,
     state::AppState,
     web::{
         PageCtx,
         extract::Id,
         form::{FieldErrors, pair_value},
         layout::{NavItem, redirect_with_flash},
-        render_status,
+        render, render_status,
     },
 };
 
@@ -53,11 +54,39 @@ struct DictionaryPage {
     trial: Trial,
     /// None before a trial; Some(None) when a rule leaves the name out.
     outcome: Option<Option<Named>>,
+    replay: ReplayCard,
 }
 
 impl DictionaryPage {
     fn typed(&self, name: &str) -> &str {
         pair_value(&self.input, name)
+    }
+}
+
+/// The replay over the catalogue: the button, the last run's progress or
+/// result. The page and its polling share it.
+#[derive(Template)]
+#[template(path = "software/_replay.html")]
+struct ReplayCard {
+    ctx: PageCtx,
+    can_edit: bool,
+    last: Option<JobStatus>,
+}
+
+impl ReplayCard {
+    async fn load(state: &AppState, ctx: PageCtx, actor: &Actor) -> AppResult<ReplayCard> {
+        Ok(ReplayCard { ctx, can_edit: actor.can(KIND, Action::Update), last: replay::latest(&state.db).await? })
+    }
+
+    /// Queued or running: the card asks again until it ends.
+    fn working(&self) -> bool {
+        self.last.as_ref().is_some_and(|job| !job.finished())
+    }
+
+    /// A count from the finished replay's result.
+    fn count(&self, name: &str) -> String {
+        let result = self.last.as_ref().and_then(|job| job.result.as_ref());
+        result.and_then(|r| r.get(name)).map(|v| v.to_string()).unwrap_or_default()
     }
 }
 
@@ -77,8 +106,10 @@ async fn show(
         Some(dictionary.name(trial.name.trim(), trial.publisher.trim(), trial.version.trim()))
     };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let replay = ReplayCard::load(state, ctx.clone(), actor).await?;
     let page = DictionaryPage {
         ctx,
+        replay,
         sections: crate::software::sections("/software-dictionary"),
         rules,
         can_edit: actor.can(KIND, Action::Update),
@@ -162,4 +193,17 @@ pub async fn delete(State(state): State<AppState>, actor: Actor, Id(id): Id) -> 
     actor.scope(KIND, Action::Update)?;
     db::delete(&state.db, &actor.audit(), id).await?;
     Ok(redirect_with_flash("/software-dictionary", "success", "flash-deleted"))
+}
+
+/// Replay the rules over the catalogue, in the background.
+pub async fn replay(State(state): State<AppState>, actor: Actor) -> AppResult<Response> {
+    actor.scope(KIND, Action::Update)?;
+    replay::start(&state.db, &actor.audit()).await?;
+    Ok(redirect_with_flash("/software-dictionary", "success", "dictionary-replay-started"))
+}
+
+/// The replay card alone: the page polls it while a replay runs.
+pub async fn replay_status(State(state): State<AppState>, ctx: PageCtx, actor: Actor) -> AppResult<Response> {
+    actor.scope(KIND, Action::View)?;
+    render(&ReplayCard::load(&state, ctx, &actor).await?)
 }
