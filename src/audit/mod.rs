@@ -419,6 +419,8 @@ pub fn field_label_key(field: &str) -> Option<&'static str> {
         "survey_valid_days" => "settings-survey-days",
         "required_software" => "standard-configuration-software",
         "watchers" => "ticket-watchers",
+        "attachment" => "history-field-attachment",
+        "attachment_private" => "history-field-attachment-private",
         "software_id" => "kind-software",
         "software" => "kind-software",
         "publisher" => "software-publisher",

@@ -21,6 +21,7 @@ use super::{
 };
 use crate::{
     api::{ApiJson, ListResponse, expected_version},
+    audit::{self, HistoryEntry},
     auth::{
         actor::ApiActor,
         permission::{Action, ObjectKind},
@@ -161,6 +162,19 @@ pub async fn update(
     rules::check_input(&state.db, &actor, &input, None).await?;
     db::update(&state.db, &actor.audit(), &ticket, version, &input).await?;
     Ok(Json(db::find(&state.db, &viewer, id).await?))
+}
+
+/// The ticket's history: every change of its fields, status, people and files (the helpdesk working it)
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/history", tag = "tickets",
+    responses((status = 200, body = Vec<HistoryEntry>), (status = 403, body = crate::error::Problem),
+              (status = 404, body = crate::error::Problem)))]
+pub async fn history(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiId(id): ApiId,
+) -> ApiResult<Json<Vec<HistoryEntry>>> {
+    rules::workable(&state.db, &actor, id).await?;
+    Ok(Json(audit::history(&state.db, ObjectKind::Ticket, id, 1000).await?))
 }
 
 /// The ticket's followups, tasks, solutions and status changes (private ones for the helpdesk only)

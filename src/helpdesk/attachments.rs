@@ -1,4 +1,7 @@
-//! Files attached to tickets. Whoever sees a ticket sees its files. A file
+//! Files attached to tickets. Whoever sees a ticket sees its public files;
+//! a private file is, like a private followup, for those who see private
+//! followups ([`Viewer::sees_private`]) and does not exist for anyone else:
+//! not listed, not counted, not served (404 like a missing file). A file
 //! is accepted when its content is one of a few known kinds (images, PDF,
 //! office documents, plain text), whatever its name or the browser says; it
 //! is served as a download (`Content-Disposition: attachment`, `nosniff`),
@@ -16,9 +19,13 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::rules;
+use super::{Viewer, domain::Ticket, rules};
 use crate::{
-    auth::actor::{Actor, ApiActor},
+    audit::{self, Subject},
+    auth::{
+        actor::{Actor, ApiActor},
+        permission::ObjectKind,
+    },
     error::{ApiResult, AppError, AppResult},
     state::AppState,
     web::{extract::ApiId, layout::redirect_with_flash},
@@ -26,7 +33,7 @@ use crate::{
 
 /// Largest file accepted.
 pub const MAX_SIZE: usize = 10 * 1024 * 1024;
-/// Most files on one ticket.
+/// Most files on one ticket, counted among those the uploader sees.
 pub const MAX_PER_TICKET: i64 = 20;
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -36,7 +43,16 @@ pub struct Attachment {
     pub content_type: String,
     pub size: i32,
     pub uploaded_by: Option<Uuid>,
+    /// For those who see private followups only.
+    pub private: bool,
     pub created_at: DateTime<Utc>,
+}
+
+/// A file as received, before it is checked.
+pub struct Upload<'a> {
+    pub file_name: &'a str,
+    pub data: &'a [u8],
+    pub private: bool,
 }
 
 /// The kind of a file from its first bytes, among those accepted.
@@ -67,8 +83,15 @@ fn clean_name(raw: &str) -> String {
 }
 
 /// Store a file on a ticket, refused when its content is of no accepted kind,
-/// when it is too large, or when the ticket has its share of files already.
-pub async fn store(pool: &PgPool, actor: &Actor, ticket: Uuid, file_name: &str, data: &[u8]) -> AppResult<Uuid> {
+/// when it is too large, when the ticket has its share of files already, or
+/// when it is private and the person may not see private followups (as a
+/// private followup is refused to them). The ticket's history records it.
+pub async fn store(pool: &PgPool, actor: &Actor, ticket: &Ticket, upload: Upload<'_>) -> AppResult<Uuid> {
+    let with_private = Viewer::of(actor).sees_private(ticket.entity_id);
+    if upload.private && !with_private {
+        return Err(AppError::field("private", "field-not-allowed"));
+    }
+    let data = upload.data;
     if data.is_empty() {
         return Err(AppError::field("file", "attachment-empty"));
     }
@@ -77,50 +100,95 @@ pub async fn store(pool: &PgPool, actor: &Actor, ticket: Uuid, file_name: &str, 
     }
     let content_type = sniff(data).ok_or_else(|| AppError::field("file", "attachment-kind"))?;
     let size = i32::try_from(data.len()).map_err(|_| AppError::PayloadTooLarge)?;
+    let file_name = clean_name(upload.file_name);
     let mut tx = pool.begin().await?;
     // Counted under the ticket's lock, so parallel uploads cannot pass the limit together.
-    sqlx::query!("select id from tickets where id = $1 for update", ticket).fetch_one(&mut *tx).await?;
-    let count = sqlx::query_scalar!(r#"select count(*) as "n!" from ticket_attachments where ticket_id = $1"#, ticket)
-        .fetch_one(&mut *tx)
-        .await?;
+    sqlx::query!("select id from tickets where id = $1 for update", ticket.id).fetch_one(&mut *tx).await?;
+    // Among the files this person sees, so the count never reveals a private one.
+    let count = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from ticket_attachments where ticket_id = $1 and ($2 or not private)"#,
+        ticket.id,
+        with_private
+    )
+    .fetch_one(&mut *tx)
+    .await?;
     if count >= MAX_PER_TICKET {
         return Err(AppError::Refused("attachment-too-many"));
     }
     let id = Uuid::now_v7();
     sqlx::query!(
-        "insert into ticket_attachments (id, ticket_id, file_name, content_type, size, data, uploaded_by)
-         values ($1, $2, $3, $4, $5, $6, $7)",
+        "insert into ticket_attachments (id, ticket_id, file_name, content_type, size, data, uploaded_by, private)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)",
         id,
-        ticket,
-        clean_name(file_name),
+        ticket.id,
+        &file_name,
         content_type,
         size,
         data,
-        actor.id
+        actor.id,
+        upload.private
     )
     .execute(&mut *tx)
+    .await?;
+    let subject = Subject::new(ObjectKind::Ticket, ticket.id, Some(ticket.entity_id));
+    audit::record_change(
+        &mut tx,
+        &actor.audit(),
+        subject,
+        &serde_json::json!({}),
+        &serde_json::json!({ "attachment": file_name, "attachment_private": upload.private }),
+    )
     .await?;
     tx.commit().await?;
     Ok(id)
 }
 
-pub async fn list(pool: &PgPool, ticket: Uuid) -> AppResult<Vec<Attachment>> {
+/// The files of a ticket the person sees: private ones only `with_private`
+/// (from [`Viewer::sees_private`]).
+pub async fn list(pool: &PgPool, ticket: Uuid, with_private: bool) -> AppResult<Vec<Attachment>> {
     Ok(sqlx::query_as!(
         Attachment,
-        "select id, file_name, content_type, size, uploaded_by, created_at from ticket_attachments
-          where ticket_id = $1 order by created_at",
-        ticket
+        "select id, file_name, content_type, size, uploaded_by, private, created_at from ticket_attachments
+          where ticket_id = $1 and ($2 or not private) order by created_at",
+        ticket,
+        with_private
     )
     .fetch_all(pool)
     .await?)
 }
 
+/// How many files of each ticket the person sees, for lists of tickets.
+pub async fn counts(pool: &PgPool, viewer: &Viewer, tickets: &[Ticket]) -> AppResult<Vec<i64>> {
+    let ids: Vec<Uuid> = tickets.iter().map(|t| t.id).collect();
+    let rows = sqlx::query!(
+        r#"select ticket_id, count(*) filter (where not private) as "public!", count(*) as "all!"
+             from ticket_attachments where ticket_id = any($1) group by ticket_id"#,
+        &ids
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(tickets
+        .iter()
+        .map(|t| {
+            rows.iter()
+                .find(|r| r.ticket_id == t.id)
+                .map(|r| if viewer.sees_private(t.entity_id) { r.all } else { r.public })
+                .unwrap_or(0)
+        })
+        .collect())
+}
+
 /// The file as a download: never shown inline, never sniffed by the browser.
-async fn download_response(pool: &PgPool, ticket: Uuid, id: Uuid) -> AppResult<Response> {
+/// A private file the person may not see answers like a missing one.
+async fn download_response(pool: &PgPool, actor: &Actor, ticket: Uuid, id: &str) -> AppResult<Response> {
+    let (ticket, viewer) = rules::visible(pool, actor, ticket).await?;
+    let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound)?;
     let file = sqlx::query!(
-        "select file_name, content_type, data from ticket_attachments where id = $1 and ticket_id = $2",
+        "select file_name, content_type, data from ticket_attachments
+          where id = $1 and ticket_id = $2 and ($3 or not private)",
         id,
-        ticket
+        ticket.id,
+        viewer.sees_private(ticket.entity_id)
     )
     .fetch_optional(pool)
     .await?
@@ -145,7 +213,8 @@ async fn download_response(pool: &PgPool, ticket: Uuid, id: Uuid) -> AppResult<R
     Ok(response)
 }
 
-/// Page upload (multipart, CSRF token in the query string).
+/// Page upload (multipart, CSRF token in the query string): the file and
+/// its "private" checkbox, in any order.
 pub async fn upload(
     State(state): State<AppState>,
     actor: Actor,
@@ -153,28 +222,34 @@ pub async fn upload(
     mut form: Multipart,
 ) -> AppResult<Response> {
     let ticket = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
-    rules::visible(&state.db, &actor, ticket).await?;
-    let back = format!("/tickets/{ticket}");
+    let (ticket, _) = rules::visible(&state.db, &actor, ticket).await?;
+    let back = format!("/tickets/{}", ticket.id);
     let bad_form = |_| AppError::BadRequest("malformed upload".into());
+    let mut file: Option<(String, Bytes)> = None;
+    let mut private = false;
     while let Some(field) = form.next_field().await.map_err(bad_form)? {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let name = field.file_name().unwrap_or("file").to_owned();
-        let data = field.bytes().await.map_err(|_| AppError::PayloadTooLarge)?;
-        return match store(&state.db, &actor, ticket, &name, &data).await {
-            Ok(_) => Ok(redirect_with_flash(&back, "success", "attachment-added")),
-            Err(AppError::Validation(errors)) => {
-                let key =
-                    errors.iter().next().map(|(_, key)| key.to_owned()).unwrap_or_else(|| "attachment-kind".into());
-                Ok(redirect_with_flash(&back, "error", &key))
+        match field.name() {
+            Some("file") if file.is_none() => {
+                let name = field.file_name().unwrap_or("file").to_owned();
+                file = Some((name, field.bytes().await.map_err(|_| AppError::PayloadTooLarge)?));
             }
-            Err(AppError::Refused(key)) => Ok(redirect_with_flash(&back, "error", key)),
-            Err(AppError::PayloadTooLarge) => Ok(redirect_with_flash(&back, "error", "attachment-too-large")),
-            Err(other) => Err(other),
-        };
+            Some("private") => private = super::form::is_checked(&field.text().await.map_err(bad_form)?),
+            _ => {}
+        }
     }
-    Ok(redirect_with_flash(&back, "error", "attachment-empty"))
+    let Some((name, data)) = file else {
+        return Ok(redirect_with_flash(&back, "error", "attachment-empty"));
+    };
+    match store(&state.db, &actor, &ticket, Upload { file_name: &name, data: &data, private }).await {
+        Ok(_) => Ok(redirect_with_flash(&back, "success", "attachment-added")),
+        Err(AppError::Validation(errors)) => {
+            let key = errors.iter().next().map(|(_, key)| key.to_owned()).unwrap_or_else(|| "attachment-kind".into());
+            Ok(redirect_with_flash(&back, "error", &key))
+        }
+        Err(AppError::Refused(key)) => Ok(redirect_with_flash(&back, "error", key)),
+        Err(AppError::PayloadTooLarge) => Ok(redirect_with_flash(&back, "error", "attachment-too-large")),
+        Err(other) => Err(other),
+    }
 }
 
 pub async fn download(
@@ -182,16 +257,16 @@ pub async fn download(
     actor: Actor,
     Path((ticket, id)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let parse = |v: &str| Uuid::parse_str(v).map_err(|_| AppError::NotFound);
-    let ticket = parse(&ticket)?;
-    rules::visible(&state.db, &actor, ticket).await?;
-    download_response(&state.db, ticket, parse(&id)?).await
+    let ticket = Uuid::parse_str(&ticket).map_err(|_| AppError::NotFound)?;
+    download_response(&state.db, &actor, ticket, &id).await
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct UploadParams {
     /// The file's name, shown to people.
     pub file_name: Option<String>,
+    /// For those who see private followups only (refused to the others, as a private followup is).
+    pub private: Option<bool>,
 }
 
 /// Attach a file (the body is the file; 10 MB at most, 20 files per ticket)
@@ -205,15 +280,21 @@ pub async fn api_upload(
     Query(params): Query<UploadParams>,
     body: Body,
 ) -> ApiResult<(StatusCode, Json<Attachment>)> {
-    rules::visible(&state.db, &actor, ticket).await?;
+    let (ticket, _) = rules::visible(&state.db, &actor, ticket).await?;
     // Read at most one byte past the limit, whatever the route allows.
     let body: Bytes = axum::body::to_bytes(body, MAX_SIZE + 1).await.map_err(|_| AppError::PayloadTooLarge)?;
-    let id = store(&state.db, &actor, ticket, params.file_name.as_deref().unwrap_or("file"), &body).await?;
-    let attachment = list(&state.db, ticket).await?.into_iter().find(|a| a.id == id).ok_or(AppError::NotFound)?;
+    let upload = Upload {
+        file_name: params.file_name.as_deref().unwrap_or("file"),
+        data: &body,
+        private: params.private.unwrap_or(false),
+    };
+    let id = store(&state.db, &actor, &ticket, upload).await?;
+    let attachment =
+        list(&state.db, ticket.id, true).await?.into_iter().find(|a| a.id == id).ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(attachment)))
 }
 
-/// The files of a ticket
+/// The files of a ticket (private ones for those who see private followups only)
 #[utoipa::path(get, path = "/api/v1/tickets/{id}/attachments", tag = "tickets",
     responses((status = 200, body = Vec<Attachment>), (status = 404, body = crate::error::Problem)))]
 pub async fn api_list(
@@ -221,8 +302,8 @@ pub async fn api_list(
     actor: ApiActor,
     ApiId(ticket): ApiId,
 ) -> ApiResult<Json<Vec<Attachment>>> {
-    rules::visible(&state.db, &actor, ticket).await?;
-    Ok(Json(list(&state.db, ticket).await?))
+    let (ticket, viewer) = rules::visible(&state.db, &actor, ticket).await?;
+    Ok(Json(list(&state.db, ticket.id, viewer.sees_private(ticket.entity_id)).await?))
 }
 
 /// Download one file of a ticket
@@ -233,10 +314,8 @@ pub async fn api_download(
     actor: ApiActor,
     Path((ticket, id)): Path<(String, String)>,
 ) -> ApiResult<Response> {
-    let parse = |v: &str| Uuid::parse_str(v).map_err(|_| AppError::NotFound);
-    let ticket = parse(&ticket)?;
-    rules::visible(&state.db, &actor, ticket).await?;
-    Ok(download_response(&state.db, ticket, parse(&id)?).await?)
+    let ticket = Uuid::parse_str(&ticket).map_err(|_| AppError::NotFound)?;
+    Ok(download_response(&state.db, &actor, ticket, &id).await?)
 }
 
 #[cfg(test)]

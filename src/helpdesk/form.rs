@@ -155,7 +155,7 @@ impl FollowupForm {
     }
 }
 
-fn is_checked(value: &str) -> bool {
+pub(super) fn is_checked(value: &str) -> bool {
     matches!(value.trim(), "on" | "true" | "1" | "yes")
 }
 

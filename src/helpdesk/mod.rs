@@ -115,6 +115,7 @@ pub fn api(table: RouteTable) -> RouteTable {
         .post("/api/v1/tickets/bulk-assign", bulk::bulk_assign)
         .get("/api/v1/tickets/{id}", api::find)
         .patch("/api/v1/tickets/{id}", api::update)
+        .get("/api/v1/tickets/{id}/history", api::history)
         .get("/api/v1/tickets/{id}/timeline", api::timeline)
         .post("/api/v1/tickets/{id}/followups", api::add_followup)
         .post("/api/v1/tickets/{id}/tasks", api::add_task)

@@ -430,7 +430,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
     };
     let survey = db::survey(&state.db, id).await?;
     let rate_now = survey.as_ref().is_some_and(|s| s.is_open(Utc::now()) && s.requester_id == actor.id);
-    let attachments = super::attachments::list(&state.db, id).await?;
+    let attachments = super::attachments::list(&state.db, id, private).await?;
     render(&ShowPage {
         ctx,
         survey,

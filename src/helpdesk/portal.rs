@@ -38,10 +38,16 @@ use crate::{
 struct HomePage {
     ctx: PageCtx,
     tickets: Vec<Ticket>,
+    /// Files of each ticket the person sees, in the order of `tickets`.
+    files: Vec<i64>,
     total: i64,
 }
 
 impl HomePage {
+    fn files_of(&self, index: &usize) -> i64 {
+        self.files.get(*index).copied().unwrap_or(0)
+    }
+
     fn due(&self, ticket: &Ticket) -> String {
         match ticket.resolve_due_at {
             Some(due) if ticket.status.is_open() => self.ctx.time(&due),
@@ -66,7 +72,8 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, actor: Actor) -> 
     };
     let query = ListQuery { q: None, sort: TicketSort::Number, desc: true, page: 1, per_page: 50 };
     let page = fetch_page::<TicketList>(&state.db, &viewer.helpdesk, &filter, &query).await?;
-    render(&HomePage { ctx, total: page.total, tickets: page.items })
+    let files = super::attachments::counts(&state.db, &viewer, &page.items).await?;
+    render(&HomePage { ctx, total: page.total, files, tickets: page.items })
 }
 
 #[derive(Debug, Default, Deserialize)]

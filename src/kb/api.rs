@@ -14,6 +14,7 @@ use super::{
 };
 use crate::{
     api::{ApiJson, ListResponse},
+    audit::HistoryEntry,
     auth::{
         actor::ApiActor,
         permission::{Action, ObjectKind},
@@ -111,6 +112,13 @@ pub async fn delete(
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
     resource::api_delete::<Article>(&state, &actor, id, &headers).await
+}
+
+/// History of an article: who changed what, old and new
+#[utoipa::path(get, path = "/api/v1/kb/articles/{id}/history", tag = "knowledge base",
+    responses((status = 200, body = Vec<HistoryEntry>), (status = 404, body = crate::error::Problem)))]
+pub async fn history(State(state): State<AppState>, actor: ApiActor, id: ApiId) -> ApiResult<Json<Vec<HistoryEntry>>> {
+    resource::api_history::<Article>(&state, &actor, id).await
 }
 
 /// Every saved version of an article, newest first

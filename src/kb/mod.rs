@@ -48,8 +48,13 @@ impl Resource for Article {
         db::delete(pool, &actor.audit(), current, version).await
     }
     fn filter(raw: Option<&str>) -> AppResult<db::ArticleFilter> {
-        // Exports are the helpdesk's; the reader is set by the export route.
+        // Within the scope only; the export reads as the person does (below).
         pages::filter_from(raw, None)
+    }
+    /// The export holds what the person's list shows: with the articles for
+    /// everyone of the entities above theirs.
+    fn filter_for(actor: &Actor, raw: Option<&str>) -> AppResult<db::ArticleFilter> {
+        pages::filter_from(raw, Some(domain::Reader::of(actor)))
     }
 }
 
@@ -110,4 +115,5 @@ pub fn api(table: RouteTable) -> RouteTable {
         .patch("/api/v1/kb/articles/{id}", api::update)
         .delete("/api/v1/kb/articles/{id}", api::delete)
         .get("/api/v1/kb/articles/{id}/revisions", api::revisions)
+        .get("/api/v1/kb/articles/{id}/history", api::history)
 }

@@ -57,6 +57,14 @@ pub trait Resource: Sized + Send + Sync + 'static {
     /// Filters of the list, from the query string.
     fn filter(raw: Option<&str>) -> AppResult<<Self::List as Listing>::Filter>;
 
+    /// Filters of the list as `actor` sees it, for the export and the API
+    /// list, so they hold the rows of the person's list page. A type whose
+    /// list depends on more than the scope (what the person may read beyond
+    /// it) says so here.
+    fn filter_for(_actor: &Actor, raw: Option<&str>) -> AppResult<<Self::List as Listing>::Filter> {
+        Self::filter(raw)
+    }
+
     fn base(id: Uuid) -> String {
         format!("/{}/{id}", Self::KIND.plural())
     }
@@ -111,7 +119,7 @@ pub async fn export<R: Resource>(
 ) -> AppResult<Response> {
     let scope = actor.scope(R::KIND, Action::View)?;
     let query = parse_query::<ListParams>(raw.as_deref())?.check()?;
-    let filter = R::filter(raw.as_deref())?;
+    let filter = R::filter_for(&actor, raw.as_deref())?;
     Ok(csv_download::<R::List>(state.db, scope, filter, query, &format!("{}.csv", R::KIND.plural())))
 }
 
@@ -122,7 +130,7 @@ pub async fn api_list<R: Resource>(
 ) -> ApiResult<Json<ListResponse<<R::List as Listing>::Row>>> {
     let scope = actor.scope(R::KIND, Action::View)?;
     let query = parse_query::<ListParams>(raw)?.check()?;
-    let filter = R::filter(raw)?;
+    let filter = R::filter_for(actor, raw)?;
     Ok(Json(fetch_page::<R::List>(&state.db, &scope, &filter, &query).await?.into()))
 }
 

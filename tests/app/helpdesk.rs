@@ -908,6 +908,154 @@ async fn attachments_are_checked_by_content_and_served_as_downloads() {
     assert_eq!(shown.texts("[data-testid=attachments] li a"), ["journal.txt"]);
 }
 
+/// A file in a multipart body, with the "private" box ticked or not,
+/// sent from the ticket page's form.
+async fn attach_from_page(session: &crate::helpers::Session<'_>, ticket: &str, name: &str, private: bool) -> String {
+    let private = if private { "--X\r\nContent-Disposition: form-data; name=\"private\"\r\n\r\non\r\n" } else { "" };
+    let body = format!(
+        "--X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\r\ncontenu de {name}\r\n{private}--X--\r\n"
+    );
+    let sent = session
+        .post_raw(
+            &format!("/tickets/{ticket}/attachments?_csrf={}", session.csrf),
+            &body,
+            &[("content-type", "multipart/form-data; boundary=X")],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    sent.location().to_owned()
+}
+
+#[tokio::test]
+async fn private_files_exist_only_for_those_who_see_private_followups() {
+    let app = TestApp::new().await;
+    let emp = app.token("emp_a").await;
+    let tech = app.token("tech_a").await;
+    let ticket_json = open(&app, &emp, json!({"title": "Écran qui clignote"})).await;
+    let ticket = id(&ticket_json);
+    // A technician of another entity watches it: they do not see private followups here.
+    let watcher = app.id_of("users", "tech_b").await;
+    let admin = app.token("admin").await;
+    app.api(
+        Some(&admin),
+        Method::PUT,
+        &format!("/api/v1/tickets/{ticket}/watchers"),
+        Some(json!({"user_ids": [watcher]})),
+    )
+    .await
+    .assert_status(StatusCode::OK);
+
+    // The technician attaches one public and one private file through the API, one private from the page.
+    let public = attach(&app, &tech, &ticket, "photo-ecran.txt", b"vue de l'ecran".to_vec()).await;
+    assert_eq!(public.status, StatusCode::CREATED, "{}", public.body);
+    assert_eq!(public.json()["private"], false);
+    let secret = attach(&app, &tech, &ticket, "mot-de-passe-bios.txt&private=true", b"bios: 1234".to_vec()).await;
+    assert_eq!(secret.status, StatusCode::CREATED, "{}", secret.body);
+    assert_eq!(secret.json()["private"], true);
+    let secret_id = secret.json()["id"].as_str().expect("id").to_owned();
+    let technician = app.login("tech_a").await;
+    attach_from_page(&technician, &ticket, "journal-interne.txt", true).await;
+
+    // The technician sees the three, the private ones marked.
+    let page = technician.get(&format!("/tickets/{ticket}")).await;
+    assert_eq!(
+        page.texts("[data-testid=attachments] li a"),
+        ["photo-ecran.txt", "mot-de-passe-bios.txt", "journal-interne.txt"]
+    );
+    assert_eq!(page.texts("[data-testid=attachments] li.private a"), ["mot-de-passe-bios.txt", "journal-interne.txt"]);
+    assert_eq!(page.texts("[data-testid=attachments-count]"), ["(3)"]);
+    let listed = app.api(Some(&tech), Method::GET, &format!("/api/v1/tickets/{ticket}/attachments"), None).await;
+    assert_eq!(listed.json().as_array().expect("list").len(), 3);
+    let fetched =
+        app.api(Some(&tech), Method::GET, &format!("/api/v1/tickets/{ticket}/attachments/{secret_id}"), None).await;
+    assert_eq!((fetched.status, fetched.body.as_str()), (StatusCode::OK, "bios: 1234"));
+
+    // The requester and the watcher see the public file only, everywhere.
+    for login in ["emp_a", "tech_b"] {
+        let token = app.token(login).await;
+        let session = app.login(login).await;
+        let page = session.get(&format!("/tickets/{ticket}")).await;
+        page.assert_status(StatusCode::OK);
+        assert_eq!(page.texts("[data-testid=attachments] li a"), ["photo-ecran.txt"], "{login}");
+        assert_eq!(page.texts("[data-testid=attachments-count]"), ["(1)"], "{login}");
+        assert!(!page.body.contains("bios") && !page.body.contains("journal-interne"), "{login}");
+        assert!(!page.has("#attachment-private"), "{login} is not offered the private box");
+        let listed = app.api(Some(&token), Method::GET, &format!("/api/v1/tickets/{ticket}/attachments"), None).await;
+        let names: Vec<String> =
+            listed.json().as_array().expect("list").iter().map(|a| a["file_name"].to_string()).collect();
+        assert_eq!(names, ["\"photo-ecran.txt\""], "{login}: {}", listed.body);
+        // Its address answers like a missing file, page and API.
+        let hidden = app
+            .api(Some(&token), Method::GET, &format!("/api/v1/tickets/{ticket}/attachments/{secret_id}"), None)
+            .await;
+        let missing = app
+            .api(Some(&token), Method::GET, &format!("/api/v1/tickets/{ticket}/attachments/{}", Uuid::now_v7()), None)
+            .await;
+        assert_eq!((hidden.status, missing.status), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND), "{login}");
+        assert_eq!(hidden.without_request_id(), missing.without_request_id(), "{login}");
+        let absent = Uuid::now_v7();
+        let hidden = session.get(&format!("/tickets/{ticket}/attachments/{secret_id}")).await;
+        let missing = session.get(&format!("/tickets/{ticket}/attachments/{absent}")).await;
+        assert_eq!((hidden.status, missing.status), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND), "{login}");
+        // The page names its own address (the language form returns to it); nothing else differs.
+        assert_eq!(
+            hidden.without_request_id().replace(&secret_id, "ID"),
+            missing.without_request_id().replace(&absent.to_string(), "ID"),
+            "{login}"
+        );
+    }
+    let portal = app.login("emp_a").await.get("/portal").await;
+    assert_eq!(
+        portal.texts("[data-testid=my-requests] [data-testid=files]"),
+        ["1"],
+        "the portal counts the public file"
+    );
+
+    // The requester cannot attach privately, from the page or the API: refused like a private followup.
+    let refused = attach(&app, &emp, &ticket, "note.txt&private=true", b"note".to_vec()).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(refused.body.contains("private"), "{}", refused.body);
+    let requester = app.login("emp_a").await;
+    attach_from_page(&requester, &ticket, "note-page.txt", true).await;
+    let after = requester.get(&format!("/tickets/{ticket}")).await;
+    assert!(after.has(".flash-error"), "the page says why");
+    let stored: i64 =
+        sqlx::query_scalar("select count(*) from ticket_attachments").fetch_one(&app.pool).await.expect("count");
+    assert_eq!(stored, 3, "nothing stored from the refused uploads");
+
+    // The limit counts what the uploader sees: the requester fills 20 files of their own view.
+    for n in 2..=20 {
+        let note = format!("note {n}").into_bytes();
+        assert_eq!(attach(&app, &emp, &ticket, "note.txt", note).await.status, StatusCode::CREATED, "file {n}");
+    }
+    let full = attach(&app, &emp, &ticket, "note.txt", b"21".to_vec()).await;
+    assert_eq!(full.status, StatusCode::CONFLICT);
+    let page = app.login("emp_a").await.get(&format!("/tickets/{ticket}")).await;
+    assert_eq!(page.texts("[data-testid=attachments-count]"), ["(20)"], "the count matches the limit it was told");
+    let full = attach(&app, &tech, &ticket, "encore.txt&private=true", b"x".to_vec()).await;
+    assert_eq!(full.status, StatusCode::CONFLICT, "the technician sees 22 files: full for them too");
+
+    // The history records each upload with its privacy.
+    let uploads: Vec<(String, Value)> = sqlx::query_as(
+        "select changes->'attachment'->>'new', changes->'attachment_private'->'new' from audit_log
+          where object_kind = 'ticket' and object_id = $1::uuid and changes ? 'attachment' order by id limit 3",
+    )
+    .bind(&ticket)
+    .fetch_all(&app.pool)
+    .await
+    .expect("history");
+    assert_eq!(
+        uploads,
+        [
+            ("photo-ecran.txt".to_owned(), json!(false)),
+            ("mot-de-passe-bios.txt".to_owned(), json!(true)),
+            ("journal-interne.txt".to_owned(), json!(true))
+        ]
+    );
+    let history = technician.get(&format!("/tickets/{ticket}/history")).await;
+    assert!(history.body.contains("File attached") && history.body.contains("mot-de-passe-bios.txt"));
+}
+
 #[tokio::test]
 async fn a_queue_assigns_several_tickets_at_once_or_none() {
     let app = TestApp::new().await;

@@ -365,7 +365,7 @@ async fn the_expiry_cannot_come_before_the_start() {
     let app = TestApp::new().await;
     let a = app.id_of("entities", "Filiale A").await;
     let session = app.login("pm_a").await;
-    let ids = Ids { entity_a: a, entity_b: a, category: a, manufacturer: a, model: a, status: a, calendar: a };
+    let ids = crate::resources::ids(&app).await;
     let mut fields = licence_form(&ids, "Backwards");
     fields.retain(|(k, _)| k != "expires_on");
     fields.push(("expires_on".into(), "2025-12-31".into()));

@@ -14,6 +14,7 @@ mod kb;
 mod licences;
 mod mail;
 mod platform;
+mod records;
 mod resources;
 mod security;
 mod smtp_sink;
@@ -445,4 +446,183 @@ resource_suite!(
         // The category is free text (any value is a valid filter): tests/app/software.rs covers it.
         filters: &["forbidden=true", "forbidden=false", "installed=true", "installed=false"],
     }
+);
+
+fn ticket_form(ids: &Ids, title: &str) -> Vec<(String, String)> {
+    vec![
+        ("kind".into(), "incident".into()),
+        ("title".into(), title.into()),
+        ("description".into(), "Bourrage papier au bac 2".into()),
+        ("urgency".into(), "3".into()),
+        ("impact".into(), "3".into()),
+        ("requester_id".into(), ids.employee.to_string()),
+        ("entity_id".into(), ids.entity_a.to_string()),
+    ]
+}
+fn ticket_body(ids: &Ids, title: &str) -> Value {
+    json!({"kind": "incident", "title": title, "description": "Bourrage papier au bac 2",
+           "requester_id": ids.employee, "entity_id": ids.entity_a})
+}
+fn ticket_body_b(ids: &Ids, title: &str) -> Value {
+    json!({"title": title, "description": "Quotas atteints", "entity_id": ids.entity_b})
+}
+/// Typed by an administrator for sup_a, in subsidiary B.
+fn ticket_of_the_manager(ids: &Ids, title: &str) -> Value {
+    json!({"title": title, "requester_id": ids.supervisor, "entity_id": ids.entity_b})
+}
+
+record_suite!(
+    tickets,
+    RecordSpec {
+        pages: "tickets",
+        api: "tickets",
+        kind: "ticket",
+        table: "tickets",
+        name_field: "title",
+        required: "title",
+        manager: "sup_a",
+        other_manager: "tech_b",
+        // The requester: sees their ticket, works nothing on it.
+        bystander: "emp_a",
+        visible: "Imprimante du deuxième bloquée",
+        hidden: "Serveur de fichiers saturé",
+        word: "imprimante",
+        kept: "Bourrage papier au bac 2",
+        form: super::ticket_form,
+        body: super::ticket_body,
+        body_b: super::ticket_body_b,
+        shared: ("admin", super::ticket_of_the_manager),
+        sorts: &["number", "title", "status", "priority", "requester", "due", "updated"],
+        filters: &[
+            ("queue=all", true),
+            ("queue=mine", false),
+            ("queue=groups", false),
+            ("queue=unassigned", true),
+            ("queue=late", false),
+            ("queue=requested", false),
+            ("status=open", true),
+            ("status=new", true),
+            ("status=closed", false),
+            ("kind=incident", true),
+            ("kind=request", false),
+            ("priority=3", true),
+            ("priority=5", false),
+            ("category_id={tc}", false),
+            ("entity_id={a}", true),
+            ("group_id={g}", false),
+            ("assignee_id={u}", false),
+        ],
+        refused_pages: &["/{id}/edit", "/{id}/history"],
+        refused_posts: &[
+            "/{id}/edit",
+            "/{id}/tasks",
+            "/{id}/assign",
+            "/{id}/take",
+            "/{id}/status",
+            "/{id}/solve",
+            "/{id}/watchers",
+            "/{id}/watchers/{u}/remove",
+        ],
+        refused_api: &[
+            ("PATCH", "/{id}", r#"{"version": 1, "title": "Changed by the requester"}"#),
+            ("GET", "/{id}/history", ""),
+            ("POST", "/{id}/tasks", r#"{"body": "A task"}"#),
+            ("POST", "/{id}/assign", r#"{"user_ids": []}"#),
+            ("POST", "/{id}/status", r#"{"action": "close"}"#),
+            ("POST", "/{id}/solve", r#"{"body": "Solved"}"#),
+            ("PUT", "/{id}/watchers", r#"{"user_ids": []}"#),
+        ],
+        page_suffixes: &["", "/edit", "/history", "/sla"],
+        api_suffixes: &["", "/timeline", "/sla", "/attachments", "/watchers", "/satisfaction", "/history"],
+        deletable: false,
+    },
+    // Anyone may open a ticket (no reader who cannot create), and no one deletes one
+    // (api_create_change_and_conflicts checks the record stays).
+    [
+        list_shows_only_the_scope,
+        list_search_sort_and_pages,
+        every_sort_and_filter_runs,
+        no_right_means_403_everywhere,
+        out_of_scope_is_a_missing_object,
+        create_writes_the_row_and_its_history,
+        bad_values_come_back_marked_and_kept,
+        stale_edit_is_refused_naming_who,
+        history_tab_shows_old_and_new,
+        csv_is_scoped_and_neutralised,
+        api_create_change_and_conflicts,
+    ]
+);
+
+fn article_form(ids: &Ids, title: &str) -> Vec<(String, String)> {
+    vec![
+        ("title".into(), title.into()),
+        ("body".into(), "Ouvrez les paramètres, puis Périphériques.".into()),
+        ("lang".into(), "fr".into()),
+        ("visibility".into(), "everyone".into()),
+        ("entity_id".into(), ids.entity_a.to_string()),
+    ]
+}
+fn article_body(ids: &Ids, title: &str) -> Value {
+    json!({"entity_id": ids.entity_a, "lang": "fr", "visibility": "everyone", "title": title,
+           "body": "Ouvrez les paramètres, puis Périphériques."})
+}
+fn article_body_b(ids: &Ids, title: &str) -> Value {
+    json!({"entity_id": ids.entity_b, "lang": "fr", "title": title, "body": "Les quotas du serveur."})
+}
+/// For everyone of the whole group.
+fn article_of_the_group(ids: &Ids, title: &str) -> Value {
+    json!({"entity_id": ids.root, "lang": "fr", "visibility": "everyone", "title": title, "body": "Pour tous."})
+}
+
+record_suite!(
+    kb_articles,
+    RecordSpec {
+        pages: "kb",
+        api: "kb/articles",
+        kind: "kb_article",
+        table: "kb_articles",
+        name_field: "title",
+        required: "title",
+        manager: "sup_a",
+        other_manager: "pm_b",
+        // Reads the article (for everyone, of an entity above theirs), writes nothing.
+        bystander: "emp_a",
+        visible: "Imprimante réseau : ajouter le pilote",
+        hidden: "Serveur de fichiers : quotas",
+        word: "imprimante",
+        kept: "Ouvrez les paramètres, puis Périphériques.",
+        form: super::article_form,
+        body: super::article_body,
+        body_b: super::article_body_b,
+        shared: ("admin", super::article_of_the_group),
+        sorts: &["updated", "title", "category"],
+        filters: &[("lang=fr", true), ("lang=en", false), ("category_id={a}", false)],
+        refused_pages: &["/new", "/export.csv", "/{id}/edit", "/{id}/history", "/{id}/delete", "/{id}/revisions"],
+        refused_posts: &["/{id}/edit", "/{id}/delete"],
+        refused_api: &[
+            ("POST", "", r#"{"title": "By an employee", "body": "x"}"#),
+            ("PATCH", "/{id}", r#"{"version": 1, "title": "Changed by an employee"}"#),
+            ("DELETE", "/{id}", ""),
+            ("GET", "/{id}/revisions", ""),
+            ("GET", "/{id}/history", ""),
+        ],
+        page_suffixes: &["", "/edit", "/history", "/delete", "/revisions"],
+        api_suffixes: &["", "/revisions", "/history"],
+        deletable: true,
+    },
+    [
+        list_shows_only_the_scope,
+        list_search_sort_and_pages,
+        every_sort_and_filter_runs,
+        no_right_means_403_everywhere,
+        out_of_scope_is_a_missing_object,
+        create_writes_the_row_and_its_history,
+        reader_cannot_create,
+        bad_values_come_back_marked_and_kept,
+        stale_edit_is_refused_naming_who,
+        delete_asks_first_and_keeps_history,
+        history_tab_shows_old_and_new,
+        csv_is_scoped_and_neutralised,
+        api_create_change_and_conflicts,
+    ]
 );

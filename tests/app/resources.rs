@@ -52,9 +52,17 @@ pub struct Ids {
     pub status: Uuid,
     /// The group's "Heures de bureau" calendar.
     pub calendar: Uuid,
+    /// The group's root entity; emp_a, tech_a, sup_a, the group "Equipe A"
+    /// and the "Poste de travail" ticket category.
+    pub root: Uuid,
+    pub employee: Uuid,
+    pub technician: Uuid,
+    pub supervisor: Uuid,
+    pub group: Uuid,
+    pub ticket_category: Uuid,
 }
 
-async fn ids(app: &TestApp) -> Ids {
+pub async fn ids(app: &TestApp) -> Ids {
     Ids {
         entity_a: app.id_of("entities", "Filiale A").await,
         entity_b: app.id_of("entities", "Filiale B").await,
@@ -63,6 +71,12 @@ async fn ids(app: &TestApp) -> Ids {
         model: app.id_of("asset_models", "Latitude 5440").await,
         status: app.id_of("asset_statuses", "En stock").await,
         calendar: app.id_of("calendars", "Heures de bureau").await,
+        root: app.id_of("entities", "Groupe").await,
+        employee: app.id_of("users", "emp_a").await,
+        technician: app.id_of("users", "tech_a").await,
+        supervisor: app.id_of("users", "sup_a").await,
+        group: app.id_of("groups", "Equipe A").await,
+        ticket_category: app.id_of("ticket_categories", "Poste de travail").await,
     }
 }
 
@@ -74,7 +88,7 @@ async fn id_of(app: &TestApp, spec: &Spec, name: &str) -> Uuid {
         .unwrap_or_else(|e| panic!("no {} named {name}: {e}", spec.table))
 }
 
-fn pairs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+pub fn pairs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
     fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 

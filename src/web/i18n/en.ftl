@@ -611,6 +611,8 @@ attachment-empty = No file was sent.
 attachment-kind = This kind of file is not accepted (images, PDF, office documents and plain text are).
 attachment-too-many = This ticket has as many files as it may hold (20).
 attachment-too-large = The file is larger than 10 MB.
+history-field-attachment = File attached
+history-field-attachment-private = File private
 notify-ticket-survey = Ticket #{ $number } is closed: { $title }. Tell us how it went.
 
 ## Mail, one subject and one body per event

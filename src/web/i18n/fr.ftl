@@ -611,6 +611,8 @@ attachment-empty = Aucun fichier n’a été envoyé.
 attachment-kind = Ce type de fichier n’est pas accepté (images, PDF, documents bureautiques et texte le sont).
 attachment-too-many = Ce ticket a déjà autant de fichiers qu’il peut en avoir (20).
 attachment-too-large = Le fichier dépasse 10 Mo.
+history-field-attachment = Fichier joint
+history-field-attachment-private = Fichier privé
 notify-ticket-survey = Le ticket n° { $number } est clos : { $title }. Dites-nous comment cela s’est passé.
 
 ## Mail, one subject and one body per event
