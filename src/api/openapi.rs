@@ -58,6 +58,7 @@ use crate::{
         inventory::api::agents, inventory::api::refused, inventory::api::import_refused, inventory::api::asset_software,
         inventory::api::rules, inventory::api::add_rule, inventory::api::change_rule, inventory::api::delete_rule, inventory::api::asset_inventory,
         inventory::api::placements, inventory::api::add_placement, inventory::api::delete_placement,
+        inventory::api::asset_locks, inventory::api::set_asset_locks,
         imports::api::create_import, imports::api::find_import, imports::api::check_import, imports::api::run_import,
         imports::api::upsert_assets_by_tag,
         helpdesk::api::list, helpdesk::api::create, helpdesk::bulk::bulk_assign, helpdesk::api::find, helpdesk::api::update, helpdesk::api::timeline,

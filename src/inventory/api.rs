@@ -94,6 +94,42 @@ pub async fn asset_inventory(
     Ok(Json(db::inventory_view(&state.db, asset.id).await?.ok_or(AppError::NotFound)?))
 }
 
+/// The fields of an asset the agents leave alone.
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Locks {
+    /// Of name, serial, model, os, cpu, memory, disks, networks.
+    pub fields: Vec<String>,
+}
+
+/// The fields of an asset the agents leave alone (set by hand)
+#[utoipa::path(get, path = "/api/v1/assets/{id}/locks", tag = "assets",
+    responses((status = 200, body = Locks), (status = 404, body = crate::error::Problem)))]
+pub async fn asset_locks(State(state): State<AppState>, actor: ApiActor, ApiId(id): ApiId) -> ApiResult<Json<Locks>> {
+    // Those who may not see the asset are told it does not exist.
+    let scope = actor.scope_or_empty(ObjectKind::Asset, Action::View);
+    let asset = crate::assets::register::db::find(&state.db, &scope, id).await?;
+    Ok(Json(Locks { fields: db::locked_fields(&state.db, asset.id).await? }))
+}
+
+/// Lock exactly these fields of an asset against the agents, unlocking the others
+#[utoipa::path(put, path = "/api/v1/assets/{id}/locks", tag = "assets", request_body = Locks,
+    responses((status = 200, body = Locks), (status = 404, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)))]
+pub async fn set_asset_locks(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiId(id): ApiId,
+    ApiJson(body): ApiJson<Locks>,
+) -> ApiResult<Json<Locks>> {
+    let scope = actor.scope_or_empty(ObjectKind::Asset, Action::Update);
+    let asset = crate::assets::register::db::find(&state.db, &scope, id).await?;
+    let fields = db::lockable_fields(&body.fields).map_err(AppError::Validation)?;
+    let subject = crate::audit::Subject::new(ObjectKind::Asset, asset.id, Some(asset.entity_id));
+    let fields = db::set_locks(&state.db, &actor.audit(), subject, &fields).await?;
+    Ok(Json(Locks { fields }))
+}
+
 /// Inventories the rules refused, newest first
 #[utoipa::path(get, path = "/api/v1/inventory/refused", tag = "inventory", params(Limit),
     responses((status = 200, body = Vec<db::RefusedRow>), (status = 403, body = crate::error::Problem)))]
@@ -291,4 +327,6 @@ pub fn api(table: RouteTable) -> RouteTable {
         .post("/api/v1/inventory/refused/{id}/import", import_refused)
         .get("/api/v1/assets/{id}/software", asset_software)
         .get("/api/v1/assets/{id}/inventory", asset_inventory)
+        .get("/api/v1/assets/{id}/locks", asset_locks)
+        .put("/api/v1/assets/{id}/locks", set_asset_locks)
 }

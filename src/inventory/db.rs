@@ -541,13 +541,14 @@ async fn find(
         match criterion.as_str() {
             // A cloned image carries its agent's id: the agent's asset is this
             // machine only when the serial and UUID sent do not say otherwise.
+            // A serial set by hand (locked) says nothing of the machine.
             "agent" => {
                 qb.push(" and a.id = ").push_bind(agent.asset_id);
                 qb.push(" and (a.serial is null or ")
                     .push_bind(inventory.serial.clone())
                     .push("::text is null or lower(a.serial) = lower(")
                     .push_bind(inventory.serial.clone())
-                    .push("))");
+                    .push(") or exists (select 1 from asset_locked_fields l where l.asset_id = a.id and l.field = 'serial'))");
                 qb.push(" and (ai.system_uuid is null or ")
                     .push_bind(inventory.uuid.clone())
                     .push("::text is null or ai.system_uuid = ")
@@ -823,18 +824,13 @@ async fn apply(
     prepared: &Prepared,
 ) -> AppResult<()> {
     let (rule, agent, checksum, created) = (matched.rule, matched.agent, matched.checksum, matched.created);
-    // An asset just made has nothing locked, no facts and no software yet.
-    let locked: Vec<String> = if created {
-        Vec::new()
-    } else {
-        sqlx::query_scalar!("select field from asset_locked_fields where asset_id = $1", asset)
-            .fetch_all(&mut *conn)
-            .await?
-    };
-    let is_locked = |field: &str| locked.iter().any(|f| f == field);
     let row = sqlx::query!("select name, serial, model_id, entity_id from assets where id = $1 for update", asset)
         .fetch_one(&mut *conn)
         .await?;
+    // Read under the asset's row lock, which a person changing the locks takes too.
+    // An asset just made has nothing locked, no facts and no software yet.
+    let locked: Vec<String> = if created { Vec::new() } else { locked_fields(&mut *conn, asset).await? };
+    let is_locked = |field: &str| locked.iter().any(|f| f == field);
     let entity_id = row.entity_id;
     let subject = || Subject::new(ObjectKind::Asset, asset, Some(entity_id));
     let mut sent_serial = None;
@@ -888,6 +884,10 @@ async fn apply(
             }
         }
     } else if inventory.serial.is_some() && row.serial.is_none() {
+        sent_serial = inventory.serial.clone();
+    }
+    // A serial set by hand: the one sent is noted, so matching by serial still finds the asset.
+    if is_locked("serial") && sent_serial.is_none() {
         sent_serial = inventory.serial.clone();
     }
     sqlx::query!(
@@ -1917,6 +1917,9 @@ pub struct InventoryView {
     pub virtual_machines: Vec<VirtualMachineView>,
     pub ports: Vec<PortView>,
     pub printer: Option<PrinterView>,
+    /// The fields the agents leave alone (set by hand), of name, serial,
+    /// model, os, cpu, memory, disks, networks.
+    pub locked_fields: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -2054,7 +2057,143 @@ pub async fn inventory_view(pool: &PgPool, asset: Uuid) -> AppResult<Option<Inve
         virtual_machines,
         ports: serde_json::from_value(read("ports")).unwrap_or_default(),
         printer: serde_json::from_value(read("printer")).ok(),
+        locked_fields: locked_fields(pool, asset).await?,
     }))
+}
+
+/// The fields of an asset a person may lock against the agents, in the
+/// order pages list them.
+pub const LOCKABLE: [&str; 8] = ["name", "serial", "model", "os", "cpu", "memory", "disks", "networks"];
+
+/// The message key of a lockable field's label.
+pub fn lockable_label_key(field: &str) -> &'static str {
+    match field {
+        "name" => "field-name",
+        "serial" => "field-serial",
+        "model" => "kind-asset-model",
+        "os" => "hardware-os",
+        "cpu" => "hardware-cpu",
+        "memory" => "hardware-memory",
+        "disks" => "hardware-disks",
+        _ => "hardware-interfaces",
+    }
+}
+
+/// Fields named in a request, each one of [`LOCKABLE`]; without repeats, in
+/// LOCKABLE's order. An unknown one is marked on `fields`.
+pub fn lockable_fields(fields: &[String]) -> Result<Vec<String>, FieldErrors> {
+    if fields.iter().any(|f| !LOCKABLE.contains(&f.as_str())) {
+        return Err(FieldErrors::single("fields", "field-invalid-choice"));
+    }
+    Ok(LOCKABLE.iter().filter(|l| fields.iter().any(|f| f == *l)).map(|l| (*l).to_owned()).collect())
+}
+
+/// The fields of `asset` the agents leave alone, in [`LOCKABLE`]'s order.
+pub async fn locked_fields(conn: impl sqlx::PgExecutor<'_>, asset: Uuid) -> AppResult<Vec<String>> {
+    let mut fields =
+        sqlx::query_scalar!("select field from asset_locked_fields where asset_id = $1", asset).fetch_all(conn).await?;
+    fields.sort_by_key(|f| LOCKABLE.iter().position(|l| l == f));
+    Ok(fields)
+}
+
+/// After a person changed `fields` of an asset by hand (its page, the API,
+/// an import): when an agent inventories it, those fields are locked, so the
+/// next inventory keeps what the person set. In the caller's transaction,
+/// with its line of history.
+pub async fn lock_edited(
+    conn: &mut PgConnection,
+    actor: &AuditActor,
+    asset: Subject,
+    fields: &[&str],
+) -> AppResult<()> {
+    if fields.is_empty() || actor.source == Source::Inventory {
+        return Ok(());
+    }
+    let fields: Vec<String> = fields.iter().map(|f| (*f).to_owned()).collect();
+    let added = sqlx::query_scalar!(
+        "insert into asset_locked_fields (asset_id, field)
+         select $1, f from unnest($2::text[]) f where exists (select 1 from asset_inventory where asset_id = $1)
+         on conflict do nothing returning field",
+        asset.id,
+        &fields
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    if added.is_empty() {
+        return Ok(());
+    }
+    let after = locked_fields(&mut *conn, asset.id).await?;
+    let before: Vec<&String> = after.iter().filter(|f| !added.contains(f)).collect();
+    audit::record_change(conn, actor, asset, &json!({"locked_fields": before}), &json!({"locked_fields": after})).await
+}
+
+/// Lock exactly `fields` of an asset (checked with [`lockable_fields`]) and
+/// unlock the others; the fields locked now.
+pub async fn set_locks(pool: &PgPool, actor: &AuditActor, asset: Subject, fields: &[String]) -> AppResult<Vec<String>> {
+    change_locks(pool, actor, asset, |_| fields.to_vec()).await
+}
+
+/// Lock or unlock one field of an asset; the fields locked now.
+pub async fn lock_one(
+    pool: &PgPool,
+    actor: &AuditActor,
+    asset: Subject,
+    field: &str,
+    lock: bool,
+) -> AppResult<Vec<String>> {
+    let field = lockable_fields(&[field.to_owned()])
+        .map_err(|_| AppError::field("field", "field-invalid-choice"))?
+        .pop()
+        .ok_or_else(|| AppError::field("field", "field-invalid-choice"))?;
+    change_locks(pool, actor, asset, |mut current| {
+        current.retain(|f| *f != field);
+        if lock {
+            current.push(field);
+        }
+        current
+    })
+    .await
+}
+
+async fn change_locks(
+    pool: &PgPool,
+    actor: &AuditActor,
+    asset: Subject,
+    change: impl FnOnce(Vec<String>) -> Vec<String>,
+) -> AppResult<Vec<String>> {
+    let mut tx = pool.begin().await?;
+    // The inventory reads the locks under this row lock.
+    sqlx::query!("select id from assets where id = $1 for update", asset.id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let before = locked_fields(&mut *tx, asset.id).await?;
+    let wanted = change(before.clone());
+    sqlx::query!("delete from asset_locked_fields where asset_id = $1 and field <> all($2)", asset.id, &wanted)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!(
+        "insert into asset_locked_fields (asset_id, field) select $1, unnest($2::text[]) on conflict do nothing",
+        asset.id,
+        &wanted
+    )
+    .execute(&mut *tx)
+    .await?;
+    let after = locked_fields(&mut *tx, asset.id).await?;
+    if before.iter().any(|f| !after.contains(f)) {
+        // A field unlocked: the next inventory is applied whole, even one
+        // identical to the last, so the field takes the agent's value.
+        sqlx::query!("update asset_inventory set checksum = null where asset_id = $1", asset.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query!("update inventory_agents set last_body_sha256 = null where asset_id = $1", asset.id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    audit::record_change(&mut tx, actor, asset, &json!({"locked_fields": before}), &json!({"locked_fields": after}))
+        .await?;
+    tx.commit().await?;
+    Ok(after)
 }
 
 /// A placement rule as its page and the API show it.

@@ -506,6 +506,30 @@ pub async fn delete_placement(State(state): State<AppState>, actor: Actor, Id(id
     Ok(redirect_with_flash("/inventory/placements", "success", "flash-deleted"))
 }
 
+/// Lock a field of an asset against the agents, or unlock it, from the
+/// asset's page (`field`, and `action` lock or unlock).
+pub async fn lock_field(
+    State(state): State<AppState>,
+    actor: Actor,
+    Id(id): Id,
+    Form(fields): Fields,
+) -> AppResult<Response> {
+    let asset =
+        crate::assets::register::db::find(&state.db, &actor.scope(ObjectKind::Asset, Action::Update)?, id).await?;
+    let page = format!("/assets/{id}");
+    let lock = match pair_value(&fields, "action") {
+        "lock" => true,
+        "unlock" => false,
+        _ => return Ok(redirect_with_flash(&page, "error", "field-invalid-choice")),
+    };
+    let subject = crate::audit::Subject::new(ObjectKind::Asset, asset.id, Some(asset.entity_id));
+    match db::lock_one(&state.db, &actor.audit(), subject, pair_value(&fields, "field"), lock).await {
+        Ok(_) => Ok(redirect_with_flash(&page, "success", if lock { "asset-lock-done" } else { "asset-unlock-done" })),
+        Err(AppError::Validation(_)) => Ok(redirect_with_flash(&page, "error", "field-invalid-choice")),
+        Err(other) => Err(other),
+    }
+}
+
 pub fn router() -> axum::Router<AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
@@ -524,4 +548,5 @@ pub fn router() -> axum::Router<AppState> {
         .route("/inventory/secret", post(rotate_secret))
         .route("/inventory/tokens", post(create_token))
         .route("/inventory/tokens/{id}/revoke", post(revoke_token))
+        .route("/assets/{id}/locks", post(lock_field))
 }

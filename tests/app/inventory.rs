@@ -866,3 +866,143 @@ async fn placement_rules_put_new_devices_in_their_entity_and_place() {
     let tech = app.token("tech_a").await;
     app.api(Some(&tech), Method::GET, "/api/v1/inventory/placements", None).await.assert_status(StatusCode::FORBIDDEN);
 }
+
+/// The fields of an edit form as the browser sends them back.
+fn form_fields(form: &TestResponse) -> Vec<(String, String)> {
+    let document = scraper::Html::parse_document(&form.body);
+    let inputs = scraper::Selector::parse("form.form input, form.form textarea").expect("selector");
+    let selects = scraper::Selector::parse("form.form select").expect("selector");
+    let chosen = scraper::Selector::parse("option[selected]").expect("selector");
+    let mut fields: Vec<(String, String)> = document
+        .select(&inputs)
+        .filter_map(|e| {
+            let name = e.value().attr("name")?.to_owned();
+            let value = match e.value().name() {
+                "textarea" => e.text().collect(),
+                _ => e.value().attr("value").unwrap_or_default().to_owned(),
+            };
+            (name != "_csrf").then_some((name, value))
+        })
+        .collect();
+    for select in document.select(&selects) {
+        let value = select.select(&chosen).next().and_then(|o| o.value().attr("value")).unwrap_or_default();
+        fields.push((select.value().attr("name").unwrap_or_default().to_owned(), value.to_owned()));
+    }
+    fields
+}
+
+/// (name, serial, memory) of an asset.
+async fn identity(app: &TestApp, id: Uuid) -> (String, Option<String>, Option<i64>) {
+    sqlx::query_as(
+        "select a.name, a.serial, h.memory_mb from assets a left join asset_hardware h on h.asset_id = a.id where a.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .expect("asset")
+}
+
+#[tokio::test]
+async fn what_a_person_sets_by_hand_the_agents_leave_alone_until_it_is_unlocked() {
+    let app = app_with_secret().await;
+    sqlx::query("update inventory_settings set entity_id = (select id from entities where name = 'Filiale A')")
+        .execute(&app.pool)
+        .await
+        .expect("new devices in Filiale A");
+    let agent = "80000000-0000-0000-0000-000000000001";
+    glpi(&app, agent, &small_inventory("pc-lock-01", "LOCK0001", None)).await.assert_status(StatusCode::OK);
+    let id: Uuid = sqlx::query_scalar("select id from assets where serial = 'LOCK0001'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("asset");
+    let page = format!("/assets/{id}");
+    let locks = format!("/api/v1/assets/{id}/locks");
+
+    // A technician of the entity renames it on its page: the name is locked.
+    let tech = app.login("tech_a").await;
+    let form = tech.get(&format!("{page}/edit")).await;
+    form.assert_status(StatusCode::OK);
+    let fields: Vec<(String, String)> = form_fields(&form)
+        .into_iter()
+        .map(|(name, value)| if name == "name" { (name, "Poste accueil".into()) } else { (name, value) })
+        .collect();
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    tech.post(&format!("{page}/edit"), &pairs).await.assert_status(StatusCode::SEE_OTHER);
+    let shown = tech.get(&page).await;
+    assert_eq!(shown.attrs("[data-testid=locks] li", "data-field"), ["name"], "{}", shown.body);
+
+    // The park manager corrects the serial through the API: locked too.
+    let pm = app.token("pm_a").await;
+    let path = format!("/api/v1/assets/{id}");
+    let version = app.api(Some(&pm), Method::GET, &path, None).await.json()["version"].clone();
+    let patch = json!({"version": version, "serial": "LOCK0001-FIXED"});
+    app.api(Some(&pm), Method::PATCH, &path, Some(patch)).await.assert_status(StatusCode::OK);
+    let listed = app.api(Some(&pm), Method::GET, &locks, None).await;
+    listed.assert_status(StatusCode::OK);
+    assert_eq!(listed.json(), json!({"fields": ["name", "serial"]}));
+
+    // The next inventory, under another name, keeps both and updates the rest, on the same asset.
+    let mut second = small_inventory("pc-lock-renamed", "LOCK0001", None);
+    second["content"]["hardware"]["memory"] = json!(16384);
+    glpi(&app, agent, &second).await.assert_status(StatusCode::OK);
+    assert_eq!(identity(&app, id).await, ("Poste accueil".into(), Some("LOCK0001-FIXED".into()), Some(16384)));
+    assert_eq!(count(&app, "select count(*) from asset_inventory").await, 1, "still the same asset");
+
+    // Unlocked from its page, the name is the agent's at the next inventory, even one identical to the last.
+    tech.post(&format!("{page}/locks"), &[("field", "name"), ("action", "unlock")])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    glpi(&app, agent, &second).await.assert_status(StatusCode::OK);
+    assert_eq!(identity(&app, id).await, ("pc-lock-renamed".into(), Some("LOCK0001-FIXED".into()), Some(16384)));
+
+    // Memory typed by hand is locked as well; the processor is locked from the page.
+    let hardware = format!("/api/v1/assets/{id}/hardware");
+    let mut facts = app.api(Some(&pm), Method::GET, &hardware, None).await.json();
+    facts["memory_mb"] = json!(32768);
+    let version = app.api(Some(&pm), Method::GET, &path, None).await.json()["version"].clone();
+    let body = json!({"version": version, "hardware": facts});
+    app.api(Some(&pm), Method::PUT, &hardware, Some(body)).await.assert_status(StatusCode::OK);
+    tech.post(&format!("{page}/locks"), &[("field", "cpu"), ("action", "lock")])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let listed = app.api(Some(&pm), Method::GET, &locks, None).await.json();
+    assert_eq!(listed, json!({"fields": ["serial", "cpu", "memory"]}));
+
+    // PUT sets the whole list; an unknown field is refused on its field.
+    let put = app.api(Some(&pm), Method::PUT, &locks, Some(json!({"fields": ["model", "serial", "model"]}))).await;
+    put.assert_status(StatusCode::OK);
+    assert_eq!(put.json(), json!({"fields": ["serial", "model"]}));
+    let bad = app.api(Some(&pm), Method::PUT, &locks, Some(json!({"fields": ["colour"]}))).await;
+    bad.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.header("content-type"), "application/problem+json");
+    assert_eq!(bad.json()["errors"][0]["field"], "fields");
+    let shown = tech.get(&page).await;
+    assert_eq!(shown.attrs("[data-testid=locks] li", "data-field"), ["serial", "model"]);
+
+    // To an employee and to another subsidiary's technician, the asset does not exist.
+    for login in ["emp_a", "tech_b"] {
+        let token = app.token(login).await;
+        let read = app.api(Some(&token), Method::GET, &locks, None).await;
+        assert_eq!(read.status, StatusCode::NOT_FOUND, "{login}");
+        let write = app.api(Some(&token), Method::PUT, &locks, Some(json!({"fields": []}))).await;
+        assert_eq!(write.status, StatusCode::NOT_FOUND, "{login}");
+    }
+    let outsider = app.login("tech_b").await;
+    let refused = outsider.post(&format!("{page}/locks"), &[("field", "serial"), ("action", "unlock")]).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+
+    // Each lock and unlock is in the asset's history, by whom and from where.
+    let changes: Vec<(String, Value)> = sqlx::query_as(
+        "select source, changes->'locked_fields' from audit_log where object_id = $1 and changes ? 'locked_fields' order by id",
+    )
+    .bind(id)
+    .fetch_all(&app.pool)
+    .await
+    .expect("history");
+    let sources: Vec<&str> = changes.iter().map(|(source, _)| source.as_str()).collect();
+    assert_eq!(sources, ["web", "api", "web", "api", "web", "api"], "{changes:?}");
+    assert_eq!(changes[0].1, json!({"old": [], "new": ["name"]}));
+    assert_eq!(changes[2].1, json!({"old": ["name", "serial"], "new": ["serial"]}));
+    let history = tech.get(&format!("{page}/history")).await;
+    assert!(history.body.contains("Locked against the agents"), "{}", history.body);
+}
