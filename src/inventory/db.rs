@@ -1594,6 +1594,69 @@ pub struct SettingsInput {
     pub max_body_bytes: i64,
 }
 
+/// Settings as typed in the form or sent to the API, before they are checked.
+#[derive(Clone, Debug, Default)]
+pub struct SettingsDraft<'a> {
+    pub access: &'a str,
+    /// One address or network each.
+    pub allowed_networks: Vec<&'a str>,
+    pub entity_id: Option<Uuid>,
+    pub status_id: Option<Uuid>,
+    pub max_body_bytes: Option<i64>,
+}
+
+impl SettingsInput {
+    /// The settings from raw values, each wrong one marked on its field:
+    /// `entities` and `statuses` are the (id, name) choices of the person.
+    pub fn check(
+        draft: &SettingsDraft<'_>,
+        entities: &[(String, String)],
+        statuses: &[(String, String)],
+    ) -> Result<SettingsInput, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let access = match draft.access {
+            "open" => "open",
+            "secret" => "secret",
+            _ => {
+                errors.add("access", "field-invalid-choice");
+                "secret"
+            }
+        };
+        let mut networks = Vec::new();
+        for line in draft.allowed_networks.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+            let parsed =
+                line.parse::<ipnet::IpNet>().or_else(|_| line.parse::<std::net::IpAddr>().map(ipnet::IpNet::from));
+            match parsed {
+                Ok(net) => networks.push(net.trunc().to_string()),
+                Err(_) => errors.add("allowed_networks", "inventory-network-invalid"),
+            }
+        }
+        let chosen = |id: Option<Uuid>, choices: &[(String, String)]| {
+            id.is_none_or(|id| choices.iter().any(|(choice, _)| *choice == id.to_string()))
+        };
+        if !chosen(draft.entity_id, entities) {
+            errors.add("entity_id", "field-invalid-choice");
+        }
+        if !chosen(draft.status_id, statuses) {
+            errors.add("status_id", "field-invalid-choice");
+        }
+        let max_body_bytes = draft.max_body_bytes.filter(|m| (MAX_BODY_BYTES_RANGE).contains(m));
+        if max_body_bytes.is_none() {
+            errors.add("max_body_bytes", "inventory-max-invalid");
+        }
+        errors.finish(SettingsInput {
+            access: access.to_owned(),
+            allowed_networks: networks,
+            entity_id: draft.entity_id,
+            status_id: draft.status_id,
+            max_body_bytes: max_body_bytes.unwrap_or(64 * 1024 * 1024),
+        })
+    }
+}
+
+/// The largest inventory accepted may be set from 1 MB to 1 GB.
+pub const MAX_BODY_BYTES_RANGE: std::ops::RangeInclusive<i64> = 1024 * 1024..=1024 * 1024 * 1024;
+
 pub async fn settings(pool: &PgPool) -> AppResult<Settings> {
     Ok(sqlx::query_as!(
         Settings,
@@ -1677,21 +1740,45 @@ pub async fn tokens(pool: &PgPool) -> AppResult<Vec<TokenRow>> {
     .await?)
 }
 
-/// A new token for `name` (its devices join `entity_id`); the secret, shown once.
-pub async fn create_token(pool: &PgPool, actor: &AuditActor, name: &str, entity_id: Option<Uuid>) -> AppResult<String> {
+/// A token's name and entity from raw values, each wrong one marked on its
+/// field; `entities` are the (id, name) choices of the person.
+pub fn check_token(
+    name: &str,
+    entity_id: Option<Uuid>,
+    entities: &[(String, String)],
+) -> Result<(String, Option<Uuid>), FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.add("name", "field-required");
+    }
+    if entity_id.is_some_and(|id| !entities.iter().any(|(choice, _)| *choice == id.to_string())) {
+        errors.add("entity_id", "field-invalid-choice");
+    }
+    errors.finish((name.to_owned(), entity_id))
+}
+
+/// A new token for `name` (its devices join `entity_id`): its id, and the
+/// secret, shown once.
+pub async fn create_token(
+    pool: &PgPool,
+    actor: &AuditActor,
+    name: &str,
+    entity_id: Option<Uuid>,
+) -> AppResult<(Uuid, String)> {
     let secret = crate::auth::secret::new_secret();
     let mut tx = pool.begin().await?;
-    sqlx::query!(
-        "insert into inventory_tokens (name, secret_sha256, entity_id) values ($1, $2, $3)",
+    let id = sqlx::query_scalar!(
+        "insert into inventory_tokens (name, secret_sha256, entity_id) values ($1, $2, $3) returning id",
         name,
         crate::auth::secret::digest(&secret),
         entity_id
     )
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
     audit::record_change(&mut tx, actor, settings_subject(), &json!({"token": null}), &json!({"token": name})).await?;
     tx.commit().await?;
-    Ok(secret)
+    Ok((id, secret))
 }
 
 pub async fn revoke_token(pool: &PgPool, actor: &AuditActor, id: Uuid) -> AppResult<()> {
@@ -1854,19 +1941,49 @@ pub async fn blacklist_rows(pool: &PgPool) -> AppResult<Vec<BlacklistRow>> {
         .await?)
 }
 
-/// Add a placeholder; a broken regular expression is refused on its field.
-pub async fn add_blacklisted(pool: &PgPool, actor: &AuditActor, field: Field, value: &str) -> AppResult<()> {
+/// A placeholder from raw values, each wrong one marked on its field (a
+/// broken regular expression on `value`).
+pub fn check_blacklisted(field: &str, value: &str) -> Result<(Field, String), FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let parsed = Field::parse(field.trim());
+    if parsed.is_none() {
+        errors.add("field", "field-invalid-choice");
+    }
+    if value.is_empty() || value.chars().count() > 200 {
+        errors.add("value", "field-required");
+    } else if Blacklist::new([(parsed.unwrap_or(Field::Serial), value)]).is_err() {
+        errors.add("value", "inventory-blacklist-bad-pattern");
+    }
+    match parsed {
+        Some(field) if errors.is_empty() => Ok((field, value.to_owned())),
+        _ => Err(errors),
+    }
+}
+
+/// Add a placeholder (checked with [`check_blacklisted`]); its id, and
+/// whether it is new (one already listed is left as it is).
+pub async fn add_blacklisted(pool: &PgPool, actor: &AuditActor, field: Field, value: &str) -> AppResult<(Uuid, bool)> {
     if Blacklist::new([(field, value)]).is_err() {
         return Err(AppError::field("value", "inventory-blacklist-bad-pattern"));
     }
     let mut tx = pool.begin().await?;
-    sqlx::query!(
-        "insert into inventory_blacklist (field, value) values ($1, $2) on conflict do nothing",
+    let added = sqlx::query_scalar!(
+        "insert into inventory_blacklist (field, value) values ($1, $2) on conflict do nothing returning id",
         field.as_str(),
         value
     )
-    .execute(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await?;
+    let Some(id) = added else {
+        let id = sqlx::query_scalar!(
+            "select id from inventory_blacklist where field = $1 and value = $2",
+            field.as_str(),
+            value
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        return Ok((id, false));
+    };
     let entry = format!("{}: {value}", field.as_str());
     audit::record_change(
         &mut tx,
@@ -1877,7 +1994,7 @@ pub async fn add_blacklisted(pool: &PgPool, actor: &AuditActor, field: Field, va
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok((id, true))
 }
 
 pub async fn delete_blacklisted(pool: &PgPool, actor: &AuditActor, id: Uuid) -> AppResult<()> {

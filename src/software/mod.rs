@@ -26,6 +26,7 @@ pub fn api(table: RouteTable) -> RouteTable {
     let table = catalogue::api(table);
     let table = licences::api(table);
     let table = configurations::api(table);
+    let table = dictionary::api(table);
     compliance::api(table)
 }
 
@@ -35,6 +36,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(licences::Doc::openapi());
     doc.merge(configurations::Doc::openapi());
     doc.merge(compliance::Doc::openapi());
+    doc.merge(dictionary::Doc::openapi());
     doc
 }
 

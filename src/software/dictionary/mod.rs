@@ -3,6 +3,7 @@
 //! Mozilla; an update package can be left out. Rules are tried in order and
 //! the first match decides.
 
+mod api;
 pub mod db;
 mod pages;
 
@@ -203,6 +204,19 @@ pub async fn current(pool: &sqlx::PgPool) -> crate::error::AppResult<Arc<Diction
     );
     *compiled = Some((rows, Arc::clone(&dictionary)));
     Ok(dictionary)
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(api::rules, api::add_rule, api::move_rule, api::delete_rule, api::try_name))]
+pub struct Doc;
+
+pub fn api(table: crate::api::RouteTable) -> crate::api::RouteTable {
+    table
+        .get("/api/v1/software-dictionary", api::rules)
+        .post("/api/v1/software-dictionary", api::add_rule)
+        .get("/api/v1/software-dictionary/try", api::try_name)
+        .patch("/api/v1/software-dictionary/{id}", api::move_rule)
+        .delete("/api/v1/software-dictionary/{id}", api::delete_rule)
 }
 
 pub fn router() -> Router<AppState> {
