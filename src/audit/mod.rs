@@ -437,6 +437,7 @@ pub fn field_label_key(field: &str) -> Option<&'static str> {
         "starts_on" => "licence-starts-on",
         "expires_on" => "licence-expires-on",
         "renewal_on" => "licence-renewal-on",
+        "locked_fields" => "asset-locks",
         _ => return None,
     })
 }

@@ -5,7 +5,7 @@
 use axum::{
     Json,
     extract::{Query, State},
-    http::StatusCode,
+    http::{HeaderMap, StatusCode},
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::db;
 use crate::{
-    api::{ApiJson, RouteTable},
+    api::{ApiJson, RouteTable, expected_version},
     auth::{
         actor::ApiActor,
         permission::{Action, ObjectKind, Scope},
@@ -92,6 +92,42 @@ pub async fn asset_inventory(
     let asset =
         crate::assets::register::db::find(&state.db, &actor.scope(ObjectKind::Asset, Action::View)?, id).await?;
     Ok(Json(db::inventory_view(&state.db, asset.id).await?.ok_or(AppError::NotFound)?))
+}
+
+/// The fields of an asset the agents leave alone.
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Locks {
+    /// Of name, serial, model, os, cpu, memory, disks, networks.
+    pub fields: Vec<String>,
+}
+
+/// The fields of an asset the agents leave alone (set by hand)
+#[utoipa::path(get, path = "/api/v1/assets/{id}/locks", tag = "assets",
+    responses((status = 200, body = Locks), (status = 404, body = crate::error::Problem)))]
+pub async fn asset_locks(State(state): State<AppState>, actor: ApiActor, ApiId(id): ApiId) -> ApiResult<Json<Locks>> {
+    // Those who may not see the asset are told it does not exist.
+    let scope = actor.scope_or_empty(ObjectKind::Asset, Action::View);
+    let asset = crate::assets::register::db::find(&state.db, &scope, id).await?;
+    Ok(Json(Locks { fields: db::locked_fields(&state.db, asset.id).await? }))
+}
+
+/// Lock exactly these fields of an asset against the agents, unlocking the others
+#[utoipa::path(put, path = "/api/v1/assets/{id}/locks", tag = "assets", request_body = Locks,
+    responses((status = 200, body = Locks), (status = 404, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)))]
+pub async fn set_asset_locks(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiId(id): ApiId,
+    ApiJson(body): ApiJson<Locks>,
+) -> ApiResult<Json<Locks>> {
+    let scope = actor.scope_or_empty(ObjectKind::Asset, Action::Update);
+    let asset = crate::assets::register::db::find(&state.db, &scope, id).await?;
+    let fields = db::lockable_fields(&body.fields).map_err(AppError::Validation)?;
+    let subject = crate::audit::Subject::new(ObjectKind::Asset, asset.id, Some(asset.entity_id));
+    let fields = db::set_locks(&state.db, &actor.audit(), subject, &fields).await?;
+    Ok(Json(Locks { fields }))
 }
 
 /// Inventories the rules refused, newest first
@@ -277,8 +313,189 @@ pub async fn delete_placement(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The values that identify nothing, per field
+#[utoipa::path(get, path = "/api/v1/inventory/blacklist", tag = "inventory",
+    responses((status = 200, body = Vec<db::BlacklistRow>), (status = 403, body = crate::error::Problem)))]
+pub async fn blacklist(State(state): State<AppState>, actor: ApiActor) -> ApiResult<Json<Vec<db::BlacklistRow>>> {
+    may_set_up(&actor)?;
+    Ok(Json(db::blacklist_rows(&state.db).await?))
+}
+
+/// Body of POST /api/v1/inventory/blacklist.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPlaceholder {
+    /// serial, uuid, mac, ip, model or manufacturer.
+    pub field: String,
+    /// Compared without case; `/…/` is a regular expression.
+    pub value: String,
+}
+
+/// Add a value that identifies nothing (one already listed answers 200)
+#[utoipa::path(post, path = "/api/v1/inventory/blacklist", tag = "inventory", request_body = NewPlaceholder,
+    responses((status = 201, body = Created), (status = 200, body = Created, description = "already listed"),
+              (status = 422, body = crate::error::Problem)))]
+pub async fn add_blacklisted(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiJson(body): ApiJson<NewPlaceholder>,
+) -> ApiResult<(StatusCode, Json<Created>)> {
+    may_set_up(&actor)?;
+    let (field, value) = db::check_blacklisted(&body.field, &body.value).map_err(AppError::Validation)?;
+    let (id, new) = db::add_blacklisted(&state.db, &actor.audit(), field, &value).await?;
+    Ok((if new { StatusCode::CREATED } else { StatusCode::OK }, Json(Created { id })))
+}
+
+/// Delete a value from the placeholder lists
+#[utoipa::path(delete, path = "/api/v1/inventory/blacklist/{id}", tag = "inventory",
+    responses((status = 204), (status = 404, body = crate::error::Problem)))]
+pub async fn delete_blacklisted(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiId(id): ApiId,
+) -> ApiResult<StatusCode> {
+    may_set_up(&actor)?;
+    db::delete_blacklisted(&state.db, &actor.audit(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Who may send inventories and where new devices go
+#[utoipa::path(get, path = "/api/v1/inventory/settings", tag = "inventory",
+    responses((status = 200, body = db::Settings), (status = 403, body = crate::error::Problem)))]
+pub async fn settings(State(state): State<AppState>, actor: ApiActor) -> ApiResult<Json<db::Settings>> {
+    may_set_up(&actor)?;
+    Ok(Json(db::settings(&state.db).await?))
+}
+
+/// Body of PUT /api/v1/inventory/settings: every setting, and the version read.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsUpdate {
+    /// The version read (or send If-Match).
+    pub version: Option<i64>,
+    /// secret (agents give the shared secret or a token) or open.
+    pub access: String,
+    /// Addresses or networks ("10.0.0.0/8"); empty: any client address.
+    #[serde(default)]
+    pub allowed_networks: Vec<String>,
+    /// Entity of new devices (one where you register assets); absent: the top entity.
+    pub entity_id: Option<Uuid>,
+    /// Status of new devices; absent: the first status of the deployed kind.
+    pub status_id: Option<Uuid>,
+    /// Largest inventory accepted, decompressed: 1 MB to 1 GB.
+    pub max_body_bytes: i64,
+}
+
+/// Change who may send inventories and where new devices go
+#[utoipa::path(put, path = "/api/v1/inventory/settings", tag = "inventory", request_body = SettingsUpdate,
+    responses((status = 200, body = db::Settings), (status = 409, body = crate::error::Problem, description = "stale version"),
+              (status = 422, body = crate::error::Problem), (status = 428, body = crate::error::Problem)))]
+pub async fn save_settings(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<SettingsUpdate>,
+) -> ApiResult<Json<db::Settings>> {
+    may_set_up(&actor)?;
+    let version = expected_version(&headers, body.version)?;
+    let entities =
+        crate::org::entity_choices(&state.db, &actor.scope_or_empty(ObjectKind::Asset, Action::Create)).await?;
+    let statuses = crate::assets::register::db::status_choices(&state.db).await?;
+    let draft = db::SettingsDraft {
+        access: &body.access,
+        allowed_networks: body.allowed_networks.iter().map(String::as_str).collect(),
+        entity_id: body.entity_id,
+        status_id: body.status_id,
+        max_body_bytes: Some(body.max_body_bytes),
+    };
+    let input = db::SettingsInput::check(&draft, &entities, &statuses).map_err(AppError::Validation)?;
+    db::save_settings(&state.db, &actor.audit(), version, &input).await?;
+    Ok(Json(db::settings(&state.db).await?))
+}
+
+/// A secret shown once: it is never shown again.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct NewSecret {
+    pub secret: String,
+}
+
+/// Make a new shared secret for the agents (the old one stops working); shown once
+#[utoipa::path(post, path = "/api/v1/inventory/secret", tag = "inventory",
+    responses((status = 200, body = NewSecret), (status = 403, body = crate::error::Problem)))]
+pub async fn rotate_secret(State(state): State<AppState>, actor: ApiActor) -> ApiResult<Json<NewSecret>> {
+    may_set_up(&actor)?;
+    Ok(Json(NewSecret { secret: db::rotate_secret(&state.db, &actor.audit()).await? }))
+}
+
+/// The per-site tokens agents may give instead of the shared secret (never the tokens themselves)
+#[utoipa::path(get, path = "/api/v1/inventory/tokens", tag = "inventory",
+    responses((status = 200, body = Vec<db::TokenRow>), (status = 403, body = crate::error::Problem)))]
+pub async fn tokens(State(state): State<AppState>, actor: ApiActor) -> ApiResult<Json<Vec<db::TokenRow>>> {
+    may_set_up(&actor)?;
+    Ok(Json(db::tokens(&state.db).await?))
+}
+
+/// Body of POST /api/v1/inventory/tokens.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    /// Who uses it (a site, an agent).
+    pub name: String,
+    /// The entity of new devices sent with it (one where you register assets).
+    pub entity_id: Option<Uuid>,
+}
+
+/// A token just made: its id and the token, shown once.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CreatedToken {
+    pub id: Uuid,
+    pub token: String,
+}
+
+/// Make a token for agents (the token is shown once)
+#[utoipa::path(post, path = "/api/v1/inventory/tokens", tag = "inventory", request_body = NewToken,
+    responses((status = 201, body = CreatedToken), (status = 422, body = crate::error::Problem)))]
+pub async fn create_token(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    ApiJson(body): ApiJson<NewToken>,
+) -> ApiResult<(StatusCode, Json<CreatedToken>)> {
+    may_set_up(&actor)?;
+    let entities =
+        crate::org::entity_choices(&state.db, &actor.scope_or_empty(ObjectKind::Asset, Action::Create)).await?;
+    let (name, entity) = db::check_token(&body.name, body.entity_id, &entities).map_err(AppError::Validation)?;
+    let (id, token) = db::create_token(&state.db, &actor.audit(), &name, entity).await?;
+    Ok((StatusCode::CREATED, Json(CreatedToken { id, token })))
+}
+
+/// Revoke a token: agents giving it are refused
+#[utoipa::path(post, path = "/api/v1/inventory/tokens/{id}/revoke", tag = "inventory",
+    responses((status = 204), (status = 404, body = crate::error::Problem, description = "unknown or already revoked")))]
+pub async fn revoke_token(State(state): State<AppState>, actor: ApiActor, ApiId(id): ApiId) -> ApiResult<StatusCode> {
+    may_set_up(&actor)?;
+    db::revoke_token(&state.db, &actor.audit(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Revoke a token (the same as POST …/revoke; it stays listed as revoked)
+#[utoipa::path(delete, path = "/api/v1/inventory/tokens/{id}", tag = "inventory",
+    responses((status = 204), (status = 404, body = crate::error::Problem, description = "unknown or already revoked")))]
+pub async fn delete_token(State(state): State<AppState>, actor: ApiActor, id: ApiId) -> ApiResult<StatusCode> {
+    revoke_token(State(state), actor, id).await
+}
+
 pub fn api(table: RouteTable) -> RouteTable {
     table
+        .get("/api/v1/inventory/blacklist", blacklist)
+        .post("/api/v1/inventory/blacklist", add_blacklisted)
+        .delete("/api/v1/inventory/blacklist/{id}", delete_blacklisted)
+        .get("/api/v1/inventory/settings", settings)
+        .put("/api/v1/inventory/settings", save_settings)
+        .post("/api/v1/inventory/secret", rotate_secret)
+        .get("/api/v1/inventory/tokens", tokens)
+        .post("/api/v1/inventory/tokens", create_token)
+        .delete("/api/v1/inventory/tokens/{id}", delete_token)
+        .post("/api/v1/inventory/tokens/{id}/revoke", revoke_token)
         .get("/api/v1/inventory/placements", placements)
         .post("/api/v1/inventory/placements", add_placement)
         .delete("/api/v1/inventory/placements/{id}", delete_placement)
@@ -291,4 +508,6 @@ pub fn api(table: RouteTable) -> RouteTable {
         .post("/api/v1/inventory/refused/{id}/import", import_refused)
         .get("/api/v1/assets/{id}/software", asset_software)
         .get("/api/v1/assets/{id}/inventory", asset_inventory)
+        .get("/api/v1/assets/{id}/locks", asset_locks)
+        .put("/api/v1/assets/{id}/locks", set_asset_locks)
 }

@@ -581,13 +581,14 @@ async fn find(
         match criterion.as_str() {
             // A cloned image carries its agent's id: the agent's asset is this
             // machine only when the serial and UUID sent do not say otherwise.
+            // A serial set by hand (locked) says nothing of the machine.
             "agent" => {
                 qb.push(" and a.id = ").push_bind(agent.asset_id);
                 qb.push(" and (a.serial is null or ")
                     .push_bind(inventory.serial.clone())
                     .push("::text is null or lower(a.serial) = lower(")
                     .push_bind(inventory.serial.clone())
-                    .push("))");
+                    .push(") or exists (select 1 from asset_locked_fields l where l.asset_id = a.id and l.field = 'serial'))");
                 qb.push(" and (ai.system_uuid is null or ")
                     .push_bind(inventory.uuid.clone())
                     .push("::text is null or ai.system_uuid = ")
@@ -887,17 +888,10 @@ async fn apply(
 ) -> AppResult<()> {
     let (rule, agent, checksum) = (matched.rule, matched.agent, matched.checksum);
     let created = matched.made.is_some();
-    // An asset just made has nothing locked, no facts and no software yet.
-    let locked: Vec<String> = if created {
-        Vec::new()
-    } else {
-        sqlx::query_scalar!("select field from asset_locked_fields where asset_id = $1", asset)
-            .fetch_all(&mut *conn)
-            .await?
-    };
-    let (entity_id, sent_serial) = match matched.made {
-        Some(made) => (made.entity_id, inventory.serial.clone().filter(|_| made.serial_dropped)),
-        None => identity(conn, actor, asset, inventory, &locked, prepared).await?,
+    let (entity_id, sent_serial, locked) = match matched.made {
+        // An asset just made has nothing locked, no facts and no software yet.
+        Some(made) => (made.entity_id, inventory.serial.clone().filter(|_| made.serial_dropped), Vec::new()),
+        None => identity(conn, actor, asset, inventory, prepared).await?,
     };
     sqlx::query!(
         "insert into asset_inventory (asset_id, itemtype, system_uuid, serial, kind, last_user, agent_id, rule_id, checksum)
@@ -929,19 +923,21 @@ async fn apply(
 }
 
 /// The name, serial and model an inventory gives an existing asset, where
-/// not locked; its entity, and the serial sent when another asset has it.
+/// not locked: its entity, the serial sent when the asset keeps another (a
+/// serial set by hand, or one another asset has), and its locked fields.
 async fn identity(
     conn: &mut PgConnection,
     actor: &AuditActor,
     asset: Uuid,
     inventory: &Inventory,
-    locked: &[String],
     prepared: &Prepared,
-) -> AppResult<(Uuid, Option<String>)> {
-    let is_locked = |field: &str| locked.iter().any(|f| f == field);
+) -> AppResult<(Uuid, Option<String>, Vec<String>)> {
     let row = sqlx::query!("select name, serial, model_id, entity_id from assets where id = $1 for update", asset)
         .fetch_one(&mut *conn)
         .await?;
+    // Read under the asset's row lock, which a person changing the locks takes too.
+    let locked = locked_fields(&mut *conn, asset).await?;
+    let is_locked = |field: &str| locked.iter().any(|f| f == field);
     let entity_id = row.entity_id;
     let subject = || Subject::new(ObjectKind::Asset, asset, Some(entity_id));
     let mut sent_serial = None;
@@ -993,7 +989,11 @@ async fn identity(
             Err(other) => return Err(other.into()),
         }
     }
-    Ok((entity_id, sent_serial))
+    // A serial set by hand: the one sent is noted, so matching by serial still finds the asset.
+    if is_locked("serial") && sent_serial.is_none() {
+        sent_serial = inventory.serial.clone();
+    }
+    Ok((entity_id, sent_serial, locked))
 }
 
 /// Hardware facts, disks and interfaces: the sections present replace the
@@ -1691,6 +1691,69 @@ pub struct SettingsInput {
     pub max_body_bytes: i64,
 }
 
+/// Settings as typed in the form or sent to the API, before they are checked.
+#[derive(Clone, Debug, Default)]
+pub struct SettingsDraft<'a> {
+    pub access: &'a str,
+    /// One address or network each.
+    pub allowed_networks: Vec<&'a str>,
+    pub entity_id: Option<Uuid>,
+    pub status_id: Option<Uuid>,
+    pub max_body_bytes: Option<i64>,
+}
+
+impl SettingsInput {
+    /// The settings from raw values, each wrong one marked on its field:
+    /// `entities` and `statuses` are the (id, name) choices of the person.
+    pub fn check(
+        draft: &SettingsDraft<'_>,
+        entities: &[(String, String)],
+        statuses: &[(String, String)],
+    ) -> Result<SettingsInput, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let access = match draft.access {
+            "open" => "open",
+            "secret" => "secret",
+            _ => {
+                errors.add("access", "field-invalid-choice");
+                "secret"
+            }
+        };
+        let mut networks = Vec::new();
+        for line in draft.allowed_networks.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+            let parsed =
+                line.parse::<ipnet::IpNet>().or_else(|_| line.parse::<std::net::IpAddr>().map(ipnet::IpNet::from));
+            match parsed {
+                Ok(net) => networks.push(net.trunc().to_string()),
+                Err(_) => errors.add("allowed_networks", "inventory-network-invalid"),
+            }
+        }
+        let chosen = |id: Option<Uuid>, choices: &[(String, String)]| {
+            id.is_none_or(|id| choices.iter().any(|(choice, _)| *choice == id.to_string()))
+        };
+        if !chosen(draft.entity_id, entities) {
+            errors.add("entity_id", "field-invalid-choice");
+        }
+        if !chosen(draft.status_id, statuses) {
+            errors.add("status_id", "field-invalid-choice");
+        }
+        let max_body_bytes = draft.max_body_bytes.filter(|m| (MAX_BODY_BYTES_RANGE).contains(m));
+        if max_body_bytes.is_none() {
+            errors.add("max_body_bytes", "inventory-max-invalid");
+        }
+        errors.finish(SettingsInput {
+            access: access.to_owned(),
+            allowed_networks: networks,
+            entity_id: draft.entity_id,
+            status_id: draft.status_id,
+            max_body_bytes: max_body_bytes.unwrap_or(64 * 1024 * 1024),
+        })
+    }
+}
+
+/// The largest inventory accepted may be set from 1 MB to 1 GB.
+pub const MAX_BODY_BYTES_RANGE: std::ops::RangeInclusive<i64> = 1024 * 1024..=1024 * 1024 * 1024;
+
 pub async fn settings(pool: &PgPool) -> AppResult<Settings> {
     Ok(sqlx::query_as!(
         Settings,
@@ -1774,21 +1837,45 @@ pub async fn tokens(pool: &PgPool) -> AppResult<Vec<TokenRow>> {
     .await?)
 }
 
-/// A new token for `name` (its devices join `entity_id`); the secret, shown once.
-pub async fn create_token(pool: &PgPool, actor: &AuditActor, name: &str, entity_id: Option<Uuid>) -> AppResult<String> {
+/// A token's name and entity from raw values, each wrong one marked on its
+/// field; `entities` are the (id, name) choices of the person.
+pub fn check_token(
+    name: &str,
+    entity_id: Option<Uuid>,
+    entities: &[(String, String)],
+) -> Result<(String, Option<Uuid>), FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.add("name", "field-required");
+    }
+    if entity_id.is_some_and(|id| !entities.iter().any(|(choice, _)| *choice == id.to_string())) {
+        errors.add("entity_id", "field-invalid-choice");
+    }
+    errors.finish((name.to_owned(), entity_id))
+}
+
+/// A new token for `name` (its devices join `entity_id`): its id, and the
+/// secret, shown once.
+pub async fn create_token(
+    pool: &PgPool,
+    actor: &AuditActor,
+    name: &str,
+    entity_id: Option<Uuid>,
+) -> AppResult<(Uuid, String)> {
     let secret = crate::auth::secret::new_secret();
     let mut tx = pool.begin().await?;
-    sqlx::query!(
-        "insert into inventory_tokens (name, secret_sha256, entity_id) values ($1, $2, $3)",
+    let id = sqlx::query_scalar!(
+        "insert into inventory_tokens (name, secret_sha256, entity_id) values ($1, $2, $3) returning id",
         name,
         crate::auth::secret::digest(&secret),
         entity_id
     )
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
     audit::record_change(&mut tx, actor, settings_subject(), &json!({"token": null}), &json!({"token": name})).await?;
     tx.commit().await?;
-    Ok(secret)
+    Ok((id, secret))
 }
 
 pub async fn revoke_token(pool: &PgPool, actor: &AuditActor, id: Uuid) -> AppResult<()> {
@@ -1951,19 +2038,49 @@ pub async fn blacklist_rows(pool: &PgPool) -> AppResult<Vec<BlacklistRow>> {
         .await?)
 }
 
-/// Add a placeholder; a broken regular expression is refused on its field.
-pub async fn add_blacklisted(pool: &PgPool, actor: &AuditActor, field: Field, value: &str) -> AppResult<()> {
+/// A placeholder from raw values, each wrong one marked on its field (a
+/// broken regular expression on `value`).
+pub fn check_blacklisted(field: &str, value: &str) -> Result<(Field, String), FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let parsed = Field::parse(field.trim());
+    if parsed.is_none() {
+        errors.add("field", "field-invalid-choice");
+    }
+    if value.is_empty() || value.chars().count() > 200 {
+        errors.add("value", "field-required");
+    } else if Blacklist::new([(parsed.unwrap_or(Field::Serial), value)]).is_err() {
+        errors.add("value", "inventory-blacklist-bad-pattern");
+    }
+    match parsed {
+        Some(field) if errors.is_empty() => Ok((field, value.to_owned())),
+        _ => Err(errors),
+    }
+}
+
+/// Add a placeholder (checked with [`check_blacklisted`]); its id, and
+/// whether it is new (one already listed is left as it is).
+pub async fn add_blacklisted(pool: &PgPool, actor: &AuditActor, field: Field, value: &str) -> AppResult<(Uuid, bool)> {
     if Blacklist::new([(field, value)]).is_err() {
         return Err(AppError::field("value", "inventory-blacklist-bad-pattern"));
     }
     let mut tx = pool.begin().await?;
-    sqlx::query!(
-        "insert into inventory_blacklist (field, value) values ($1, $2) on conflict do nothing",
+    let added = sqlx::query_scalar!(
+        "insert into inventory_blacklist (field, value) values ($1, $2) on conflict do nothing returning id",
         field.as_str(),
         value
     )
-    .execute(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await?;
+    let Some(id) = added else {
+        let id = sqlx::query_scalar!(
+            "select id from inventory_blacklist where field = $1 and value = $2",
+            field.as_str(),
+            value
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        return Ok((id, false));
+    };
     let entry = format!("{}: {value}", field.as_str());
     audit::record_change(
         &mut tx,
@@ -1974,7 +2091,7 @@ pub async fn add_blacklisted(pool: &PgPool, actor: &AuditActor, field: Field, va
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok((id, true))
 }
 
 pub async fn delete_blacklisted(pool: &PgPool, actor: &AuditActor, id: Uuid) -> AppResult<()> {
@@ -2014,6 +2131,9 @@ pub struct InventoryView {
     pub virtual_machines: Vec<VirtualMachineView>,
     pub ports: Vec<PortView>,
     pub printer: Option<PrinterView>,
+    /// The fields the agents leave alone (set by hand), of name, serial,
+    /// model, os, cpu, memory, disks, networks.
+    pub locked_fields: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -2151,7 +2271,146 @@ pub async fn inventory_view(pool: &PgPool, asset: Uuid) -> AppResult<Option<Inve
         virtual_machines,
         ports: serde_json::from_value(read("ports")).unwrap_or_default(),
         printer: serde_json::from_value(read("printer")).ok(),
+        locked_fields: locked_fields(pool, asset).await?,
     }))
+}
+
+/// The fields of an asset a person may lock against the agents, in the
+/// order pages list them.
+pub const LOCKABLE: [&str; 8] = ["name", "serial", "model", "os", "cpu", "memory", "disks", "networks"];
+
+/// The message key of a lockable field's label.
+pub fn lockable_label_key(field: &str) -> &'static str {
+    match field {
+        "name" => "field-name",
+        "serial" => "field-serial",
+        "model" => "kind-asset-model",
+        "os" => "hardware-os",
+        "cpu" => "hardware-cpu",
+        "memory" => "hardware-memory",
+        "disks" => "hardware-disks",
+        _ => "hardware-interfaces",
+    }
+}
+
+/// Fields named in a request, each one of [`LOCKABLE`]; without repeats, in
+/// LOCKABLE's order. An unknown one is marked on `fields`.
+pub fn lockable_fields(fields: &[String]) -> Result<Vec<String>, FieldErrors> {
+    if fields.iter().any(|f| !LOCKABLE.contains(&f.as_str())) {
+        return Err(FieldErrors::single("fields", "field-invalid-choice"));
+    }
+    Ok(LOCKABLE.iter().filter(|l| fields.iter().any(|f| f == *l)).map(|l| (*l).to_owned()).collect())
+}
+
+/// The fields of `asset` the agents leave alone, in [`LOCKABLE`]'s order.
+pub async fn locked_fields(conn: impl sqlx::PgExecutor<'_>, asset: Uuid) -> AppResult<Vec<String>> {
+    let mut fields =
+        sqlx::query_scalar!("select field from asset_locked_fields where asset_id = $1", asset).fetch_all(conn).await?;
+    fields.sort_by_key(|f| LOCKABLE.iter().position(|l| l == f));
+    Ok(fields)
+}
+
+/// After a person changed `fields` of an asset by hand (its page, the API,
+/// an import): when an agent inventories it, those fields are locked, so the
+/// next inventory keeps what the person set. In the caller's transaction,
+/// with its line of history.
+pub async fn lock_edited(
+    conn: &mut PgConnection,
+    actor: &AuditActor,
+    asset: Subject,
+    fields: &[&str],
+) -> AppResult<()> {
+    if fields.is_empty() || actor.source == Source::Inventory {
+        return Ok(());
+    }
+    let fields: Vec<String> = fields.iter().map(|f| (*f).to_owned()).collect();
+    let added = sqlx::query_scalar!(
+        "insert into asset_locked_fields (asset_id, field)
+         select $1, f from unnest($2::text[]) f where exists (select 1 from asset_inventory where asset_id = $1)
+         on conflict do nothing returning field",
+        asset.id,
+        &fields
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    if added.is_empty() {
+        return Ok(());
+    }
+    let after = locked_fields(&mut *conn, asset.id).await?;
+    let before: Vec<&String> = after.iter().filter(|f| !added.contains(f)).collect();
+    audit::record_change(conn, actor, asset, &json!({"locked_fields": before}), &json!({"locked_fields": after})).await
+}
+
+/// Lock exactly `fields` of an asset (checked with [`lockable_fields`]) and
+/// unlock the others; the fields locked now.
+pub async fn set_locks(pool: &PgPool, actor: &AuditActor, asset: Subject, fields: &[String]) -> AppResult<Vec<String>> {
+    change_locks(pool, actor, asset, |_| fields.to_vec()).await
+}
+
+/// Lock or unlock one field of an asset; the fields locked now.
+pub async fn lock_one(
+    pool: &PgPool,
+    actor: &AuditActor,
+    asset: Subject,
+    field: &str,
+    lock: bool,
+) -> AppResult<Vec<String>> {
+    let field = lockable_fields(&[field.to_owned()])
+        .map_err(|_| AppError::field("field", "field-invalid-choice"))?
+        .pop()
+        .ok_or_else(|| AppError::field("field", "field-invalid-choice"))?;
+    change_locks(pool, actor, asset, |mut current| {
+        current.retain(|f| *f != field);
+        if lock {
+            current.push(field);
+        }
+        current
+    })
+    .await
+}
+
+async fn change_locks(
+    pool: &PgPool,
+    actor: &AuditActor,
+    asset: Subject,
+    change: impl FnOnce(Vec<String>) -> Vec<String>,
+) -> AppResult<Vec<String>> {
+    let mut tx = pool.begin().await?;
+    // The inventory reads the locks under this row lock.
+    sqlx::query!("select id from assets where id = $1 for update", asset.id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let before = locked_fields(&mut *tx, asset.id).await?;
+    let wanted = change(before.clone());
+    sqlx::query!("delete from asset_locked_fields where asset_id = $1 and field <> all($2)", asset.id, &wanted)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!(
+        "insert into asset_locked_fields (asset_id, field) select $1, unnest($2::text[]) on conflict do nothing",
+        asset.id,
+        &wanted
+    )
+    .execute(&mut *tx)
+    .await?;
+    let after = locked_fields(&mut *tx, asset.id).await?;
+    if before.iter().any(|f| !after.contains(f)) {
+        // A field unlocked: the next inventory is applied whole, even one
+        // identical to the last, so the field takes the agent's value.
+        sqlx::query!("update asset_inventory set checksum = null where asset_id = $1", asset.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query!(
+            "update inventory_agents set last_body_sha256 = null, last_checksum = null where asset_id = $1",
+            asset.id
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    audit::record_change(&mut tx, actor, asset, &json!({"locked_fields": before}), &json!({"locked_fields": after}))
+        .await?;
+    tx.commit().await?;
+    Ok(after)
 }
 
 /// A placement rule as its page and the API show it.

@@ -224,14 +224,12 @@ pub async fn add_blacklisted(
 ) -> AppResult<Response> {
     allowed(&actor, Action::Update)?;
     let value = pair_value(&fields, "value").to_owned();
-    let Some(field) = Field::parse(pair_value(&fields, "field")) else {
-        return blacklist_page(&state, ctx, FieldErrors::single("field", "field-invalid-choice"), value).await;
+    let (field, checked) = match db::check_blacklisted(pair_value(&fields, "field"), &value) {
+        Ok(checked) => checked,
+        Err(errors) => return blacklist_page(&state, ctx, errors, value).await,
     };
-    if value.is_empty() || value.chars().count() > 200 {
-        return blacklist_page(&state, ctx, FieldErrors::single("value", "field-required"), value).await;
-    }
-    match db::add_blacklisted(&state.db, &actor.audit(), field, &value).await {
-        Ok(()) => Ok(redirect_with_flash("/inventory/blacklist", "success", "flash-saved")),
+    match db::add_blacklisted(&state.db, &actor.audit(), field, &checked).await {
+        Ok(_) => Ok(redirect_with_flash("/inventory/blacklist", "success", "flash-saved")),
         Err(AppError::Validation(errors)) => blacklist_page(&state, ctx, errors, value).await,
         Err(other) => Err(other),
     }
@@ -302,54 +300,37 @@ pub async fn settings(State(state): State<AppState>, ctx: PageCtx, actor: Actor)
     settings_page(&state, ctx, &actor, None, None, FieldErrors::default()).await
 }
 
-/// The settings form, checked field by field.
-fn settings_input(fields: &[(String, String)], entities: &[(String, String)]) -> Result<SettingsInput, FieldErrors> {
+/// The settings form, checked field by field as the API checks them.
+fn settings_input(
+    fields: &[(String, String)],
+    entities: &[(String, String)],
+    statuses: &[(String, String)],
+) -> Result<SettingsInput, FieldErrors> {
     let mut errors = FieldErrors::default();
-    let access = match pair_value(fields, "access") {
-        "open" => "open",
-        "secret" => "secret",
-        _ => {
-            errors.add("access", "field-invalid-choice");
-            "secret"
-        }
-    };
-    let mut networks = Vec::new();
-    for line in pair_value(fields, "allowed_networks").lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let parsed = line.parse::<ipnet::IpNet>().or_else(|_| line.parse::<std::net::IpAddr>().map(ipnet::IpNet::from));
-        match parsed {
-            Ok(net) => networks.push(net.trunc().to_string()),
-            Err(_) => errors.add("allowed_networks", "inventory-network-invalid"),
-        }
-    }
-    let id = |name: &str, errors: &mut FieldErrors| match pair_value(fields, name) {
+    let mut id = |name: &str| match pair_value(fields, name) {
         "" => None,
-        text => match Uuid::parse_str(text) {
-            Ok(id) => Some(id),
-            Err(_) => {
-                errors.add(name, "field-invalid-choice");
-                None
-            }
-        },
+        text => Uuid::parse_str(text).map_err(|_| errors.add(name, "field-invalid-choice")).ok(),
     };
-    let entity_id = id("entity_id", &mut errors);
-    if entity_id.is_some_and(|e| !entities.iter().any(|(id, _)| *id == e.to_string())) {
-        errors.add("entity_id", "field-invalid-choice");
+    let draft = db::SettingsDraft {
+        access: pair_value(fields, "access"),
+        allowed_networks: pair_value(fields, "allowed_networks").lines().collect(),
+        entity_id: id("entity_id"),
+        status_id: id("status_id"),
+        max_body_bytes: pair_value(fields, "max_mb")
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|mb| mb.checked_mul(1024 * 1024)),
+    };
+    let checked = SettingsInput::check(&draft, entities, statuses);
+    // The form asks for megabytes.
+    for (field, message) in checked.as_ref().err().into_iter().flat_map(|e| e.iter()) {
+        errors.add(if field == "max_body_bytes" { "max_mb" } else { field }, message);
     }
-    let status_id = id("status_id", &mut errors);
-    let max_mb = pair_value(fields, "max_mb").parse::<i64>().ok().filter(|m| (1..=1024).contains(m));
-    if max_mb.is_none() {
-        errors.add("max_mb", "inventory-max-invalid");
+    match checked {
+        Ok(input) if errors.is_empty() => Ok(input),
+        _ => Err(errors),
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(SettingsInput {
-        access: access.to_owned(),
-        allowed_networks: networks,
-        entity_id,
-        status_id,
-        max_body_bytes: max_mb.unwrap_or(64) * 1024 * 1024,
-    })
 }
 
 pub async fn save_settings(
@@ -360,7 +341,8 @@ pub async fn save_settings(
 ) -> AppResult<Response> {
     allowed(&actor, Action::Update)?;
     let entities = new_device_entities(&state, &actor).await?;
-    let input = match settings_input(&fields, &entities) {
+    let statuses = crate::assets::register::db::status_choices(&state.db).await?;
+    let input = match settings_input(&fields, &entities, &statuses) {
         Ok(input) => input,
         Err(errors) => return settings_page(&state, ctx, &actor, Some(&fields), None, errors).await,
     };
@@ -388,23 +370,27 @@ pub async fn create_token(
     Form(fields): Fields,
 ) -> AppResult<Response> {
     allowed(&actor, Action::Update)?;
-    let name = pair_value(&fields, "token_name").to_owned();
-    if name.is_empty() || name.chars().count() > 200 {
-        return settings_page(&state, ctx, &actor, None, None, FieldErrors::single("token_name", "field-required"))
-            .await;
-    }
     let entities = new_device_entities(&state, &actor).await?;
     let entity = match pair_value(&fields, "token_entity_id") {
-        "" => None,
-        text => match entities.iter().find(|(id, _)| id == text).and_then(|(id, _)| Uuid::parse_str(id).ok()) {
-            Some(id) => Some(id),
-            None => {
-                let errors = FieldErrors::single("token_entity_id", "field-invalid-choice");
-                return settings_page(&state, ctx, &actor, None, None, errors).await;
-            }
-        },
+        "" => Ok(None),
+        text => Uuid::parse_str(text).map(Some),
     };
-    let secret = db::create_token(&state.db, &actor.audit(), &name, entity).await?;
+    let checked = match entity {
+        Ok(entity) => db::check_token(pair_value(&fields, "token_name"), entity, &entities),
+        Err(_) => Err(FieldErrors::single("entity_id", "field-invalid-choice")),
+    };
+    let (name, entity) = match checked {
+        Ok(token) => token,
+        Err(errors) => {
+            // The form's fields are named token_name and token_entity_id.
+            let mut marked = FieldErrors::default();
+            for (field, message) in errors.iter() {
+                marked.add(&format!("token_{field}"), message);
+            }
+            return settings_page(&state, ctx, &actor, None, None, marked).await;
+        }
+    };
+    let (_, secret) = db::create_token(&state.db, &actor.audit(), &name, entity).await?;
     settings_page(&state, ctx, &actor, None, Some(secret), FieldErrors::default()).await
 }
 
@@ -506,6 +492,30 @@ pub async fn delete_placement(State(state): State<AppState>, actor: Actor, Id(id
     Ok(redirect_with_flash("/inventory/placements", "success", "flash-deleted"))
 }
 
+/// Lock a field of an asset against the agents, or unlock it, from the
+/// asset's page (`field`, and `action` lock or unlock).
+pub async fn lock_field(
+    State(state): State<AppState>,
+    actor: Actor,
+    Id(id): Id,
+    Form(fields): Fields,
+) -> AppResult<Response> {
+    let asset =
+        crate::assets::register::db::find(&state.db, &actor.scope(ObjectKind::Asset, Action::Update)?, id).await?;
+    let page = format!("/assets/{id}");
+    let lock = match pair_value(&fields, "action") {
+        "lock" => true,
+        "unlock" => false,
+        _ => return Ok(redirect_with_flash(&page, "error", "field-invalid-choice")),
+    };
+    let subject = crate::audit::Subject::new(ObjectKind::Asset, asset.id, Some(asset.entity_id));
+    match db::lock_one(&state.db, &actor.audit(), subject, pair_value(&fields, "field"), lock).await {
+        Ok(_) => Ok(redirect_with_flash(&page, "success", if lock { "asset-lock-done" } else { "asset-unlock-done" })),
+        Err(AppError::Validation(_)) => Ok(redirect_with_flash(&page, "error", "field-invalid-choice")),
+        Err(other) => Err(other),
+    }
+}
+
 pub fn router() -> axum::Router<AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
@@ -524,4 +534,5 @@ pub fn router() -> axum::Router<AppState> {
         .route("/inventory/secret", post(rotate_secret))
         .route("/inventory/tokens", post(create_token))
         .route("/inventory/tokens/{id}/revoke", post(revoke_token))
+        .route("/assets/{id}/locks", post(lock_field))
 }

@@ -930,3 +930,317 @@ async fn two_agents_of_one_machine_do_not_rewrite_it_in_turn() {
         .expect("volume");
     assert_eq!(free, Some(40_000), "the free space follows each run");
 }
+
+/// The fields of an edit form as the browser sends them back.
+fn form_fields(form: &TestResponse) -> Vec<(String, String)> {
+    let document = scraper::Html::parse_document(&form.body);
+    let inputs = scraper::Selector::parse("form.form input, form.form textarea").expect("selector");
+    let selects = scraper::Selector::parse("form.form select").expect("selector");
+    let chosen = scraper::Selector::parse("option[selected]").expect("selector");
+    let mut fields: Vec<(String, String)> = document
+        .select(&inputs)
+        .filter_map(|e| {
+            let name = e.value().attr("name")?.to_owned();
+            let value = match e.value().name() {
+                "textarea" => e.text().collect(),
+                _ => e.value().attr("value").unwrap_or_default().to_owned(),
+            };
+            (name != "_csrf").then_some((name, value))
+        })
+        .collect();
+    for select in document.select(&selects) {
+        let value = select.select(&chosen).next().and_then(|o| o.value().attr("value")).unwrap_or_default();
+        fields.push((select.value().attr("name").unwrap_or_default().to_owned(), value.to_owned()));
+    }
+    fields
+}
+
+/// (name, serial, memory) of an asset.
+async fn identity(app: &TestApp, id: Uuid) -> (String, Option<String>, Option<i64>) {
+    sqlx::query_as(
+        "select a.name, a.serial, h.memory_mb from assets a left join asset_hardware h on h.asset_id = a.id where a.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .expect("asset")
+}
+
+#[tokio::test]
+async fn what_a_person_sets_by_hand_the_agents_leave_alone_until_it_is_unlocked() {
+    let app = app_with_secret().await;
+    sqlx::query("update inventory_settings set entity_id = (select id from entities where name = 'Filiale A')")
+        .execute(&app.pool)
+        .await
+        .expect("new devices in Filiale A");
+    let agent = "80000000-0000-0000-0000-000000000001";
+    glpi(&app, agent, &small_inventory("pc-lock-01", "LOCK0001", None)).await.assert_status(StatusCode::OK);
+    let id: Uuid = sqlx::query_scalar("select id from assets where serial = 'LOCK0001'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("asset");
+    let page = format!("/assets/{id}");
+    let locks = format!("/api/v1/assets/{id}/locks");
+
+    // A technician of the entity renames it on its page: the name is locked.
+    let tech = app.login("tech_a").await;
+    let form = tech.get(&format!("{page}/edit")).await;
+    form.assert_status(StatusCode::OK);
+    let fields: Vec<(String, String)> = form_fields(&form)
+        .into_iter()
+        .map(|(name, value)| if name == "name" { (name, "Poste accueil".into()) } else { (name, value) })
+        .collect();
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    tech.post(&format!("{page}/edit"), &pairs).await.assert_status(StatusCode::SEE_OTHER);
+    let shown = tech.get(&page).await;
+    assert_eq!(shown.attrs("[data-testid=locks] li", "data-field"), ["name"], "{}", shown.body);
+
+    // The park manager corrects the serial through the API: locked too.
+    let pm = app.token("pm_a").await;
+    let path = format!("/api/v1/assets/{id}");
+    let version = app.api(Some(&pm), Method::GET, &path, None).await.json()["version"].clone();
+    let patch = json!({"version": version, "serial": "LOCK0001-FIXED"});
+    app.api(Some(&pm), Method::PATCH, &path, Some(patch)).await.assert_status(StatusCode::OK);
+    let listed = app.api(Some(&pm), Method::GET, &locks, None).await;
+    listed.assert_status(StatusCode::OK);
+    assert_eq!(listed.json(), json!({"fields": ["name", "serial"]}));
+
+    // The next inventory, under another name, keeps both and updates the rest, on the same asset.
+    let mut second = small_inventory("pc-lock-renamed", "LOCK0001", None);
+    second["content"]["hardware"]["memory"] = json!(16384);
+    glpi(&app, agent, &second).await.assert_status(StatusCode::OK);
+    assert_eq!(identity(&app, id).await, ("Poste accueil".into(), Some("LOCK0001-FIXED".into()), Some(16384)));
+    assert_eq!(count(&app, "select count(*) from asset_inventory").await, 1, "still the same asset");
+
+    // Unlocked from its page, the name is the agent's at the next inventory, even one identical to the last.
+    tech.post(&format!("{page}/locks"), &[("field", "name"), ("action", "unlock")])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    glpi(&app, agent, &second).await.assert_status(StatusCode::OK);
+    assert_eq!(identity(&app, id).await, ("pc-lock-renamed".into(), Some("LOCK0001-FIXED".into()), Some(16384)));
+
+    // Memory typed by hand is locked as well; the processor is locked from the page.
+    let hardware = format!("/api/v1/assets/{id}/hardware");
+    let mut facts = app.api(Some(&pm), Method::GET, &hardware, None).await.json();
+    facts["memory_mb"] = json!(32768);
+    let version = app.api(Some(&pm), Method::GET, &path, None).await.json()["version"].clone();
+    let body = json!({"version": version, "hardware": facts});
+    app.api(Some(&pm), Method::PUT, &hardware, Some(body)).await.assert_status(StatusCode::OK);
+    tech.post(&format!("{page}/locks"), &[("field", "cpu"), ("action", "lock")])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let listed = app.api(Some(&pm), Method::GET, &locks, None).await.json();
+    assert_eq!(listed, json!({"fields": ["serial", "cpu", "memory"]}));
+
+    // PUT sets the whole list; an unknown field is refused on its field.
+    let put = app.api(Some(&pm), Method::PUT, &locks, Some(json!({"fields": ["model", "serial", "model"]}))).await;
+    put.assert_status(StatusCode::OK);
+    assert_eq!(put.json(), json!({"fields": ["serial", "model"]}));
+    let bad = app.api(Some(&pm), Method::PUT, &locks, Some(json!({"fields": ["colour"]}))).await;
+    bad.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.header("content-type"), "application/problem+json");
+    assert_eq!(bad.json()["errors"][0]["field"], "fields");
+    let shown = tech.get(&page).await;
+    assert_eq!(shown.attrs("[data-testid=locks] li", "data-field"), ["serial", "model"]);
+
+    // To an employee and to another subsidiary's technician, the asset does not exist.
+    for login in ["emp_a", "tech_b"] {
+        let token = app.token(login).await;
+        let read = app.api(Some(&token), Method::GET, &locks, None).await;
+        assert_eq!(read.status, StatusCode::NOT_FOUND, "{login}");
+        let write = app.api(Some(&token), Method::PUT, &locks, Some(json!({"fields": []}))).await;
+        assert_eq!(write.status, StatusCode::NOT_FOUND, "{login}");
+    }
+    let outsider = app.login("tech_b").await;
+    let refused = outsider.post(&format!("{page}/locks"), &[("field", "serial"), ("action", "unlock")]).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+
+    // Each lock and unlock is in the asset's history, by whom and from where.
+    let changes: Vec<(String, Value)> = sqlx::query_as(
+        "select source, changes->'locked_fields' from audit_log where object_id = $1 and changes ? 'locked_fields' order by id",
+    )
+    .bind(id)
+    .fetch_all(&app.pool)
+    .await
+    .expect("history");
+    let sources: Vec<&str> = changes.iter().map(|(source, _)| source.as_str()).collect();
+    assert_eq!(sources, ["web", "api", "web", "api", "web", "api"], "{changes:?}");
+    assert_eq!(changes[0].1, json!({"old": [], "new": ["name"]}));
+    assert_eq!(changes[2].1, json!({"old": ["name", "serial"], "new": ["serial"]}));
+    let history = tech.get(&format!("{page}/history")).await;
+    assert!(history.body.contains("Locked against the agents"), "{}", history.body);
+}
+
+/// The messages of a problem+json answer: (field, code).
+fn problem_fields(response: &TestResponse) -> Vec<String> {
+    assert_eq!(response.header("content-type"), "application/problem+json", "{}", response.body);
+    response.json()["errors"]
+        .as_array()
+        .map(|errors| errors.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+/// A JSON inventory sent with `password` as the agent's secret.
+async fn send_with(app: &TestApp, password: &str, document: &Value) -> StatusCode {
+    let request = Request::post("/inventory")
+        .header("authorization", basic(password))
+        .header("content-type", "application/json")
+        .body(Body::from(document.to_string()))
+        .expect("request");
+    app.send(request).await.status
+}
+
+#[tokio::test]
+async fn the_placeholders_settings_secret_and_tokens_are_kept_through_the_api() {
+    let app = app_with_secret().await;
+    let pm = app.token("pm_a").await;
+    let (a, b) = (app.id_of("entities", "Filiale A").await, app.id_of("entities", "Filiale B").await);
+
+    // Placeholders: the defaults listed, one added (once), bad ones refused on their field, one deleted.
+    let listed = app.api(Some(&pm), Method::GET, "/api/v1/inventory/blacklist", None).await;
+    listed.assert_status(StatusCode::OK);
+    assert!(listed.json().as_array().expect("rows").iter().any(|r| r["field"] == "serial" && r["value"] == "N/A"));
+    let acme = json!({"field": "serial", "value": "/^ACME-0+$/"});
+    let added = app.api(Some(&pm), Method::POST, "/api/v1/inventory/blacklist", Some(acme.clone())).await;
+    added.assert_status(StatusCode::CREATED);
+    let placeholder = added.json()["id"].as_str().expect("id").to_owned();
+    let again = app.api(Some(&pm), Method::POST, "/api/v1/inventory/blacklist", Some(acme)).await;
+    again.assert_status(StatusCode::OK);
+    assert_eq!(again.json()["id"], json!(placeholder), "listed once");
+    for (body, field) in [
+        (json!({"field": "colour", "value": "red"}), "field"),
+        (json!({"field": "serial", "value": "/([/"}), "value"),
+        (json!({"field": "serial", "value": ""}), "value"),
+    ] {
+        let refused = app.api(Some(&pm), Method::POST, "/api/v1/inventory/blacklist", Some(body)).await;
+        refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(problem_fields(&refused), [field]);
+    }
+    let unreadable = app
+        .send(
+            Request::post("/api/v1/inventory/blacklist")
+                .header("authorization", format!("Bearer {pm}"))
+                .header("content-type", "application/json")
+                .body(Body::from("{\"field\": "))
+                .expect("request"),
+        )
+        .await;
+    unreadable.assert_status(StatusCode::BAD_REQUEST);
+    assert_eq!(unreadable.header("content-type"), "application/problem+json");
+    glpi(&app, "90000000-0000-0000-0000-000000000001", &small_inventory("pc-acme-api", "ACME-0000", None))
+        .await
+        .assert_status(StatusCode::OK);
+    assert_eq!(count(&app, "select count(*) from assets where name = 'pc-acme-api' and serial is null").await, 1);
+    let path = format!("/api/v1/inventory/blacklist/{placeholder}");
+    app.api(Some(&pm), Method::DELETE, &path, None).await.assert_status(StatusCode::NO_CONTENT);
+    app.api(Some(&pm), Method::DELETE, &path, None).await.assert_status(StatusCode::NOT_FOUND);
+
+    // Settings: the version read; a bad network, an entity elsewhere, a size out of bounds
+    // refused on their fields; no version, 428; saved; the same version again, 409.
+    let settings = app.api(Some(&pm), Method::GET, "/api/v1/inventory/settings", None).await;
+    settings.assert_status(StatusCode::OK);
+    let settings = settings.json();
+    assert_eq!((settings["access"].clone(), settings["has_secret"].clone()), (json!("secret"), json!(true)));
+    let version = settings["version"].as_i64().expect("version");
+    let mb = 1024 * 1024;
+    for (change, field) in [
+        (json!({"allowed_networks": ["10.0.0.0/8", "not-a-network"]}), "allowed_networks"),
+        (json!({"entity_id": b}), "entity_id"),
+        (json!({"status_id": Uuid::now_v7()}), "status_id"),
+        (json!({"max_body_bytes": 10}), "max_body_bytes"),
+        (json!({"access": "everyone"}), "access"),
+    ] {
+        let mut body = json!({"version": version, "access": "secret", "max_body_bytes": 64 * mb});
+        for (key, value) in change.as_object().expect("object") {
+            body[key] = value.clone();
+        }
+        let refused = app.api(Some(&pm), Method::PUT, "/api/v1/inventory/settings", Some(body)).await;
+        refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(problem_fields(&refused), [field]);
+    }
+    let unversioned = json!({"access": "secret", "max_body_bytes": 64 * mb});
+    app.api(Some(&pm), Method::PUT, "/api/v1/inventory/settings", Some(unversioned))
+        .await
+        .assert_status(StatusCode::PRECONDITION_REQUIRED);
+    let good = json!({"version": version, "access": "secret", "allowed_networks": ["10.0.0.0/8", "127.0.0.1"],
+                      "entity_id": a, "max_body_bytes": 32 * mb});
+    let saved = app.api(Some(&pm), Method::PUT, "/api/v1/inventory/settings", Some(good.clone())).await;
+    saved.assert_status(StatusCode::OK);
+    let saved = saved.json();
+    assert_eq!(saved["allowed_networks"], json!(["10.0.0.0/8", "127.0.0.1/32"]));
+    assert_eq!((saved["entity_id"].clone(), saved["version"].clone()), (json!(a), json!(version + 1)));
+    let stale = app.api(Some(&pm), Method::PUT, "/api/v1/inventory/settings", Some(good)).await;
+    stale.assert_status(StatusCode::CONFLICT);
+    assert_eq!(stale.header("content-type"), "application/problem+json");
+
+    // A new shared secret, shown once: it lets agents in, the old one no longer.
+    let rotated = app.api(Some(&pm), Method::POST, "/api/v1/inventory/secret", None).await;
+    rotated.assert_status(StatusCode::OK);
+    let secret = rotated.json()["secret"].as_str().expect("secret").to_owned();
+    let document = small_inventory("pc-new-secret", "NEWSEC01", None);
+    assert_eq!(send_with(&app, SECRET, &document).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(send_with(&app, &secret, &document).await, StatusCode::OK);
+
+    // Tokens: made (shown once), listed without it, working for its entity, revoked.
+    let bad = json!({"name": " ", "entity_id": b});
+    let refused = app.api(Some(&pm), Method::POST, "/api/v1/inventory/tokens", Some(bad)).await;
+    refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem_fields(&refused), ["name", "entity_id"]);
+    let made =
+        app.api(Some(&pm), Method::POST, "/api/v1/inventory/tokens", Some(json!({"name": "Lyon", "entity_id": a})));
+    let made = made.await;
+    made.assert_status(StatusCode::CREATED);
+    let (token_id, token) = (made.json()["id"].as_str().expect("id").to_owned(), made.json()["token"].clone());
+    let token = token.as_str().expect("token").to_owned();
+    let tokens = app.api(Some(&pm), Method::GET, "/api/v1/inventory/tokens", None).await;
+    tokens.assert_status(StatusCode::OK);
+    assert!(!tokens.body.contains(&token), "the token is never shown again");
+    assert_eq!(tokens.json()[0]["name"], "Lyon");
+    assert_eq!(tokens.json()[0]["entity_name"], "Filiale A");
+    assert_eq!(send_with(&app, &token, &small_inventory("pc-lyon-api", "LYON0001", None)).await, StatusCode::OK);
+    let revoke = format!("/api/v1/inventory/tokens/{token_id}/revoke");
+    app.api(Some(&pm), Method::POST, &revoke, None).await.assert_status(StatusCode::NO_CONTENT);
+    app.api(Some(&pm), Method::POST, &revoke, None).await.assert_status(StatusCode::NOT_FOUND);
+    let document = small_inventory("pc-lyon-api-2", "LYON0002", None);
+    assert_eq!(send_with(&app, &token, &document).await, StatusCode::UNAUTHORIZED, "revoked");
+    let other = app.api(Some(&pm), Method::POST, "/api/v1/inventory/tokens", Some(json!({"name": "Nantes"}))).await;
+    let other = other.json()["id"].as_str().expect("id").to_owned();
+    let path = format!("/api/v1/inventory/tokens/{other}");
+    app.api(Some(&pm), Method::DELETE, &path, None).await.assert_status(StatusCode::NO_CONTENT);
+    let tokens = app.api(Some(&pm), Method::GET, "/api/v1/inventory/tokens", None).await.json();
+    assert!(tokens.as_array().expect("tokens").iter().all(|t| t["revoked_at"].is_string()), "{tokens}");
+
+    // Technicians and employees are refused, as on the pages.
+    for login in ["tech_a", "emp_a"] {
+        let token = app.token(login).await;
+        for (method, path, body) in [
+            (Method::GET, "/api/v1/inventory/blacklist", None),
+            (Method::POST, "/api/v1/inventory/blacklist", Some(json!({"field": "serial", "value": "X"}))),
+            (Method::GET, "/api/v1/inventory/settings", None),
+            (
+                Method::PUT,
+                "/api/v1/inventory/settings",
+                Some(json!({"version": 1, "access": "open", "max_body_bytes": mb})),
+            ),
+            (Method::POST, "/api/v1/inventory/secret", None),
+            (Method::GET, "/api/v1/inventory/tokens", None),
+            (Method::POST, "/api/v1/inventory/tokens", Some(json!({"name": "Mine"}))),
+        ] {
+            let refused = app.api(Some(&token), method.clone(), path, body).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{login}: {method} {path}");
+        }
+    }
+    assert_eq!(count(&app, "select count(*) from inventory_settings where access = 'open'").await, 0);
+
+    // Every change is in the settings' history, made through the API.
+    let history: Vec<String> = sqlx::query_scalar(
+        "select changes::text from audit_log where object_kind = 'inventory_settings' and source = 'api' order by id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("history");
+    let history = history.join("\n");
+    for change in ["serial: /^ACME-0+$/", "10.0.0.0/8", "secret", "Lyon", "(revoked)", "Nantes"] {
+        assert!(history.contains(change), "{change} in {history}");
+    }
+}

@@ -715,3 +715,121 @@ async fn replaying_the_dictionary_renames_merges_and_leaves_out_the_catalogue() 
     .expect("installations");
     assert_eq!(on_pc1, ["Acme Draw", "Acme Mail 3 (fr)"]);
 }
+
+/// The index of rule `id` in the dictionary as the API lists it.
+async fn place_of(app: &TestApp, token: &str, id: &str) -> usize {
+    let rules = app.api(Some(token), Method::GET, "/api/v1/software-dictionary", None).await.json();
+    rules.as_array().and_then(|r| r.iter().position(|rule| rule["id"] == id)).expect("listed")
+}
+
+#[tokio::test]
+async fn the_dictionary_is_kept_through_the_api() {
+    let app = TestApp::new().await;
+    let pm = app.token("pm_a").await;
+    let listed = app.api(Some(&pm), Method::GET, "/api/v1/software-dictionary", None).await;
+    listed.assert_status(StatusCode::OK);
+    assert_eq!(listed.json()[0]["set_name"], "Firefox", "the rules in the order they are tried");
+
+    // Patterns are compiled as on the page: a broken one is refused on its field.
+    for (body, field) in [
+        (json!({"name_pattern": "(unclosed", "set_name": "x"}), "name_pattern"),
+        (json!({"name_pattern": "^x", "publisher_pattern": "(("}), "publisher_pattern"),
+        (json!({"name_pattern": ""}), "name_pattern"),
+        (json!({"name_pattern": "^x", "set_version": "9".repeat(101)}), "set_version"),
+    ] {
+        let refused = app.api(Some(&pm), Method::POST, "/api/v1/software-dictionary", Some(body)).await;
+        refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused.header("content-type"), "application/problem+json");
+        assert_eq!(refused.json()["errors"][0]["field"], field, "{}", refused.body);
+    }
+    let typed = app.api(Some(&pm), Method::POST, "/api/v1/software-dictionary", Some(json!({"name_pattern": 5}))).await;
+    typed.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+
+    let keepass = json!({"name_pattern": r"^KeePass Password Safe\s+(\d+(?:\.\d+)*)", "set_name": "KeePass",
+                         "set_publisher": "Dominik Reichl", "set_version": "$1", "set_category": "Security"});
+    let added = app.api(Some(&pm), Method::POST, "/api/v1/software-dictionary", Some(keepass)).await;
+    added.assert_status(StatusCode::CREATED);
+    let id = added.json()["id"].as_str().expect("id").to_owned();
+    let updates = json!({"name_pattern": "^Security Update for", "ignore": true});
+    app.api(Some(&pm), Method::POST, "/api/v1/software-dictionary", Some(updates))
+        .await
+        .assert_status(StatusCode::CREATED);
+
+    // What a name becomes, or that it is left out.
+    let tried = app
+        .api(
+            Some(&pm),
+            Method::GET,
+            "/api/v1/software-dictionary/try?name=KeePass+Password+Safe+2.55&publisher=x",
+            None,
+        )
+        .await;
+    tried.assert_status(StatusCode::OK);
+    assert_eq!(
+        tried.json(),
+        json!({"ignored": false, "name": "KeePass", "publisher": "Dominik Reichl", "version": "2.55", "category": "Security"})
+    );
+    let left_out = "/api/v1/software-dictionary/try?name=Security+Update+for+Windows+%28KB1%29";
+    assert_eq!(app.api(Some(&pm), Method::GET, left_out, None).await.json()["ignored"], true);
+    let unchanged =
+        app.api(Some(&pm), Method::GET, "/api/v1/software-dictionary/try?name=GIMP&version=2.10", None).await;
+    assert_eq!(unchanged.json()["name"], "GIMP");
+    let nameless = app.api(Some(&pm), Method::GET, "/api/v1/software-dictionary/try?publisher=x", None).await;
+    nameless.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Moved one place up, then to the top; a bad move is refused.
+    let path = format!("/api/v1/software-dictionary/{id}");
+    let before = place_of(&app, &pm, &id).await;
+    app.api(Some(&pm), Method::PATCH, &path, Some(json!({"direction": "up"})))
+        .await
+        .assert_status(StatusCode::NO_CONTENT);
+    assert_eq!(place_of(&app, &pm, &id).await, before - 1);
+    app.api(Some(&pm), Method::PATCH, &path, Some(json!({"position": 1}))).await.assert_status(StatusCode::NO_CONTENT);
+    assert_eq!(place_of(&app, &pm, &id).await, 0);
+    for (body, field) in [
+        (json!({"direction": "sideways"}), "direction"),
+        (json!({"position": -5}), "position"),
+        (json!({}), "direction"),
+    ] {
+        let refused = app.api(Some(&pm), Method::PATCH, &path, Some(body)).await;
+        refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused.json()["errors"][0]["field"], field);
+    }
+    let unknown = format!("/api/v1/software-dictionary/{}", Uuid::now_v7());
+    app.api(Some(&pm), Method::PATCH, &unknown, Some(json!({"direction": "up"})))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+
+    // Technicians read and try names; they do not change the rules. Employees do neither.
+    let tech = app.token("tech_a").await;
+    app.api(Some(&tech), Method::GET, "/api/v1/software-dictionary", None).await.assert_status(StatusCode::OK);
+    app.api(Some(&tech), Method::GET, left_out, None).await.assert_status(StatusCode::OK);
+    for (method, body) in [(Method::PATCH, Some(json!({"direction": "down"}))), (Method::DELETE, None)] {
+        app.api(Some(&tech), method, &path, body).await.assert_status(StatusCode::FORBIDDEN);
+    }
+    let mine = json!({"name_pattern": "^x"});
+    app.api(Some(&tech), Method::POST, "/api/v1/software-dictionary", Some(mine))
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    let employee = app.token("emp_a").await;
+    app.api(Some(&employee), Method::GET, "/api/v1/software-dictionary", None)
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    app.api(Some(&employee), Method::GET, left_out, None).await.assert_status(StatusCode::FORBIDDEN);
+
+    app.api(Some(&pm), Method::DELETE, &path, None).await.assert_status(StatusCode::NO_CONTENT);
+    app.api(Some(&pm), Method::DELETE, &path, None).await.assert_status(StatusCode::NOT_FOUND);
+
+    // Each change is in the history, made through the API.
+    let history: Vec<String> = sqlx::query_scalar(
+        "select changes::text from audit_log where object_kind = 'inventory_settings' and source = 'api' order by id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("history");
+    assert_eq!(history.len(), 5, "two added, two moves, one deletion: {history:?}");
+    let keepass = r"^KeePass Password Safe\\s+(\\d+(?:\\.\\d+)*) → KeePass";
+    assert!(history[0].contains(&format!(r#""new": "{keepass}""#)), "{}", history[0]);
+    assert!(history[3].contains("(position 1)"), "{}", history[3]);
+    assert!(history[4].contains(&format!(r#""old": "{keepass}""#)), "{}", history[4]);
+}

@@ -409,8 +409,18 @@ pub async fn update_in(
         after: Some(after),
         actor,
     };
-    audit::record(tx, record).await?;
-    Ok(())
+    audit::record(&mut *tx, record).await?;
+    // What a person sets by hand, the agents no longer overwrite.
+    let edited: Vec<&str> = [
+        ("name", input.name != current.name),
+        ("serial", input.serial != current.serial),
+        ("model", input.model_id != current.model_id),
+    ]
+    .into_iter()
+    .filter_map(|(field, changed)| changed.then_some(field))
+    .collect();
+    let subject = audit::Subject::new(KIND, current.id, Some(input.entity_id));
+    crate::inventory::db::lock_edited(tx, actor, subject, &edited).await
 }
 
 pub async fn delete(pool: &PgPool, actor: &AuditActor, current: &Asset, version: i64) -> AppResult<()> {

@@ -235,6 +235,18 @@ pub async fn save(
     write_in(&mut tx, asset.id, hardware).await?;
     let subject = Subject::new(ObjectKind::Asset, asset.id, Some(asset.entity_id));
     audit::updated(&mut tx, pool, actor, subject, bumped, &before.summary(), &hardware.summary()).await?;
+    // What a person sets by hand, the agents no longer overwrite.
+    let edited: Vec<&str> = [
+        ("os", (&before.os_name, &before.os_version) != (&hardware.os_name, &hardware.os_version)),
+        ("cpu", (&before.cpu, before.cpu_cores) != (&hardware.cpu, hardware.cpu_cores)),
+        ("memory", before.memory_mb != hardware.memory_mb),
+        ("disks", before.disks != hardware.disks),
+        ("networks", before.interfaces != hardware.interfaces),
+    ]
+    .into_iter()
+    .filter_map(|(field, changed)| changed.then_some(field))
+    .collect();
+    crate::inventory::db::lock_edited(&mut tx, actor, subject, &edited).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -233,6 +233,11 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
         None
     };
     let inventory = crate::inventory::db::inventory_view(&state.db, id).await?;
+    // The fields locked against the agents, and those that may be.
+    let (locks, unlocked): (Vec<_>, Vec<_>) = crate::inventory::db::LOCKABLE
+        .iter()
+        .map(|field| ((*field).to_owned(), ctx.t(crate::inventory::db::lockable_label_key(field))))
+        .partition(|(field, _)| inventory.as_ref().is_some_and(|found| found.locked_fields.contains(field)));
     let seats = if actor.can(ObjectKind::Licence, Action::View) {
         crate::software::licences::seats_of_asset(&state.db, id).await?
     } else {
@@ -253,6 +258,8 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
         relations,
         software,
         inventory,
+        locks,
+        unlocked,
         seats,
         relation_kinds: RelationKind::ALL.iter().map(|k| (k.as_str().to_owned(), ctx.t(&k.label_key(true)))).collect(),
         open: timeline.iter().find(|c| c.checked_in_at.is_none()).cloned(),
@@ -354,6 +361,10 @@ struct AssetPage {
     software: Option<Vec<crate::inventory::api::Installation>>,
     /// What the agents last said, when an agent inventoried it.
     inventory: Option<crate::inventory::db::InventoryView>,
+    /// (field, label) of the fields the agents leave alone.
+    locks: Vec<(String, String)>,
+    /// (field, label) of the fields a person may lock.
+    unlocked: Vec<(String, String)>,
     /// Licence seats the asset holds, for those who may read licences.
     seats: Vec<crate::software::licences::domain::AssetLicence>,
     open: Option<Checkout>,

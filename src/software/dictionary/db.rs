@@ -10,6 +10,7 @@ use crate::{
     audit::{self, AuditActor},
     error::{AppError, AppResult},
     inventory::db::settings_subject,
+    web::form::FieldErrors,
 };
 
 /// A rule as the form gives it.
@@ -22,6 +23,29 @@ pub struct RuleInput {
     pub set_version: String,
     pub set_category: String,
     pub ignore: bool,
+}
+
+impl RuleInput {
+    /// A rule from raw values (a form or a JSON body); lengths as the table
+    /// allows, each wrong one marked on its field. Patterns are compiled when
+    /// the rule is added.
+    pub fn check(raw: RuleInput) -> Result<RuleInput, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let mut check = |name: &str, value: &str, max: usize, required: bool| {
+            if required && value.is_empty() {
+                errors.add(name, "field-required");
+            } else if value.chars().count() > max {
+                errors.add(name, "field-too-long");
+            }
+        };
+        check("name_pattern", &raw.name_pattern, super::MAX_PATTERN, true);
+        check("publisher_pattern", &raw.publisher_pattern, super::MAX_PATTERN, false);
+        check("set_name", &raw.set_name, 250, false);
+        check("set_publisher", &raw.set_publisher, 250, false);
+        check("set_version", &raw.set_version, 100, false);
+        check("set_category", &raw.set_category, 100, false);
+        errors.finish(raw)
+    }
 }
 
 /// The rules in the order they are tried.
@@ -99,14 +123,53 @@ pub async fn delete(pool: &PgPool, actor: &AuditActor, id: Uuid) -> AppResult<()
     Ok(())
 }
 
+/// The history line of a rule that moved.
+async fn record_move(
+    conn: &mut sqlx::PgConnection,
+    actor: &AuditActor,
+    entry: &str,
+    from: i32,
+    to: i32,
+) -> AppResult<()> {
+    audit::record_change(
+        conn,
+        actor,
+        settings_subject(),
+        &json!({"dictionary": format!("{entry} (position {from})")}),
+        &json!({"dictionary": format!("{entry} (position {to})")}),
+    )
+    .await
+}
+
+/// Put a rule at `position` (the others keep theirs).
+pub async fn set_position(pool: &PgPool, actor: &AuditActor, id: Uuid, position: i32) -> AppResult<()> {
+    let mut tx = pool.begin().await?;
+    let before = sqlx::query!(
+        "select position, name_pattern, set_name, ignore from software_dictionary where id = $1 for update",
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    sqlx::query!("update software_dictionary set position = $2 where id = $1", id, position).execute(&mut *tx).await?;
+    if before.position != position {
+        let entry = describe(&before.name_pattern, &before.set_name, before.ignore);
+        record_move(&mut tx, actor, &entry, before.position, position).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Swap a rule with the one before it (`up`) or after it.
-pub async fn move_rule(pool: &PgPool, id: Uuid, up: bool) -> AppResult<()> {
+pub async fn move_rule(pool: &PgPool, actor: &AuditActor, id: Uuid, up: bool) -> AppResult<()> {
     let mut tx = pool.begin().await?;
     sqlx::query!("lock table software_dictionary in share row exclusive mode").execute(&mut *tx).await?;
-    let position = sqlx::query_scalar!("select position from software_dictionary where id = $1", id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row =
+        sqlx::query!("select position, name_pattern, set_name, ignore from software_dictionary where id = $1", id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    let position = row.position;
     let neighbour = sqlx::query!(
         "select id, position from software_dictionary
           where id <> $1 and (($3 and position <= $2) or (not $3 and position >= $2))
@@ -133,6 +196,8 @@ pub async fn move_rule(pool: &PgPool, id: Uuid, up: bool) -> AppResult<()> {
         )
         .execute(&mut *tx)
         .await?;
+        let entry = describe(&row.name_pattern, &row.set_name, row.ignore);
+        record_move(&mut tx, actor, &entry, position, mine).await?;
     }
     tx.commit().await?;
     Ok(())

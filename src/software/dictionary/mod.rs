@@ -233,12 +233,20 @@ pub fn router() -> Router<AppState> {
 
 pub fn api(table: RouteTable) -> RouteTable {
     table
+        .get("/api/v1/software-dictionary", api::rules)
+        .post("/api/v1/software-dictionary", api::add_rule)
+        .get("/api/v1/software-dictionary/try", api::try_name)
+        .patch("/api/v1/software-dictionary/{id}", api::move_rule)
+        .delete("/api/v1/software-dictionary/{id}", api::delete_rule)
         .post("/api/v1/software-dictionary/replay", api::replay)
         .get("/api/v1/software-dictionary/replay", api::last_replay)
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(api::replay, api::last_replay), components(schemas(crate::jobs::JobStatus)))]
+#[openapi(
+    paths(api::rules, api::add_rule, api::move_rule, api::delete_rule, api::try_name, api::replay, api::last_replay),
+    components(schemas(crate::jobs::JobStatus))
+)]
 pub struct Doc;
 
 #[cfg(test)]

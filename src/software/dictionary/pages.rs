@@ -136,28 +136,18 @@ pub async fn try_name(
     show(&state, ctx, &actor, FieldErrors::default(), Vec::new(), trial).await
 }
 
-/// The rule the form describes; lengths as the table allows.
+/// The rule the form describes, checked as the API checks it.
 fn rule_input(fields: &[(String, String)]) -> Result<db::RuleInput, FieldErrors> {
-    let mut errors = FieldErrors::default();
-    let mut text = |name: &str, max: usize, required: bool| {
-        let value = pair_value(fields, name).to_owned();
-        if required && value.is_empty() {
-            errors.add(name, "field-required");
-        } else if value.chars().count() > max {
-            errors.add(name, "field-too-long");
-        }
-        value
-    };
-    let input = db::RuleInput {
-        name_pattern: text("name_pattern", super::MAX_PATTERN, true),
-        publisher_pattern: text("publisher_pattern", super::MAX_PATTERN, false),
-        set_name: text("set_name", 250, false),
-        set_publisher: text("set_publisher", 250, false),
-        set_version: text("set_version", 100, false),
-        set_category: text("set_category", 100, false),
+    let text = |name: &str| pair_value(fields, name).to_owned();
+    db::RuleInput::check(db::RuleInput {
+        name_pattern: text("name_pattern"),
+        publisher_pattern: text("publisher_pattern"),
+        set_name: text("set_name"),
+        set_publisher: text("set_publisher"),
+        set_version: text("set_version"),
+        set_category: text("set_category"),
         ignore: pair_value(fields, "ignore") == "on",
-    };
-    if errors.is_empty() { Ok(input) } else { Err(errors) }
+    })
 }
 
 pub async fn add(
@@ -185,7 +175,7 @@ pub async fn move_rule(
     Form(fields): Fields,
 ) -> AppResult<Response> {
     actor.scope(KIND, Action::Update)?;
-    db::move_rule(&state.db, id, pair_value(&fields, "direction") == "up").await?;
+    db::move_rule(&state.db, &actor.audit(), id, pair_value(&fields, "direction") == "up").await?;
     Ok(redirect_with_flash("/software-dictionary", "success", "flash-saved"))
 }
 
