@@ -214,29 +214,14 @@ pub async fn set_shared_secret(pool: &PgPool, secret: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// The placeholder lists as the admin keeps them.
-/// Its patterns are compiled once per version of the lists, not per inventory.
+/// The placeholder lists as the admin keeps them, compiled (the inventory
+/// settings keep them per generation: see `config`).
 pub async fn blacklist(pool: &PgPool) -> AppResult<Arc<Blacklist>> {
-    type Compiled = (Vec<(String, String)>, Arc<Blacklist>);
-    static COMPILED: LazyLock<Mutex<Option<Compiled>>> = LazyLock::new(Mutex::default);
-    let rows: Vec<(String, String)> =
-        sqlx::query!("select field, value from inventory_blacklist order by field, value")
-            .fetch_all(pool)
-            .await?
-            .into_iter()
-            .map(|r| (r.field, r.value))
-            .collect();
-    let mut compiled = COMPILED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some((source, list)) = compiled.as_ref()
-        && *source == rows
-    {
-        return Ok(Arc::clone(list));
-    }
-    let list = Blacklist::new(rows.iter().filter_map(|(field, value)| Some((Field::parse(field)?, value.as_str()))))
+    let rows =
+        sqlx::query!("select field, value from inventory_blacklist order by field, value").fetch_all(pool).await?;
+    let list = Blacklist::new(rows.iter().filter_map(|r| Some((Field::parse(&r.field)?, r.value.as_str()))))
         .map_err(|e| AppError::Internal(anyhow::anyhow!("inventory blacklist: {e}")))?;
-    let list = Arc::new(list);
-    *compiled = Some((rows, Arc::clone(&list)));
-    Ok(list)
+    Ok(Arc::new(list))
 }
 
 /// A rule as stored.
