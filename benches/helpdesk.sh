@@ -60,7 +60,7 @@ SQL
 }
 raw_list all ""
 raw_list mine "$OPEN and t.id = any(array(select ticket_id from ticket_people where role = 'assignee' and user_id = '$ME'))"
-raw_list groups "$OPEN and exists (select 1 from ticket_groups tg where tg.ticket_id = t.id and tg.group_id = any(array(select group_id from group_members where user_id = '$ME')))"
+raw_list groups "$OPEN and t.group_ids && array(select group_id from group_members where user_id = '$ME')"
 raw_list unassigned "$OPEN and not t.assigned"
 raw_list late "$OPEN and (t.resolve_due_at < now() + interval '1 hour' or (t.owned_at is null and t.own_due_at < now() + interval '1 hour'))"
 # The queries of a ticket's page: the ticket, its timeline, people, assets, survey.

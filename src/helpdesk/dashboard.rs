@@ -150,33 +150,35 @@ const FOCUS: &str = "t.entity_id = any($1)
     and ($2::uuid is null or t.id in (select ticket_id from ticket_groups where group_id = $2))";
 
 async fn backlog(pool: &PgPool, focus: &Focus) -> AppResult<(Vec<Count>, Vec<Count>, Vec<Count>)> {
-    let entities = focus.entities();
-    let by_status: Vec<Count> = sqlx::query_as(&format!(
+    let by_status = counts(
+        pool,
+        focus,
         "select status as key, status as label, count(*) as count from tickets t
-          where {FOCUS} and status <> 'closed' group by status order by count desc"
-    ))
-    .bind(&entities)
-    .bind(focus.group_id)
-    .fetch_all(pool)
-    .await?;
-    let by_priority: Vec<Count> = sqlx::query_as(&format!(
+          where {FOCUS} and status <> 'closed' group by status order by count desc",
+    );
+    let by_priority = counts(
+        pool,
+        focus,
         "select priority::text as key, priority::text as label, count(*) as count from tickets t
-          where {FOCUS} and status not in ('solved', 'closed') group by priority order by priority desc"
-    ))
-    .bind(&entities)
-    .bind(focus.group_id)
-    .fetch_all(pool)
-    .await?;
-    let by_group: Vec<Count> = sqlx::query_as(&format!(
+          where {FOCUS} and status not in ('solved', 'closed') group by priority order by priority desc",
+    );
+    let by_group = counts(
+        pool,
+        focus,
         "select g.id::text as key, g.name as label, count(*) as count from tickets t
            join ticket_groups tg on tg.ticket_id = t.id join groups g on g.id = tg.group_id
-          where {FOCUS} and t.status not in ('solved', 'closed') group by g.id, g.name order by count desc limit 20"
-    ))
-    .bind(&entities)
-    .bind(focus.group_id)
-    .fetch_all(pool)
-    .await?;
-    Ok((by_status, by_priority, by_group))
+          where {FOCUS} and t.status not in ('solved', 'closed') group by g.id, g.name order by count desc limit 20",
+    );
+    tokio::try_join!(by_status, by_priority, by_group)
+}
+
+/// Counts by key, from a query over `tickets t` whose `{FOCUS}` takes the focus.
+async fn counts(pool: &PgPool, focus: &Focus, query: &str) -> AppResult<Vec<Count>> {
+    Ok(sqlx::query_as(&query.replace("{FOCUS}", FOCUS))
+        .bind(focus.entities())
+        .bind(focus.group_id)
+        .fetch_all(pool)
+        .await?)
 }
 
 /// One pass over the period's rows (by the column's index), grouped by local day.
@@ -203,8 +205,10 @@ async fn per_day(pool: &PgPool, focus: &Focus) -> AppResult<Vec<Day>> {
     let first = today - Duration::days(focus.days.clamp(1, 366) - 1);
     let since = focus.zone().from_local_datetime(&first.and_time(chrono::NaiveTime::MIN)).earliest();
     let since = since.map(|at| at.with_timezone(&Utc)).unwrap_or_else(|| focus.since());
-    let created = counts_by_day(pool, focus, "created_at", since).await?;
-    let solved = counts_by_day(pool, focus, "solved_at", since).await?;
+    let (created, solved) = tokio::try_join!(
+        counts_by_day(pool, focus, "created_at", since),
+        counts_by_day(pool, focus, "solved_at", since)
+    )?;
     Ok((0..)
         .map(|i| first + Duration::days(i))
         .take_while(|day| *day <= today)
@@ -278,18 +282,36 @@ async fn satisfaction(pool: &PgPool, focus: &Focus) -> AppResult<(Option<f64>, i
     Ok(row)
 }
 
+/// Every figure at once: each query runs on its own connection, so the
+/// figures are computed side by side on the database's cores.
 pub async fn compute(pool: &PgPool, focus: &Focus) -> AppResult<Dashboard> {
-    let (by_status, by_priority, by_group) = backlog(pool, focus).await?;
-    let (satisfaction_average, satisfaction_answers) = satisfaction(pool, focus).await?;
+    let now = Utc::now();
+    let (
+        (backlog_by_status, backlog_by_priority, backlog_by_group),
+        (satisfaction_average, satisfaction_answers),
+        per_day,
+        this_week,
+        this_month,
+        times,
+        load,
+    ) = tokio::try_join!(
+        backlog(pool, focus),
+        satisfaction(pool, focus),
+        per_day(pool, focus),
+        compliance(pool, focus, now - Duration::days(7)),
+        compliance(pool, focus, now - Duration::days(30)),
+        times(pool, focus),
+        load(pool, focus),
+    )?;
     Ok(Dashboard {
-        backlog_by_status: by_status,
-        backlog_by_priority: by_priority,
-        backlog_by_group: by_group,
-        per_day: per_day(pool, focus).await?,
-        this_week: compliance(pool, focus, Utc::now() - Duration::days(7)).await?,
-        this_month: compliance(pool, focus, Utc::now() - Duration::days(30)).await?,
-        times: times(pool, focus).await?,
-        load: load(pool, focus).await?,
+        backlog_by_status,
+        backlog_by_priority,
+        backlog_by_group,
+        per_day,
+        this_week,
+        this_month,
+        times,
+        load,
         satisfaction_average,
         satisfaction_answers,
     })

@@ -54,12 +54,15 @@ pub async fn find(pool: &PgPool, viewer: &Viewer, id: Uuid) -> AppResult<Ticket>
 }
 
 /// The priority the matrix gives to an urgency and an impact.
+/// The priority when the matrix has no cell for an urgency and impact.
+const DEFAULT_PRIORITY: i16 = 3;
+
 pub async fn priority_of(conn: &mut PgConnection, urgency: i16, impact: i16) -> AppResult<i16> {
     let priority =
         sqlx::query_scalar!("select priority from priority_matrix where urgency = $1 and impact = $2", urgency, impact)
             .fetch_optional(conn)
             .await?;
-    Ok(priority.unwrap_or(3))
+    Ok(priority.unwrap_or(DEFAULT_PRIORITY))
 }
 
 /// (id, name) of the categories offered on the portal to people of `entity`:
@@ -99,14 +102,17 @@ pub async fn insert(
     opening: &Opening,
 ) -> AppResult<(Uuid, i64)> {
     let mut tx = pool.begin().await?;
-    let priority = priority_of(&mut tx, input.urgency, input.impact).await?;
-    let group = match input.category_id {
-        Some(category) => sqlx::query_scalar!("select group_id from ticket_categories where id = $1", category)
-            .fetch_optional(&mut *tx)
-            .await?
-            .flatten(),
-        None => None,
-    };
+    let facts = sqlx::query!(
+        r#"select coalesce((select priority from priority_matrix where urgency = $1 and impact = $2), $4) as "priority!",
+                  (select group_id from ticket_categories where id = $3) as group_id"#,
+        input.urgency,
+        input.impact,
+        input.category_id,
+        DEFAULT_PRIORITY
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let (priority, group) = (facts.priority, facts.group_id);
     // The category's team takes it at once.
     let status = if group.is_some() { Status::Assigned } else { Status::New };
     let created_at = Utc::now();
@@ -116,8 +122,8 @@ pub async fn insert(
     let number = sqlx::query_scalar!(
         "insert into tickets (id, entity_id, kind, title, description, requester_id, created_by_id, category_id,
                               urgency, impact, priority, source, status, sla_id, own_due_at, resolve_due_at, created_at,
-                              assigned)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) returning number",
+                              assigned, group_ids)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) returning number",
         id,
         input.entity_id,
         input.kind.as_str(),
@@ -135,7 +141,8 @@ pub async fn insert(
         plan.dues.own,
         plan.dues.resolve,
         created_at,
-        group.is_some()
+        group.is_some(),
+        &Vec::from_iter(group)
     )
     .fetch_one(&mut *tx)
     .await?;
@@ -908,13 +915,9 @@ impl Listing for TicketList {
                 qb.push_bind(me).push("))");
             }
             Queue::MyGroups => {
-                // Teams hold many tickets: walk the open ones newest first and
-                // keep those of the person's teams (stops at the page).
-                qb.push(open).push(
-                    " and exists (select 1 from ticket_groups tg where tg.ticket_id = t.id
-                                   and tg.group_id = any(array(select group_id from group_members where user_id = ",
-                );
-                qb.push_bind(me).push(")))");
+                // The open tickets carry their teams (an indexed copy of ticket_groups).
+                qb.push(open).push(" and t.group_ids && array(select group_id from group_members where user_id = ");
+                qb.push_bind(me).push(")");
             }
             Queue::Unassigned => {
                 qb.push(open).push(" and not t.assigned");

@@ -78,6 +78,38 @@ fn holidays(french: bool, closures: Vec<NaiveDate>, year: i32) -> BTreeSet<Naive
     days
 }
 
+/// The row a service level is built from.
+struct LevelRow {
+    id: Uuid,
+    name: String,
+    own_minutes: Vec<i32>,
+    resolve_minutes: Vec<i32>,
+    escalate_at: Vec<i16>,
+    calendar_name: String,
+    time_zone: String,
+    week: String,
+    french_holidays: bool,
+    closures: Vec<NaiveDate>,
+}
+
+impl LevelRow {
+    fn build(self) -> AppResult<ServiceLevel> {
+        let week = WorkingCalendar::parse_week(&self.week)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("calendar {} has a bad week: {e}", self.calendar_name)))?;
+        let time_zone: Tz = self.time_zone.parse().unwrap_or(chrono_tz::Europe::Paris);
+        let holidays = holidays(self.french_holidays, self.closures, Utc::now().year());
+        Ok(ServiceLevel {
+            id: self.id,
+            name: self.name,
+            calendar_name: self.calendar_name,
+            calendar: WorkingCalendar { time_zone, week, holidays },
+            own_minutes: self.own_minutes,
+            resolve_minutes: self.resolve_minutes,
+            escalate_at: self.escalate_at,
+        })
+    }
+}
+
 /// The service level that applies: the category's, else the default one of
 /// the ticket's entity or of its nearest parent entity that has one.
 pub async fn for_ticket(
@@ -85,24 +117,27 @@ pub async fn for_ticket(
     entity_id: Uuid,
     category_id: Option<Uuid>,
 ) -> AppResult<Option<ServiceLevel>> {
-    let id = sqlx::query_scalar!(
-        r#"select coalesce(
-               (select sla_id from ticket_categories where id = $2),
-               (select s.id from slas s join entity_lineage($1) up on up.id = s.entity_id
-                 where s.is_default order by up.depth limit 1)) as "id""#,
+    let row = sqlx::query_as!(
+        LevelRow,
+        r#"select s.id, s.name, s.own_minutes, s.resolve_minutes, s.escalate_at, c.name as calendar_name,
+                  c.time_zone, c.week, c.french_holidays,
+                  array(select day from calendar_closures cc where cc.calendar_id = c.id) as "closures!"
+             from slas s join calendars c on c.id = s.calendar_id
+            where s.id = coalesce(
+                    (select sla_id from ticket_categories where id = $2),
+                    (select d.id from slas d join entity_lineage($1) up on up.id = d.entity_id
+                      where d.is_default order by up.depth limit 1))"#,
         entity_id,
         category_id
     )
-    .fetch_one(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    match id {
-        Some(id) => load(conn, id).await.map(Some),
-        None => Ok(None),
-    }
+    row.map(LevelRow::build).transpose()
 }
 
 pub async fn load(conn: &mut PgConnection, id: Uuid) -> AppResult<ServiceLevel> {
-    let row = sqlx::query!(
+    sqlx::query_as!(
+        LevelRow,
         r#"select s.id, s.name, s.own_minutes, s.resolve_minutes, s.escalate_at, c.name as calendar_name,
                   c.time_zone, c.week, c.french_holidays,
                   array(select day from calendar_closures cc where cc.calendar_id = c.id) as "closures!"
@@ -110,21 +145,8 @@ pub async fn load(conn: &mut PgConnection, id: Uuid) -> AppResult<ServiceLevel> 
         id
     )
     .fetch_one(&mut *conn)
-    .await?;
-    let week = WorkingCalendar::parse_week(&row.week)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("calendar {} has a bad week: {e}", row.calendar_name)))?;
-    let time_zone: Tz = row.time_zone.parse().unwrap_or(chrono_tz::Europe::Paris);
-    let calendar =
-        WorkingCalendar { time_zone, week, holidays: holidays(row.french_holidays, row.closures, Utc::now().year()) };
-    Ok(ServiceLevel {
-        id: row.id,
-        name: row.name,
-        calendar_name: row.calendar_name,
-        calendar,
-        own_minutes: row.own_minutes,
-        resolve_minutes: row.resolve_minutes,
-        escalate_at: row.escalate_at,
-    })
+    .await?
+    .build()
 }
 
 pub async fn pauses(conn: &mut PgConnection, ticket_id: Uuid) -> AppResult<Vec<Pause>> {

@@ -391,6 +391,24 @@ async fn the_category_picks_the_service_level_and_the_queues_sort_tickets() {
     .await;
     assert_eq!(queue("mine").await, ["Question"]);
     assert!(queue("unassigned").await.is_empty());
+    let team_a = app.id_of("groups", "Equipe A").await;
+    let supervisor = app.token("sup_a").await;
+    let assigned = app
+        .api(
+            Some(&supervisor),
+            Method::POST,
+            &format!("/api/v1/tickets/{}/assign", id(&plain)),
+            Some(json!({"group_ids": [team_a]})),
+        )
+        .await;
+    assert!(assigned.status.is_success(), "{}", assigned.body);
+    assert_eq!(queue("groups").await, ["Question", "PC lent"], "a team assigned later counts too");
+    sqlx::query("delete from ticket_groups where ticket_id = $1::uuid")
+        .bind(id(&plain))
+        .execute(&app.pool)
+        .await
+        .expect("take the team off");
+    assert_eq!(queue("groups").await, ["PC lent"], "a team taken off leaves the queue");
     sqlx::query("update tickets set resolve_due_at = now() - interval '1 minute' where id = $1::uuid")
         .bind(id(&fast))
         .execute(&app.pool)
