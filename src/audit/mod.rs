@@ -237,6 +237,37 @@ pub async fn record_change(
     record_row(conn, record).await
 }
 
+/// The history rows of one same change to many objects of a kind shared by
+/// every entity, already made under their row locks (the category they all
+/// lost, say): one statement however many they are.
+pub async fn changed_alike(
+    conn: &mut PgConnection,
+    actor: &AuditActor,
+    kind: ObjectKind,
+    ids: &[Uuid],
+    before: &Value,
+    after: &Value,
+) -> AppResult<()> {
+    let changes = diff(Some(before), Some(after));
+    if ids.is_empty() || changes.is_empty() {
+        return Ok(());
+    }
+    sqlx::query!(
+        "insert into audit_log (actor_id, actor_label, source, request_id, object_kind, object_id, action, changes)
+         select $1, $2, $3, $4, $5, o, 'update', $7 from unnest($6::uuid[]) as t (o)",
+        actor.id,
+        actor.label,
+        actor.source.as_str(),
+        actor.request_id,
+        kind.as_str(),
+        ids,
+        Value::Object(changes)
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// After `DELETE ... WHERE id = $1 AND version = $2`: the same, for a deletion.
 pub async fn deleted(
     conn: &mut PgConnection,
@@ -329,7 +360,7 @@ pub async fn names_of_ids(
                union all select id, name from asset_categories union all select id, name from asset_models
                union all select id, tag from assets union all select id, name from ticket_categories
                union all select id, name from slas union all select id, name from calendars
-               union all select id, name from software
+               union all select id, name from software union all select id, name from software_categories
            ) named where id = any($1)"#,
         &ids
     )
@@ -425,6 +456,7 @@ pub fn field_label_key(field: &str) -> Option<&'static str> {
         "software" => "kind-software",
         "publisher" => "software-publisher",
         "category" => "software-category",
+        "software_category_id" => "software-category",
         "forbidden" => "software-forbidden",
         "versions" => "software-versions",
         "merged_into" => "software-merged-into",

@@ -66,7 +66,7 @@ impl Role {
                 Ticket | TicketCategory | KbArticle | Calendar | Sla | HelpdeskSettings => true,
                 // The inventory agents feed the park.
                 InventorySettings => true,
-                Software | Licence | StandardConfiguration => true,
+                Software | SoftwareCategory | Licence | StandardConfiguration => true,
             },
             Role::Supervisor => match kind {
                 Entity | Location | User | Manufacturer | AssetStatus | AssetCategory | AssetModel | Asset => {
@@ -76,7 +76,7 @@ impl Role {
                 // service levels, priority matrix and settings.
                 Group | Ticket | TicketCategory | KbArticle | Calendar | Sla | HelpdeskSettings => true,
                 InventorySettings => false,
-                Software | Licence | StandardConfiguration => action == View,
+                Software | SoftwareCategory | Licence | StandardConfiguration => action == View,
             },
             // Technicians read the park, edit the assets they work on, and
             // log and work tickets (deleting one is for supervisors).
@@ -114,12 +114,14 @@ pub enum ObjectKind {
     InventorySettings,
     /// The software catalogue, its dictionary and installations.
     Software,
+    /// The tree of software categories (Web browser, Office...).
+    SoftwareCategory,
     Licence,
     StandardConfiguration,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 19] = [
+    pub const ALL: [ObjectKind; 20] = [
         ObjectKind::Entity,
         ObjectKind::Location,
         ObjectKind::User,
@@ -137,6 +139,7 @@ impl ObjectKind {
         ObjectKind::HelpdeskSettings,
         ObjectKind::InventorySettings,
         ObjectKind::Software,
+        ObjectKind::SoftwareCategory,
         ObjectKind::Licence,
         ObjectKind::StandardConfiguration,
     ];
@@ -161,6 +164,7 @@ impl ObjectKind {
             ObjectKind::HelpdeskSettings => "helpdesk_settings",
             ObjectKind::InventorySettings => "inventory_settings",
             ObjectKind::Software => "software",
+            ObjectKind::SoftwareCategory => "software_category",
             ObjectKind::Licence => "licence",
             ObjectKind::StandardConfiguration => "standard_configuration",
         }
@@ -186,6 +190,7 @@ impl ObjectKind {
             ObjectKind::HelpdeskSettings => "settings/helpdesk",
             ObjectKind::InventorySettings => "inventory/settings",
             ObjectKind::Software => "software",
+            ObjectKind::SoftwareCategory => "software-categories",
             ObjectKind::Licence => "licences",
             ObjectKind::StandardConfiguration => "standard-configurations",
         }
@@ -289,7 +294,9 @@ mod tests {
 
     #[test]
     fn software_and_licences_are_the_park_managers() {
-        for kind in [ObjectKind::Software, ObjectKind::Licence, ObjectKind::StandardConfiguration] {
+        for kind in
+            [ObjectKind::Software, ObjectKind::SoftwareCategory, ObjectKind::Licence, ObjectKind::StandardConfiguration]
+        {
             assert!(Role::ParkManager.allows(kind, Action::Delete), "{kind:?}");
             for role in [Role::Supervisor, Role::Technician] {
                 assert!(role.allows(kind, Action::View) && !role.allows(kind, Action::Update), "{role:?} {kind:?}");

@@ -31,6 +31,7 @@ use crate::{
     audit::{self, AuditActor, Change, Record, Source, Subject},
     auth::permission::{ObjectKind, Scope},
     error::{AppError, AppResult},
+    software::dictionary::Categories,
     web::form::FieldErrors,
 };
 
@@ -1378,8 +1379,6 @@ async fn stored_installations(conn: &mut PgConnection, asset: Uuid) -> AppResult
 
 /// A catalogue entry as agents write it: name, publisher, version.
 type CatalogueKey = (String, String, String);
-/// Categories of new catalogue entries, by lowercase name and publisher.
-type Categories = HashMap<(String, String), String>;
 
 /// Catalogue version ids this process has seen. An entry may since have
 /// been renamed (by hand, or by a replay of the dictionary) or merged away:
@@ -1477,22 +1476,19 @@ async fn catalogue(conn: &mut PgConnection, list: &[&Software], categories: &Cat
     let names: Vec<String> = sorted.iter().map(|s| s.name.clone()).collect();
     let publishers: Vec<String> = sorted.iter().map(|s| s.publisher.clone()).collect();
     let versions: Vec<String> = sorted.iter().map(|s| s.version.clone()).collect();
-    let category_of: Vec<String> = sorted
-        .iter()
-        .map(|s| {
-            let key = (s.name.to_lowercase(), s.publisher.to_lowercase());
-            categories.get(&key).cloned().unwrap_or_default()
-        })
-        .collect();
+    let category_of: Vec<Option<Uuid>> =
+        sorted.iter().map(|s| categories.get(&(s.name.to_lowercase(), s.publisher.to_lowercase())).copied()).collect();
+    // A category deleted since the dictionary was read is no category.
     sqlx::query!(
-        "insert into software (name, publisher, category)
-         select distinct on (lower(n), lower(p)) n, p, left(c, 100) from unnest($1::text[], $2::text[], $3::text[]) t(n, p, c)
+        "insert into software (name, publisher, category_id)
+         select distinct on (lower(n), lower(p)) n, p, (select c.id from software_categories c where c.id = t.c)
+           from unnest($1::text[], $2::text[], $3::uuid[]) t(n, p, c)
           where not exists (select 1 from software s where lower(s.name) = lower(t.n) and lower(s.publisher) = lower(t.p))
           order by lower(n), lower(p)
          on conflict (lower(name), lower(publisher)) do nothing",
         &names,
         &publishers,
-        &category_of
+        &category_of as &[Option<Uuid>]
     )
     .execute(&mut *conn)
     .await?;

@@ -147,7 +147,10 @@ async fn search_kind(pool: &PgPool, kind: ObjectKind, scope: &Scope, q: &str) ->
             Vec::new()
         }
         // Software is searched from its catalogue; licences and configurations from their lists.
-        ObjectKind::Software | ObjectKind::Licence | ObjectKind::StandardConfiguration => Vec::new(),
+        ObjectKind::Software
+        | ObjectKind::SoftwareCategory
+        | ObjectKind::Licence
+        | ObjectKind::StandardConfiguration => Vec::new(),
         // Articles have their own full-text search.
         ObjectKind::KbArticle => Vec::new(),
         // Tickets have their own visibility rules and their own search.

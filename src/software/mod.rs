@@ -3,6 +3,7 @@
 //! configurations, and licence compliance.
 
 pub mod catalogue;
+pub mod categories;
 pub mod compliance;
 pub mod configurations;
 pub mod dictionary;
@@ -16,6 +17,7 @@ use crate::{api::RouteTable, state::AppState, web::layout::NavItem};
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(catalogue::router())
+        .merge(categories::router())
         .merge(dictionary::router())
         .merge(licences::router())
         .merge(configurations::router())
@@ -24,6 +26,7 @@ pub fn router() -> Router<AppState> {
 
 pub fn api(table: RouteTable) -> RouteTable {
     let table = catalogue::api(table);
+    let table = categories::api(table);
     let table = licences::api(table);
     let table = configurations::api(table);
     let table = dictionary::api(table);
@@ -33,6 +36,7 @@ pub fn api(table: RouteTable) -> RouteTable {
 /// The part of the OpenAPI document these routes describe.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = catalogue::Doc::openapi();
+    doc.merge(categories::Doc::openapi());
     doc.merge(licences::Doc::openapi());
     doc.merge(configurations::Doc::openapi());
     doc.merge(compliance::Doc::openapi());
@@ -44,6 +48,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn sections(current: &str) -> Vec<NavItem> {
     [
         ("/software", "nav-software-catalogue"),
+        ("/software-categories", "nav-software-categories"),
         ("/licences", "nav-licences"),
         ("/compliance", "nav-compliance"),
         ("/standard-configurations", "nav-standard-configurations"),

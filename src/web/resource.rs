@@ -68,6 +68,12 @@ pub trait Resource: Sized + Send + Sync + 'static {
     fn base(id: Uuid) -> String {
         format!("/{}/{id}", Self::KIND.plural())
     }
+
+    /// What deleting the object changes beyond it (objects it leaves without
+    /// it, say), told on the confirmation page; nothing by default.
+    fn delete_notice(&self, _ctx: &PageCtx) -> Option<String> {
+        None
+    }
 }
 
 pub async fn history<R: Resource>(
@@ -91,6 +97,7 @@ pub async fn delete_form<R: Resource>(
 ) -> AppResult<Response> {
     let object = R::find(&state.db, &actor.scope(R::KIND, Action::Delete)?, id).await?;
     render(&ConfirmDeleteTemplate {
+        notice: object.delete_notice(&ctx),
         ctx,
         kind_key: R::KIND_KEY,
         title: object.title(),

@@ -325,6 +325,8 @@ pub struct ConfirmDeleteTemplate {
     pub action: String,
     pub cancel: String,
     pub version: i64,
+    /// What the delete changes beyond the object, when anything.
+    pub notice: Option<String>,
 }
 
 /// How a field of a generic form is drawn.

@@ -239,10 +239,13 @@ async fn seed(pool: &PgPool) {
 
 /// One catalogue entry nothing is installed from.
 async fn seed_software(pool: &PgPool) {
-    sqlx::query("insert into software (name, publisher, category) values ('Fixture Suite', 'Fixture Corp', 'Office')")
-        .execute(pool)
-        .await
-        .expect("software");
+    sqlx::query(
+        "insert into software (name, publisher, category_id)
+         values ('Fixture Suite', 'Fixture Corp', (select id from software_categories where name = 'Office'))",
+    )
+    .execute(pool)
+    .await
+    .expect("software");
 }
 
 /// Id of the fixture software "Acrobat Pro" (fixed, so specs can name it).

@@ -415,16 +415,16 @@ resource_suite!(
     }
 );
 
-fn software_form(_: &Ids, name: &str) -> Vec<(String, String)> {
+fn software_form(ids: &Ids, name: &str) -> Vec<(String, String)> {
     vec![
         ("name".into(), name.into()),
         ("publisher".into(), "Test Publisher".into()),
-        ("category".into(), "Office".into()),
+        ("category_id".into(), ids.software_category.to_string()),
     ]
 }
 
-fn software_body(_: &Ids, name: &str) -> Value {
-    json!({"name": name, "publisher": "Test Publisher", "category": "Office"})
+fn software_body(ids: &Ids, name: &str) -> Value {
+    json!({"name": name, "publisher": "Test Publisher", "category_id": ids.software_category})
 }
 
 resource_suite!(
@@ -443,8 +443,39 @@ resource_suite!(
         form: super::software_form,
         body: super::software_body,
         sorts: &["name", "publisher", "category", "installs", "updated"],
-        // The category is free text (any value is a valid filter): tests/app/software.rs covers it.
-        filters: &["forbidden=true", "forbidden=false", "installed=true", "installed=false"],
+        filters: &["category_id={sc}", "forbidden=true", "forbidden=false", "installed=true", "installed=false"],
+    }
+);
+
+fn software_category_form(ids: &Ids, name: &str) -> Vec<(String, String)> {
+    vec![
+        ("name".into(), name.into()),
+        ("parent_id".into(), ids.software_category.to_string()),
+        ("notes".into(), "Suites and viewers".into()),
+    ]
+}
+
+fn software_category_body(ids: &Ids, name: &str) -> Value {
+    json!({"name": name, "parent_id": ids.software_category, "notes": "Suites and viewers"})
+}
+
+resource_suite!(
+    software_categories,
+    Spec {
+        plural: "software-categories",
+        kind: "software_category",
+        table: "software_categories",
+        manager: "pm_a",
+        reader: "sup_a",
+        outsider: "emp_a",
+        visible: "Office",
+        hidden: None,
+        name_field: "name",
+        required: "name",
+        form: super::software_category_form,
+        body: super::software_category_body,
+        sorts: &["name", "parent", "software", "updated"],
+        filters: &["parent_id={sc}"],
     }
 );
 

@@ -36,7 +36,8 @@ pub struct Spec {
     /// Every sort key of the list (the SQL is built at run time, so each one is run here).
     pub sorts: &'static [&'static str],
     /// Filters as query strings; `{a}` stands for subsidiary A's id, `{c}` for
-    /// the Portable category's, `{m}` for Dell's, `{k}` for the group's calendar's.
+    /// the Portable category's, `{m}` for Dell's, `{k}` for the group's calendar's,
+    /// `{sc}` for the Office software category's.
     pub filters: &'static [&'static str],
 }
 
@@ -60,6 +61,8 @@ pub struct Ids {
     pub supervisor: Uuid,
     pub group: Uuid,
     pub ticket_category: Uuid,
+    /// The "Office" software category (a default one).
+    pub software_category: Uuid,
 }
 
 pub async fn ids(app: &TestApp) -> Ids {
@@ -77,6 +80,7 @@ pub async fn ids(app: &TestApp) -> Ids {
         supervisor: app.id_of("users", "sup_a").await,
         group: app.id_of("groups", "Equipe A").await,
         ticket_category: app.id_of("ticket_categories", "Poste de travail").await,
+        software_category: app.id_of("software_categories", "Office").await,
     }
 }
 
@@ -152,7 +156,8 @@ pub async fn every_sort_and_filter_runs(spec: &Spec) {
             .replace("{m}", &ids.manufacturer.to_string())
             .replace("{mo}", &ids.model.to_string())
             .replace("{s}", &ids.status.to_string())
-            .replace("{k}", &ids.calendar.to_string());
+            .replace("{k}", &ids.calendar.to_string())
+            .replace("{sc}", &ids.software_category.to_string());
         let api =
             app.api(Some(&token), Method::GET, &format!("/api/v1/{}?{query}&per_page=200", spec.plural), None).await;
         api.assert_status(StatusCode::OK);

@@ -32,7 +32,10 @@ async fn changes(app: &TestApp, kind: &str, id: Uuid) -> String {
 }
 
 async fn catalogue_entry(app: &TestApp, name: &str) -> Option<(String, String, String)> {
-    sqlx::query_as("select publisher, category, (select string_agg(version, ',') from software_versions v where v.software_id = s.id) from software s where name = $1")
+    sqlx::query_as(
+        "select s.publisher, coalesce(c.name, ''), (select string_agg(version, ',') from software_versions v where v.software_id = s.id)
+           from software s left join software_categories c on c.id = s.category_id where s.name = $1",
+    )
         .bind(name)
         .fetch_optional(&app.pool)
         .await
@@ -421,10 +424,18 @@ async fn the_catalogue_filters_by_category_and_counts_installations() {
     carrying(&app, "VB", b, 2, visio, None).await;
     parc::software::compliance::run(&app.pool).await.expect("count");
     let pm = app.token("pm_a").await;
-    let office = app.api(Some(&pm), Method::GET, "/api/v1/software?category=office", None).await.json();
+    let office_id = app.id_of("software_categories", "Office").await;
+    let office = app.api(Some(&pm), Method::GET, &format!("/api/v1/software?category_id={office_id}"), None).await;
+    let office = office.json();
     let names: Vec<&str> =
         office["items"].as_array().expect("items").iter().filter_map(|i| i["name"].as_str()).collect();
     assert_eq!(names, vec!["Fixture Suite"]);
+    assert_eq!(
+        (&office["items"][0]["category_id"], &office["items"][0]["category_name"]),
+        (&json!(office_id), &json!("Office"))
+    );
+    let page = app.login("pm_a").await.get(&format!("/software?category_id={office_id}")).await;
+    assert_eq!(page.texts("table.list tbody td:nth-child(3) a"), ["Office"], "{}", page.body);
     // Installations are counted within the reader's entities only.
     let installed = app.api(Some(&pm), Method::GET, "/api/v1/software?installed=true", None).await.json();
     assert_eq!(installed["items"][0]["name"], "Visio Pro");
@@ -434,6 +445,108 @@ async fn the_catalogue_filters_by_category_and_counts_installations() {
     assert_eq!(everywhere["installs"], 5);
     let versions = app.api(Some(&pm), Method::GET, &format!("/api/v1/software/{visio}/versions"), None).await.json();
     assert_eq!(versions, json!([{"id": versions[0]["id"], "version": "1.0", "installs": 3}]));
+}
+
+#[tokio::test]
+async fn a_rule_files_inventoried_software_in_its_category_until_the_category_goes() {
+    let app = app_with_secret().await;
+    let pm = app.token("pm_a").await;
+    // A sub-category of Security, and one below it, through the API.
+    let security = app.id_of("software_categories", "Security").await;
+    let created = app
+        .api(
+            Some(&pm),
+            Method::POST,
+            "/api/v1/software-categories",
+            Some(json!({"name": "Password managers", "parent_id": security})),
+        )
+        .await;
+    created.assert_status(StatusCode::CREATED);
+    assert_eq!(created.json()["parent_name"], "Security");
+    let vaults: Uuid = created.json()["id"].as_str().expect("id").parse().expect("uuid");
+    let keys = app
+        .api(
+            Some(&pm),
+            Method::POST,
+            "/api/v1/software-categories",
+            Some(json!({"name": "Hardware keys", "parent_id": vaults})),
+        )
+        .await;
+    keys.assert_status(StatusCode::CREATED);
+    let keys: Uuid = keys.json()["id"].as_str().expect("id").parse().expect("uuid");
+    // Names are unique whatever their case; a category is never below itself.
+    let taken = app
+        .api(Some(&pm), Method::POST, "/api/v1/software-categories", Some(json!({"name": "password MANAGERS"})))
+        .await;
+    taken.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(taken.json()["errors"][0]["field"], "name", "{}", taken.body);
+    let security_now = app.api(Some(&pm), Method::GET, &format!("/api/v1/software-categories/{security}"), None).await;
+    let cycle = json!({"version": security_now.json()["version"], "parent_id": keys});
+    let refused =
+        app.api(Some(&pm), Method::PATCH, &format!("/api/v1/software-categories/{security}"), Some(cycle)).await;
+    refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.json()["errors"][0]["field"], "parent_id", "{}", refused.body);
+
+    // A rule gives new catalogue entries the category; an unknown one is refused on its field.
+    let bogus = json!({"name_pattern": "^x", "set_category_id": Uuid::now_v7()});
+    let refused = app.api(Some(&pm), Method::POST, "/api/v1/software-dictionary", Some(bogus)).await;
+    refused.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.json()["errors"][0]["field"], "set_category_id", "{}", refused.body);
+    let rule = json!({"name_pattern": r"^KeePassXC\b", "set_name": "KeePassXC", "set_category_id": vaults});
+    app.api(Some(&pm), Method::POST, "/api/v1/software-dictionary", Some(rule))
+        .await
+        .assert_status(StatusCode::CREATED);
+    let rules = app.api(Some(&pm), Method::GET, "/api/v1/software-dictionary", None).await.json();
+    let given = rules.as_array().expect("rules").iter().find(|r| r["set_name"] == "KeePassXC").expect("the rule");
+    assert_eq!((&given["set_category_id"], &given["set_category_name"]), (&json!(vaults), &json!("Password managers")));
+
+    // An inventory lands the software in it.
+    let sent = machine("pc-vault-01", "VAULT001", &[("KeePassXC 2.7.6 (x64)", "2.7.6", "KeePassXC Team")]);
+    assert_eq!(glpi(&app, "vault-1", &sent).await.status, StatusCode::OK);
+    let entry = catalogue_entry(&app, "KeePassXC").await.expect("catalogued");
+    assert_eq!(entry, ("KeePassXC Team".into(), "Password managers".into(), "2.7.6".into()));
+    // The catalogue filtered by the parent category holds what lies below it.
+    let listed = app.api(Some(&pm), Method::GET, &format!("/api/v1/software?category_id={security}"), None).await;
+    let item = &listed.json()["items"][0];
+    assert_eq!((&item["name"], &item["category_name"]), (&json!("KeePassXC"), &json!("Password managers")));
+    let category = app.api(Some(&pm), Method::GET, &format!("/api/v1/software-categories/{vaults}"), None).await;
+    assert_eq!(
+        (category.json()["software_count"].as_i64(), category.json()["rule_count"].as_i64()),
+        (Some(1), Some(1))
+    );
+
+    // Deleting it asks first, saying what it changes; then the software is
+    // left without a category, the rule gives none, the sub-category moves up.
+    let session = app.login("pm_a").await;
+    let confirm = session.get(&format!("/software-categories/{vaults}/delete")).await;
+    let notice = confirm.texts("[data-testid=delete-notice]").join("");
+    assert!(notice.contains('1') && notice.contains("sub-categories"), "{}", confirm.body);
+    let deleted = session.post(&format!("/software-categories/{vaults}/delete"), &[]).await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER, "{}", deleted.body);
+    let entry = catalogue_entry(&app, "KeePassXC").await.expect("still catalogued");
+    assert_eq!(entry.1, "", "left without a category");
+    let keepassxc = software_named(&app, "KeePassXC").await.expect("catalogued");
+    assert!(changes(&app, "software", keepassxc).await.contains(&format!(r#""old": "{vaults}""#)));
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from software_dictionary where set_name = 'KeePassXC' and set_category_id is null"
+        )
+        .await,
+        1
+    );
+    let settings = changes(&app, "inventory_settings", parc::inventory::db::SETTINGS_ID).await;
+    assert!(settings.contains("(Password managers)"), "{settings}");
+    let moved = app.api(Some(&pm), Method::GET, &format!("/api/v1/software-categories/{keys}"), None).await.json();
+    assert_eq!(moved["parent_id"], json!(security), "moved up to where the deleted one was");
+    assert!(changes(&app, "software_category", keys).await.contains(&format!(r#""new": "{security}""#)));
+
+    // A technician reads the categories and changes none.
+    let tech = app.token("tech_a").await;
+    app.api(Some(&tech), Method::GET, "/api/v1/software-categories", None).await.assert_status(StatusCode::OK);
+    app.api(Some(&tech), Method::POST, "/api/v1/software-categories", Some(json!({"name": "Games"})))
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
 }
 
 /// Run every queued job (the replay, then the count it asks for).
@@ -494,7 +607,8 @@ async fn replaying_the_dictionary_renames_merges_and_leaves_out_the_catalogue() 
     // Entries made by hand: the name the rule will give, already there with
     // a version of its own, and a raw name with notes.
     let draw: Uuid = sqlx::query_scalar(
-        "insert into software (name, publisher, category) values ('Acme Draw', 'Acme', 'Graphics') returning id",
+        "insert into software (name, publisher, category_id)
+         values ('Acme Draw', 'Acme', (select id from software_categories where name = 'Graphics')) returning id",
     )
     .fetch_one(&app.pool)
     .await
@@ -554,6 +668,8 @@ async fn replaying_the_dictionary_renames_merges_and_leaves_out_the_catalogue() 
 
     // The rules come afterwards; a technician may not replay them.
     let pm = app.login("pm_a").await;
+    let graphics = app.id_of("software_categories", "Graphics").await.to_string();
+    let mail_category = app.id_of("software_categories", "Mail").await.to_string();
     add_rule(
         &pm,
         &[
@@ -561,11 +677,15 @@ async fn replaying_the_dictionary_renames_merges_and_leaves_out_the_catalogue() 
             ("set_name", "Acme Draw"),
             ("set_publisher", "Acme"),
             ("set_version", "$1"),
-            ("set_category", "Graphics"),
+            ("set_category_id", &graphics),
         ],
     )
     .await;
-    add_rule(&pm, &[("name_pattern", r"^Acme Mail \d+"), ("set_name", "Acme Mail"), ("set_category", "Mail")]).await;
+    add_rule(
+        &pm,
+        &[("name_pattern", r"^Acme Mail \d+"), ("set_name", "Acme Mail"), ("set_category_id", &mail_category)],
+    )
+    .await;
     add_rule(&pm, &[("name_pattern", "^Acme Updater"), ("ignore", "on")]).await;
     let tech_token = app.token("tech_a").await;
     app.api(Some(&tech_token), Method::POST, "/api/v1/software-dictionary/replay", None)
@@ -745,8 +865,9 @@ async fn the_dictionary_is_kept_through_the_api() {
     let typed = app.api(Some(&pm), Method::POST, "/api/v1/software-dictionary", Some(json!({"name_pattern": 5}))).await;
     typed.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
 
+    let security = app.id_of("software_categories", "Security").await;
     let keepass = json!({"name_pattern": r"^KeePass Password Safe\s+(\d+(?:\.\d+)*)", "set_name": "KeePass",
-                         "set_publisher": "Dominik Reichl", "set_version": "$1", "set_category": "Security"});
+                         "set_publisher": "Dominik Reichl", "set_version": "$1", "set_category_id": security});
     let added = app.api(Some(&pm), Method::POST, "/api/v1/software-dictionary", Some(keepass)).await;
     added.assert_status(StatusCode::CREATED);
     let id = added.json()["id"].as_str().expect("id").to_owned();
@@ -767,7 +888,8 @@ async fn the_dictionary_is_kept_through_the_api() {
     tried.assert_status(StatusCode::OK);
     assert_eq!(
         tried.json(),
-        json!({"ignored": false, "name": "KeePass", "publisher": "Dominik Reichl", "version": "2.55", "category": "Security"})
+        json!({"ignored": false, "name": "KeePass", "publisher": "Dominik Reichl", "version": "2.55",
+               "category_id": security, "category": "Security"})
     );
     let left_out = "/api/v1/software-dictionary/try?name=Security+Update+for+Windows+%28KB1%29";
     assert_eq!(app.api(Some(&pm), Method::GET, left_out, None).await.json()["ignored"], true);

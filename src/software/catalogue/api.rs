@@ -32,7 +32,8 @@ use crate::{
 /// List software
 #[utoipa::path(get, path = "/api/v1/software", tag = "software",
     params(("q" = Option<String>, Query, description = "search in name and publisher"),
-           ("category" = Option<String>, Query), ("forbidden" = Option<bool>, Query),
+           ("category_id" = Option<Uuid>, Query, description = "a software category, with those below it"),
+           ("forbidden" = Option<bool>, Query),
            ("installed" = Option<bool>, Query, description = "carried by an asset of your entities"),
            ("sort" = Option<String>, Query, description = "name, publisher, category, installs, updated"),
            ("dir" = Option<String>, Query), ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query)),

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
-use sqlx::{PgPool, Postgres, QueryBuilder};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use super::domain::{Installation, Software, SoftwareInput, VersionCount};
@@ -13,11 +13,11 @@ use crate::{
     web::list::{CsvRecord, Listing, SortKey, like_pattern},
 };
 
-const SELECT: &str = "s.id, s.name, s.publisher, s.category, s.forbidden, s.notes,
+const SELECT: &str = "s.id, s.name, s.publisher, s.category_id, sc.name as category_name, s.forbidden, s.notes,
     coalesce(usage.installs, 0)::bigint as installs,
     (select count(*) from software_versions v where v.software_id = s.id) as version_count,
     s.version, s.created_at, s.updated_at";
-const FROM: &str = "from software s";
+const FROM: &str = "from software s left join software_categories sc on sc.id = s.category_id";
 const KIND: ObjectKind = ObjectKind::Software;
 
 /// The installation count of each row within `scope`: a join the WHERE
@@ -43,21 +43,27 @@ fn name_taken() -> AppError {
     AppError::field("name", "software-name-taken")
 }
 
+/// The category's foreign key: a category deleted while the form was open.
+fn category_gone() -> AppError {
+    AppError::field("category_id", "field-invalid-choice")
+}
+
 pub async fn insert(pool: &PgPool, actor: &AuditActor, input: &SoftwareInput) -> AppResult<Uuid> {
     let mut tx = pool.begin().await?;
     let id = Uuid::now_v7();
     sqlx::query!(
-        "insert into software (id, name, publisher, category, forbidden, notes) values ($1, $2, $3, $4, $5, $6)",
+        "insert into software (id, name, publisher, category_id, forbidden, notes) values ($1, $2, $3, $4, $5, $6)",
         id,
         input.name,
         input.publisher,
-        input.category,
+        input.category_id,
         input.forbidden,
         input.notes
     )
     .execute(&mut *tx)
     .await
-    .on_constraint("software_name_key", name_taken)?;
+    .on_constraint("software_name_key", name_taken)
+    .on_constraint("software_category_id_fkey", category_gone)?;
     audit::created(&mut tx, actor, Subject::new(KIND, id, None), input).await?;
     tx.commit().await?;
     Ok(id)
@@ -72,19 +78,20 @@ pub async fn update(
 ) -> AppResult<()> {
     let mut tx = pool.begin().await?;
     let updated = sqlx::query!(
-        "update software set name = $3, publisher = $4, category = $5, forbidden = $6, notes = $7, version = version + 1
+        "update software set name = $3, publisher = $4, category_id = $5, forbidden = $6, notes = $7, version = version + 1
           where id = $1 and version = $2",
         current.id,
         version,
         input.name,
         input.publisher,
-        input.category,
+        input.category_id,
         input.forbidden,
         input.notes
     )
     .execute(&mut *tx)
     .await
-    .on_constraint("software_name_key", name_taken)?;
+    .on_constraint("software_name_key", name_taken)
+    .on_constraint("software_category_id_fkey", category_gone)?;
     let subject = Subject::new(KIND, current.id, None);
     audit::updated(&mut tx, pool, actor, subject, updated.rows_affected(), &SoftwareInput::from(current), input)
         .await?;
@@ -115,13 +122,18 @@ pub async fn delete(pool: &PgPool, actor: &AuditActor, current: &Software, versi
     Ok(())
 }
 
-/// Categories in use, for the filter.
-pub async fn categories(pool: &PgPool) -> AppResult<Vec<String>> {
-    Ok(sqlx::query_scalar!(
-        "select distinct on (lower(category)) category from software where category <> '' order by lower(category) limit 500"
+/// Leave the entries of a category without one (the category is being
+/// deleted), each with its history row; a form open on one of them is stale.
+pub async fn uncategorise(conn: &mut PgConnection, actor: &AuditActor, category: Uuid) -> AppResult<()> {
+    let ids = sqlx::query_scalar!(
+        "update software set category_id = null, version = version + 1 where category_id = $1 returning id",
+        category
     )
-    .fetch_all(pool)
-    .await?)
+    .fetch_all(&mut *conn)
+    .await?;
+    let before = json!({ "software_category_id": category });
+    let after = json!({ "software_category_id": null });
+    audit::changed_alike(conn, actor, KIND, &ids, &before, &after).await
 }
 
 /// When the compliance job last counted installations.
@@ -254,7 +266,8 @@ pub async fn remove_manual(pool: &PgPool, actor: &AuditActor, asset: (Uuid, Uuid
 
 #[derive(Clone, Debug, Default)]
 pub struct SoftwareFilter {
-    pub category: Option<String>,
+    /// A category, with those below it.
+    pub category_id: Option<Uuid>,
     pub forbidden: Option<bool>,
     pub installed: Option<bool>,
 }
@@ -284,7 +297,7 @@ impl SortKey for SoftwareSort {
         match self {
             Self::Name => "lower(s.name)",
             Self::Publisher => "lower(s.publisher)",
-            Self::Category => "lower(s.category)",
+            Self::Category => "lower(sc.name)",
             Self::Installs => "coalesce(usage.installs, 0)",
             Self::Updated => "s.updated_at",
         }
@@ -299,7 +312,7 @@ impl Listing for SoftwareList {
     type Sort = SoftwareSort;
     const COLUMNS: &'static str = SELECT;
     const FROM: &'static str = FROM;
-    const COUNT_FROM: &'static str = FROM;
+    const COUNT_FROM: &'static str = "from software s";
     const TIEBREAK: &'static str = "s.id";
 
     /// The catalogue is shared by every entity; the installation counts are
@@ -312,8 +325,16 @@ impl Listing for SoftwareList {
             qb.push(" and (s.name ilike ").push_bind(pattern.clone());
             qb.push(" or s.publisher ilike ").push_bind(pattern).push(")");
         }
-        if let Some(category) = &filter.category {
-            qb.push(" and lower(s.category) = lower(").push_bind(category.clone()).push(")");
+        if let Some(category) = filter.category_id {
+            qb.push(
+                " and s.category_id in (with recursive below (id, depth) as (
+                     select id, 0 from software_categories where id = ",
+            )
+            .push_bind(category)
+            .push(
+                " union all select c.id, b.depth + 1 from software_categories c join below b on c.parent_id = b.id
+                     where b.depth < 50) select id from below)",
+            );
         }
         if let Some(forbidden) = filter.forbidden {
             qb.push(" and s.forbidden = ").push_bind(forbidden);
@@ -335,7 +356,7 @@ impl CsvRecord for Software {
             self.id.to_string(),
             self.name.clone(),
             self.publisher.clone(),
-            self.category.clone(),
+            self.category_name.clone().unwrap_or_default(),
             self.forbidden.to_string(),
             self.installs.to_string(),
             self.version_count.to_string(),

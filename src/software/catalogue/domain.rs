@@ -10,7 +10,9 @@ pub struct Software {
     pub id: Uuid,
     pub name: String,
     pub publisher: String,
-    pub category: String,
+    pub category_id: Option<Uuid>,
+    /// The name of its category.
+    pub category_name: Option<String>,
     /// Forbidden by the park's policy: every installation is flagged.
     pub forbidden: bool,
     pub notes: String,
@@ -29,7 +31,9 @@ pub struct Software {
 pub struct SoftwareInput {
     pub name: String,
     pub publisher: String,
-    pub category: String,
+    /// Named apart from the asset category in the history.
+    #[serde(rename = "software_category_id")]
+    pub category_id: Option<Uuid>,
     pub forbidden: bool,
     pub notes: String,
 }
@@ -39,7 +43,7 @@ impl From<&Software> for SoftwareInput {
         Self {
             name: s.name.clone(),
             publisher: s.publisher.clone(),
-            category: s.category.clone(),
+            category_id: s.category_id,
             forbidden: s.forbidden,
             notes: s.notes.clone(),
         }
@@ -52,19 +56,23 @@ impl From<&Software> for SoftwareInput {
 pub struct SoftwareCreate {
     pub name: String,
     pub publisher: Option<String>,
-    pub category: Option<String>,
+    /// A software category (GET /api/v1/software-categories).
+    pub category_id: Option<Uuid>,
     pub forbidden: Option<bool>,
     pub notes: Option<String>,
 }
 
-/// Body of PATCH /api/v1/software/{id}: absent fields keep their value.
+/// Body of PATCH /api/v1/software/{id}: absent fields keep their value,
+/// a `null` category leaves it without one.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SoftwarePatch {
     pub version: Option<i64>,
     pub name: Option<String>,
     pub publisher: Option<String>,
-    pub category: Option<String>,
+    #[serde(default, deserialize_with = "crate::api::nullable")]
+    #[schema(value_type = Option<Uuid>)]
+    pub category_id: Option<Option<Uuid>>,
     pub forbidden: Option<bool>,
     pub notes: Option<String>,
 }

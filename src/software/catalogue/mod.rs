@@ -92,11 +92,17 @@ impl Editable for Software {
     fn version_field(form: &SoftwareForm) -> &str {
         &form.version
     }
-    async fn fields(_state: &AppState, _ctx: &PageCtx, form: &SoftwareForm) -> AppResult<Vec<FormField>> {
-        Ok(form.fields())
+    async fn fields(state: &AppState, _ctx: &PageCtx, form: &SoftwareForm) -> AppResult<Vec<FormField>> {
+        Ok(form.fields(crate::software::categories::choices(&state.db).await?))
     }
-    async fn check(_state: &AppState, _actor: &Actor, _input: &SoftwareInput, _action: Action) -> AppResult<()> {
-        Ok(())
+    /// The category, when given, is one of the software categories.
+    async fn check(state: &AppState, _actor: &Actor, input: &SoftwareInput, _action: Action) -> AppResult<()> {
+        match input.category_id {
+            Some(category) if !crate::software::categories::exists(&state.db, category).await? => {
+                Err(crate::error::AppError::field("category_id", "field-invalid-choice"))
+            }
+            _ => Ok(()),
+        }
     }
     async fn insert(state: &AppState, actor: &Actor, input: &SoftwareInput) -> AppResult<Uuid> {
         db::insert(&state.db, &actor.audit(), input).await

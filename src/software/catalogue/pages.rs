@@ -25,8 +25,8 @@ use crate::{
     state::AppState,
     web::{
         PageCtx,
-        extract::{Id, filter_bool, parse_query},
-        form::pair_value,
+        extract::{Id, filter_bool, filter_id, parse_query},
+        form::{id_text, pair_value},
         layout::redirect_with_flash,
         list::{ListParams, fetch_page},
         render,
@@ -40,7 +40,7 @@ const INSTALLATIONS_PER_PAGE: i64 = 50;
 
 #[derive(Debug, Default, Deserialize)]
 struct FilterParams {
-    category: Option<String>,
+    category_id: Option<String>,
     forbidden: Option<String>,
     installed: Option<String>,
 }
@@ -48,7 +48,7 @@ struct FilterParams {
 pub(super) fn filter_from(raw: Option<&str>) -> AppResult<SoftwareFilter> {
     let params: FilterParams = parse_query(raw)?;
     Ok(SoftwareFilter {
-        category: params.category.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()),
+        category_id: filter_id(&params.category_id, "category_id")?,
         forbidden: filter_bool(&params.forbidden, "forbidden")?,
         installed: filter_bool(&params.installed, "installed")?,
     })
@@ -73,13 +73,12 @@ pub async fn list(
     let query = parse_query::<ListParams>(raw.as_deref())?.check()?;
     let filter = filter_from(raw.as_deref())?;
     let page = fetch_page::<SoftwareList>(&state.db, &scope, &filter, &query).await?;
-    let categories = db::categories(&state.db).await?;
     let filters = vec![
         FilterSelect {
-            name: "category",
+            name: "category_id",
             label_key: "software-category",
-            options: categories.into_iter().map(|c| (c.clone(), c)).collect(),
-            selected: filter.category.clone().unwrap_or_default(),
+            options: crate::software::categories::choices(&state.db).await?,
+            selected: id_text(filter.category_id),
         },
         yes_no_filter(&ctx, "forbidden", "software-forbidden", filter.forbidden),
         yes_no_filter(&ctx, "installed", "software-installed", filter.installed),
@@ -101,7 +100,7 @@ pub async fn list(
             vec![
                 Cell::link(s.name.clone(), format!("/software/{}", s.id)),
                 Cell::text(s.publisher.clone()),
-                Cell::text(s.category.clone()),
+                Cell::object(s.category_name.clone(), "software-categories", s.category_id),
                 Cell::text(s.installs.to_string()),
                 Cell::text(s.version_count.to_string()),
                 if s.forbidden { Cell::badge(forbidden.clone(), "danger") } else { Cell::default() },

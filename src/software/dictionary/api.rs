@@ -50,9 +50,9 @@ pub struct NewDictionaryRule {
     pub set_publisher: String,
     #[serde(default)]
     pub set_version: String,
-    /// The category of a new catalogue entry.
+    /// The software category of a new catalogue entry (GET /api/v1/software-categories).
     #[serde(default)]
-    pub set_category: String,
+    pub set_category_id: Option<Uuid>,
     /// Leave matching entries out of inventories.
     #[serde(default)]
     pub ignore: bool,
@@ -79,7 +79,7 @@ pub async fn add_rule(
         set_name: body.set_name,
         set_publisher: body.set_publisher,
         set_version: body.set_version,
-        set_category: body.set_category,
+        set_category_id: body.set_category_id,
         ignore: body.ignore,
     })
     .map_err(AppError::Validation)?;
@@ -147,8 +147,9 @@ pub struct DictionaryTrial {
     pub name: String,
     pub publisher: String,
     pub version: String,
-    /// The category a new catalogue entry gets ("" when no rule gives one).
-    pub category: String,
+    /// The software category a new catalogue entry gets (null when no rule gives one), and its name.
+    pub category_id: Option<Uuid>,
+    pub category: Option<String>,
 }
 
 /// What a name (and publisher, version) an agent reports becomes
@@ -170,17 +171,19 @@ pub async fn try_name(
     let trial = match dictionary.name(name, query.publisher.trim(), query.version.trim()) {
         Some(named) => DictionaryTrial {
             ignored: false,
+            category: super::category_name(&state.db, named.category_id).await?,
+            category_id: named.category_id,
             name: named.name,
             publisher: named.publisher,
             version: named.version,
-            category: named.category,
         },
         None => DictionaryTrial {
             ignored: true,
             name: String::new(),
             publisher: String::new(),
             version: String::new(),
-            category: String::new(),
+            category_id: None,
+            category: None,
         },
     };
     Ok(Json(trial))

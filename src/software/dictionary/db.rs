@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::{RuleRow, compile};
 use crate::{
     audit::{self, AuditActor},
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, ResultExt},
     inventory::db::settings_subject,
     web::form::FieldErrors,
 };
@@ -21,7 +21,7 @@ pub struct RuleInput {
     pub set_name: String,
     pub set_publisher: String,
     pub set_version: String,
-    pub set_category: String,
+    pub set_category_id: Option<Uuid>,
     pub ignore: bool,
 }
 
@@ -43,7 +43,6 @@ impl RuleInput {
         check("set_name", &raw.set_name, 250, false);
         check("set_publisher", &raw.set_publisher, 250, false);
         check("set_version", &raw.set_version, 100, false);
-        check("set_category", &raw.set_category, 100, false);
         errors.finish(raw)
     }
 }
@@ -52,8 +51,10 @@ impl RuleInput {
 pub async fn rules(pool: &PgPool) -> AppResult<Vec<RuleRow>> {
     Ok(sqlx::query_as!(
         RuleRow,
-        "select id, position, name_pattern, publisher_pattern, set_name, set_publisher, set_version, set_category, ignore
-           from software_dictionary order by position, id"
+        r#"select d.id, d.position, d.name_pattern, d.publisher_pattern, d.set_name, d.set_publisher, d.set_version,
+                  d.set_category_id, c.name as "set_category_name?", d.ignore
+             from software_dictionary d left join software_categories c on c.id = d.set_category_id
+            order by d.position, d.id"#
     )
     .fetch_all(pool)
     .await?)
@@ -77,7 +78,7 @@ pub async fn add(pool: &PgPool, actor: &AuditActor, input: &RuleInput) -> AppRes
     sqlx::query!("lock table software_dictionary in share row exclusive mode").execute(&mut *tx).await?;
     let id = sqlx::query_scalar!(
         "insert into software_dictionary (position, name_pattern, publisher_pattern, set_name, set_publisher,
-                                          set_version, set_category, ignore)
+                                          set_version, set_category_id, ignore)
          select coalesce(max(position), 0) + 10, $1, $2, $3, $4, $5, $6, $7 from software_dictionary
          returning id",
         input.name_pattern,
@@ -85,11 +86,14 @@ pub async fn add(pool: &PgPool, actor: &AuditActor, input: &RuleInput) -> AppRes
         input.set_name,
         input.set_publisher,
         input.set_version,
-        input.set_category,
+        input.set_category_id,
         input.ignore
     )
     .fetch_one(&mut *tx)
-    .await?;
+    .await
+    .on_constraint("software_dictionary_set_category_id_fkey", || {
+        AppError::field("set_category_id", "field-invalid-choice")
+    })?;
     let entry = describe(&input.name_pattern, &input.set_name, input.ignore);
     audit::record_change(
         &mut tx,
@@ -101,6 +105,30 @@ pub async fn add(pool: &PgPool, actor: &AuditActor, input: &RuleInput) -> AppRes
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Rules giving `category` (being deleted, named `name`) give none any more,
+/// each change in the inventory settings' history.
+pub async fn forget_category(conn: &mut PgConnection, actor: &AuditActor, category: Uuid, name: &str) -> AppResult<()> {
+    let rows = sqlx::query!(
+        "update software_dictionary set set_category_id = null where set_category_id = $1
+         returning name_pattern, set_name, ignore",
+        category
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in rows {
+        let entry = describe(&row.name_pattern, &row.set_name, row.ignore);
+        audit::record_change(
+            conn,
+            actor,
+            settings_subject(),
+            &json!({"dictionary": format!("{entry} ({name})")}),
+            &json!({"dictionary": entry}),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 pub async fn delete(pool: &PgPool, actor: &AuditActor, id: Uuid) -> AppResult<()> {
@@ -212,7 +240,8 @@ pub struct Entry {
     pub id: Uuid,
     pub name: String,
     pub publisher: String,
-    pub category: String,
+    /// Its category's name, for the history.
+    pub category: Option<String>,
     pub forbidden: bool,
     pub notes: String,
 }
@@ -258,16 +287,22 @@ pub async fn catalogue_page(pool: &PgPool, after: Option<Uuid>, limit: i64) -> A
 
 /// An entry as it is, without a lock (most entries keep their name).
 pub async fn entry(conn: &mut PgConnection, id: Uuid) -> AppResult<Option<Entry>> {
-    Ok(sqlx::query_as!(Entry, "select id, name, publisher, category, forbidden, notes from software where id = $1", id)
-        .fetch_optional(conn)
-        .await?)
+    Ok(sqlx::query_as!(
+        Entry,
+        r#"select s.id, s.name, s.publisher, c.name as "category?", s.forbidden, s.notes
+             from software s left join software_categories c on c.id = s.category_id where s.id = $1"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// The same, locked until the batch commits.
 pub async fn lock_entry(conn: &mut PgConnection, id: Uuid) -> AppResult<Option<Entry>> {
     Ok(sqlx::query_as!(
         Entry,
-        "select id, name, publisher, category, forbidden, notes from software where id = $1 for update",
+        r#"select s.id, s.name, s.publisher, c.name as "category?", s.forbidden, s.notes
+             from software s left join software_categories c on c.id = s.category_id where s.id = $1 for update of s"#,
         id
     )
     .fetch_optional(conn)
@@ -278,8 +313,9 @@ pub async fn lock_entry(conn: &mut PgConnection, id: Uuid) -> AppResult<Option<E
 pub async fn find_entry(conn: &mut PgConnection, name: &str, publisher: &str) -> AppResult<Option<Entry>> {
     Ok(sqlx::query_as!(
         Entry,
-        "select id, name, publisher, category, forbidden, notes from software
-          where lower(name) = lower($1) and lower(publisher) = lower($2) for update",
+        r#"select s.id, s.name, s.publisher, c.name as "category?", s.forbidden, s.notes
+             from software s left join software_categories c on c.id = s.category_id
+            where lower(s.name) = lower($1) and lower(s.publisher) = lower($2) for update of s"#,
         name,
         publisher
     )
@@ -304,20 +340,23 @@ pub async fn version_names(conn: &mut PgConnection, software: Uuid) -> AppResult
         .await?)
 }
 
-/// Rename an entry; its category is the rule's when it had none. Its new
-/// category. Fails on the catalogue's key when another entry took that name
-/// meanwhile (the batch is then tried again, and merges).
+/// Rename an entry; its category is the rule's when it had none (and the
+/// rule's still exists). The name of its category after. Fails on the
+/// catalogue's key when another entry took that name meanwhile (the batch is
+/// then tried again, and merges).
 pub async fn rename(
     conn: &mut PgConnection,
     id: Uuid,
     name: &str,
     publisher: &str,
-    category: &str,
-) -> AppResult<String> {
+    category: Option<Uuid>,
+) -> AppResult<Option<String>> {
     Ok(sqlx::query_scalar!(
-        "update software set name = $2, publisher = $3, category = case when category = '' then $4 else category end,
+        r#"update software set name = $2, publisher = $3,
+                category_id = coalesce(category_id, (select c.id from software_categories c where c.id = $4)),
                 version = version + 1
-          where id = $1 returning category",
+          where id = $1
+         returning (select c.name from software_categories c where c.id = software.category_id) as "category?""#,
         id,
         name,
         publisher,

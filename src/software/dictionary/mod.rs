@@ -39,7 +39,9 @@ pub struct RuleRow {
     pub set_name: String,
     pub set_publisher: String,
     pub set_version: String,
-    pub set_category: String,
+    /// The category of a new catalogue entry, and its name.
+    pub set_category_id: Option<uuid::Uuid>,
+    pub set_category_name: Option<String>,
     pub ignore: bool,
 }
 
@@ -50,7 +52,7 @@ struct Rule {
     set_name: String,
     set_publisher: String,
     set_version: String,
-    set_category: String,
+    set_category_id: Option<uuid::Uuid>,
     ignore: bool,
 }
 
@@ -61,8 +63,12 @@ pub struct Named {
     pub name: String,
     pub publisher: String,
     pub version: String,
-    pub category: String,
+    pub category_id: Option<uuid::Uuid>,
 }
+
+/// The category the rules give each new catalogue entry, by lowercase name
+/// and publisher.
+pub type Categories = HashMap<(String, String), uuid::Uuid>;
 
 type MemoKey = (String, String, String);
 
@@ -95,7 +101,7 @@ impl Rule {
             set_name: row.set_name.clone(),
             set_publisher: row.set_publisher.clone(),
             set_version: row.set_version.clone(),
-            set_category: row.set_category.clone(),
+            set_category_id: row.set_category_id,
             ignore: row.ignore,
         })
     }
@@ -124,7 +130,7 @@ impl Rule {
             name: if renamed.is_empty() { name.to_owned() } else { renamed },
             publisher: fill(&self.set_publisher, publisher),
             version: fill(&self.set_version, version),
-            category: self.set_category.clone(),
+            category_id: self.set_category_id,
         }))
     }
 }
@@ -146,7 +152,7 @@ impl Dictionary {
                 name: name.to_owned(),
                 publisher: publisher.to_owned(),
                 version: version.to_owned(),
-                category: String::new(),
+                category_id: None,
             })
         });
         let mut memo = self.memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -171,20 +177,20 @@ impl Dictionary {
             name,
             publisher: crate::inventory::normalize::text(&named.publisher, 250),
             version: crate::inventory::normalize::text(&named.version, 100),
-            category: crate::inventory::normalize::text(&named.category, 100),
+            category_id: named.category_id,
         })
     }
 
     /// An inventory's software list as the catalogue names it: renamed,
     /// without the entries left out, one entry per version and architecture.
     /// The categories a rule gives come along for new catalogue entries.
-    pub fn apply(&self, list: &[Software]) -> (Vec<Software>, HashMap<(String, String), String>) {
-        let mut categories = HashMap::new();
+    pub fn apply(&self, list: &[Software]) -> (Vec<Software>, Categories) {
+        let mut categories = Categories::new();
         let mut out: Vec<Software> = Vec::with_capacity(list.len());
         for entry in list {
             let Some(named) = self.catalogue_name(&entry.name, &entry.publisher, &entry.version) else { continue };
-            if !named.category.is_empty() {
-                categories.insert((named.name.to_lowercase(), named.publisher.to_lowercase()), named.category);
+            if let Some(category) = named.category_id {
+                categories.insert((named.name.to_lowercase(), named.publisher.to_lowercase()), category);
             }
             out.push(Software {
                 name: named.name,
@@ -222,6 +228,12 @@ pub async fn current(pool: &sqlx::PgPool) -> crate::error::AppResult<Arc<Diction
     Ok(dictionary)
 }
 
+/// The name of a category a rule gives, for the trials of the page and the API.
+async fn category_name(pool: &sqlx::PgPool, id: Option<uuid::Uuid>) -> crate::error::AppResult<Option<String>> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(crate::software::categories::db::names(pool, &[id]).await?.remove(&id))
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/software-dictionary", get(pages::page).post(pages::add))
@@ -253,7 +265,10 @@ pub struct Doc;
 mod tests {
     use super::*;
 
-    fn rule(position: i32, name: &str, set: (&str, &str, &str, &str), ignore: bool) -> RuleRow {
+    const BROWSERS: Option<uuid::Uuid> = Some(uuid::Uuid::from_u128(1));
+    const RUNTIMES: Option<uuid::Uuid> = Some(uuid::Uuid::from_u128(2));
+
+    fn rule(position: i32, name: &str, set: (&str, &str, &str, Option<uuid::Uuid>), ignore: bool) -> RuleRow {
         RuleRow {
             id: uuid::Uuid::now_v7(),
             position,
@@ -262,7 +277,8 @@ mod tests {
             set_name: set.0.to_owned(),
             set_publisher: set.1.to_owned(),
             set_version: set.2.to_owned(),
-            set_category: set.3.to_owned(),
+            set_category_id: set.3,
+            set_category_name: None,
             ignore,
         }
     }
@@ -282,7 +298,7 @@ mod tests {
         let dictionary = Dictionary::new(&[rule(
             1,
             r"^Mozilla Firefox(?: ESR)?\s+(\d+(?:\.\d+)*)",
-            ("Firefox", "Mozilla", "$1", "Web browser"),
+            ("Firefox", "Mozilla", "$1", BROWSERS),
             false,
         )])
         .expect("compiles");
@@ -293,7 +309,7 @@ mod tests {
                 name: "Firefox".into(),
                 publisher: "Mozilla".into(),
                 version: "118.0".into(),
-                category: "Web browser".into()
+                category_id: BROWSERS
             }
         );
         // Unmatched names pass unchanged, memo or not.
@@ -306,8 +322,8 @@ mod tests {
     #[test]
     fn the_first_matching_rule_decides_and_ignored_entries_leave() {
         let dictionary = Dictionary::new(&[
-            rule(1, r"^Security Update for", ("", "", "", ""), true),
-            rule(2, r"^Security", ("Never", "", "", ""), false),
+            rule(1, r"^Security Update for", ("", "", "", None), true),
+            rule(2, r"^Security", ("Never", "", "", None), false),
         ])
         .expect("compiles");
         let (list, _) = dictionary.apply(&[
@@ -319,9 +335,13 @@ mod tests {
 
     #[test]
     fn two_names_for_one_version_make_one_entry() {
-        let dictionary =
-            Dictionary::new(&[rule(1, r"^Mozilla Firefox\s+(\d+(?:\.\d+)*)", ("Firefox", "Mozilla", "$1", ""), false)])
-                .expect("compiles");
+        let dictionary = Dictionary::new(&[rule(
+            1,
+            r"^Mozilla Firefox\s+(\d+(?:\.\d+)*)",
+            ("Firefox", "Mozilla", "$1", None),
+            false,
+        )])
+        .expect("compiles");
         let (list, categories) = dictionary.apply(&[
             entry("Mozilla Firefox 118.0 (x64 fr)", "Mozilla", "118.0"),
             entry("Mozilla Firefox 118.0 (x64 en-US)", "Mozilla Corporation", "118.0"),
@@ -333,17 +353,13 @@ mod tests {
 
     #[test]
     fn only_the_version_depends_on_the_version() {
-        let dictionary = Dictionary::new(&[rule(
-            1,
-            r"^Java (\d+) Update (\d+)",
-            ("Java $1", "Oracle", "$1.0.$2", "Runtime"),
-            false,
-        )])
-        .expect("compiles");
+        let dictionary =
+            Dictionary::new(&[rule(1, r"^Java (\d+) Update (\d+)", ("Java $1", "Oracle", "$1.0.$2", RUNTIMES), false)])
+                .expect("compiles");
         let a = dictionary.catalogue_name("Java 8 Update 381", "Oracle Corporation", "8.0.3810").expect("kept");
         let b = dictionary.catalogue_name("Java 8 Update 381", "Oracle Corporation", "").expect("kept");
-        assert_eq!((a.name.as_str(), a.publisher.as_str(), a.category.as_str()), ("Java 8", "Oracle", "Runtime"));
-        assert_eq!((&a.name, &a.publisher, &a.category), (&b.name, &b.publisher, &b.category));
+        assert_eq!((a.name.as_str(), a.publisher.as_str(), a.category_id), ("Java 8", "Oracle", RUNTIMES));
+        assert_eq!((&a.name, &a.publisher, &a.category_id), (&b.name, &b.publisher, &b.category_id));
         assert_eq!(a.version, "8.0.381");
         // A name with nothing printable is no catalogue entry.
         assert!(dictionary.catalogue_name(" \u{7} ", "", "1").is_none());
@@ -351,7 +367,7 @@ mod tests {
 
     #[test]
     fn a_broken_pattern_is_refused() {
-        assert!(Dictionary::new(&[rule(1, "(unclosed", ("", "", "", ""), false)]).is_err());
+        assert!(Dictionary::new(&[rule(1, "(unclosed", ("", "", "", None), false)]).is_err());
         assert!(compile(&"a".repeat(MAX_PATTERN + 1)).is_err());
     }
 }

@@ -22,7 +22,7 @@ use crate::{
     web::{
         PageCtx,
         extract::Id,
-        form::{FieldErrors, pair_value},
+        form::{FieldErrors, Parser, pair_value},
         layout::{NavItem, redirect_with_flash},
         render, render_status,
     },
@@ -54,6 +54,10 @@ struct DictionaryPage {
     trial: Trial,
     /// None before a trial; Some(None) when a rule leaves the name out.
     outcome: Option<Option<Named>>,
+    /// The name of the category the trial's rule gives, if any.
+    outcome_category: Option<String>,
+    /// The software categories a rule may give.
+    categories: Vec<(String, String)>,
     replay: ReplayCard,
 }
 
@@ -105,6 +109,8 @@ async fn show(
         let dictionary = super::current(&state.db).await?;
         Some(dictionary.name(trial.name.trim(), trial.publisher.trim(), trial.version.trim()))
     };
+    let given = outcome.as_ref().and_then(|o| o.as_ref()).and_then(|named| named.category_id);
+    let outcome_category = super::category_name(&state.db, given).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let replay = ReplayCard::load(state, ctx.clone(), actor).await?;
     let page = DictionaryPage {
@@ -117,6 +123,8 @@ async fn show(
         input,
         trial,
         outcome,
+        outcome_category,
+        categories: crate::software::categories::choices(&state.db).await?,
     };
     render_status(status, &page)
 }
@@ -139,15 +147,27 @@ pub async fn try_name(
 /// The rule the form describes, checked as the API checks it.
 fn rule_input(fields: &[(String, String)]) -> Result<db::RuleInput, FieldErrors> {
     let text = |name: &str| pair_value(fields, name).to_owned();
-    db::RuleInput::check(db::RuleInput {
+    let mut category = Parser::default();
+    let set_category_id = category.optional_id("set_category_id", pair_value(fields, "set_category_id"));
+    let checked = db::RuleInput::check(db::RuleInput {
         name_pattern: text("name_pattern"),
         publisher_pattern: text("publisher_pattern"),
         set_name: text("set_name"),
         set_publisher: text("set_publisher"),
         set_version: text("set_version"),
-        set_category: text("set_category"),
+        set_category_id,
         ignore: pair_value(fields, "ignore") == "on",
-    })
+    });
+    // A category that is no id is marked with the other fields' errors.
+    match checked {
+        Ok(input) => category.finish(input),
+        Err(mut errors) => {
+            for (field, key) in category.errors.iter() {
+                errors.add(field, key);
+            }
+            Err(errors)
+        }
+    }
 }
 
 pub async fn add(

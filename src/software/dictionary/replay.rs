@@ -251,7 +251,7 @@ async fn replay_entry(
         }
         Target::Rename => {
             let before_versions = db::version_names(conn, entry.id).await?;
-            let category = db::rename(conn, entry.id, &named.name, &named.publisher, &named.category).await?;
+            let category = db::rename(conn, entry.id, &named.name, &named.publisher, named.category_id).await?;
             for (version, new) in moves.iter().filter(|(v, new)| v.version != *new) {
                 db::move_version(conn, version.id, entry.id, new).await?;
             }
@@ -432,7 +432,7 @@ mod tests {
             id: Uuid::nil(),
             name: name.to_owned(),
             publisher: "Acme".to_owned(),
-            category: String::new(),
+            category: None,
             forbidden: false,
             notes: String::new(),
         }
@@ -448,7 +448,8 @@ mod tests {
             set_name: "Acme Draw".to_owned(),
             set_publisher: "Acme".to_owned(),
             set_version: "$1".to_owned(),
-            set_category: String::new(),
+            set_category_id: None,
+            set_category_name: None,
             ignore: false,
         };
         let dictionary = Dictionary::new(&[rule]).expect("compiles");
