@@ -38,7 +38,7 @@ pub struct Actor {
     pub lang: Lang,
     pub time_zone: Tz,
     pub entity_id: Uuid,
-    /// Notifications not read yet (the badge in the navigation).
+    /// Notifications not read yet, counted up to `db::UNREAD_CAP` (the badge in the navigation).
     pub unread_notifications: i64,
     pub grants: Arc<[Grant]>,
     pub request_id: Option<String>,

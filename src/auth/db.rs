@@ -20,27 +20,64 @@ struct ActorRow {
     time_zone: String,
     entity_id: Uuid,
     unread: i64,
+    csrf_token: Option<String>,
 }
 
-/// The active person `user_id` with their grants, or None if disabled or gone.
-pub async fn load_actor(
+/// Unread notifications are counted up to this many (the badge then says "99+").
+pub const UNREAD_CAP: i64 = 100;
+
+/// What a request proves its person with.
+#[derive(Clone, Copy, Debug)]
+pub enum Credential<'a> {
+    /// A page's session cookie.
+    Session(&'a str),
+    /// An API bearer token.
+    Token(&'a str),
+    /// A person known already (a background job acting for them).
+    User(Uuid),
+}
+
+/// The active person behind `credential`, with their grants, and for a
+/// session its CSRF token; None if the credential is unknown, expired or
+/// revoked, or the person disabled or gone. The credential and the person are
+/// read in one statement, which also marks a token used (at most once a
+/// minute, to spare writes).
+pub async fn find_actor(
     pool: &PgPool,
-    user_id: Uuid,
-    via: Via,
+    credential: Credential<'_>,
     request_id: Option<String>,
-) -> AppResult<Option<Actor>> {
+) -> AppResult<Option<(Actor, Option<String>)>> {
+    let (user, token, session, via) = match credential {
+        Credential::Session(secret) => (None, None, Some(secret::digest(secret)), Via::Session),
+        // Longer than any token we issue: not worth a lookup.
+        Credential::Token(secret) if secret.len() > 100 => return Ok(None),
+        Credential::Token(secret) => (None, Some(secret::digest(secret)), None, Via::Token),
+        Credential::User(id) => (Some(id), None, None, Via::Session),
+    };
     let row = sqlx::query_as!(
         ActorRow,
-        r#"select id, login, name, language, time_zone, entity_id,
-                  (select count(*) from notifications n where n.user_id = users.id and n.read_at is null) as "unread!"
-             from users where id = $1 and active"#,
-        user_id
+        r#"with token as (select id, user_id from api_tokens
+                           where token_hash = $2 and revoked_at is null and (expires_at is null or expires_at > now())),
+                touched as (update api_tokens set last_used_at = now()
+                             where id = (select id from token)
+                               and (last_used_at is null or last_used_at < now() - interval '1 minute')),
+                session as (select user_id, csrf_token from sessions where id_hash = $3 and expires_at > now())
+           select u.id, u.login, u.name, u.language, u.time_zone, u.entity_id,
+                  (select count(*) from (select 1 from notifications n where n.user_id = u.id and n.read_at is null
+                                          limit $4) unread) as "unread!",
+                  (select csrf_token from session) as csrf_token
+             from users u
+            where u.active and u.id = coalesce($1, (select user_id from token), (select user_id from session))"#,
+        user,
+        token,
+        session,
+        UNREAD_CAP
     )
     .fetch_optional(pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let grants = load_grants(pool, user_id).await?;
-    Ok(Some(Actor {
+    let grants = load_grants(pool, row.id).await?;
+    let actor = Actor {
         id: row.id,
         login: row.login,
         name: row.name,
@@ -51,7 +88,8 @@ pub async fn load_actor(
         grants: grants.into(),
         request_id,
         via,
-    }))
+    };
+    Ok(Some((actor, row.csrf_token)))
 }
 
 /// Each grant with the entity it names and all entities below it.
@@ -98,17 +136,6 @@ pub async fn create_session(pool: &PgPool, user_id: Uuid, hours: u32) -> AppResu
     .execute(pool)
     .await?;
     Ok((secret, csrf))
-}
-
-/// The user and CSRF token of a live session.
-pub async fn find_session(pool: &PgPool, secret: &str) -> AppResult<Option<(Uuid, String)>> {
-    let row = sqlx::query!(
-        "select user_id, csrf_token from sessions where id_hash = $1 and expires_at > now()",
-        secret::digest(secret)
-    )
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|r| (r.user_id, r.csrf_token)))
 }
 
 pub async fn delete_session(pool: &PgPool, secret: &str) -> AppResult<()> {
@@ -168,29 +195,6 @@ pub async fn create_token(
     .fetch_one(pool)
     .await?;
     Ok((secret, info))
-}
-
-/// The owner of a live token; marks it used (at most once a minute, to spare writes).
-pub async fn token_owner(pool: &PgPool, secret: &str) -> AppResult<Option<Uuid>> {
-    if secret.len() > 100 {
-        return Ok(None);
-    }
-    let found = sqlx::query!(
-        "select id, user_id from api_tokens
-          where token_hash = $1 and revoked_at is null and (expires_at is null or expires_at > now())",
-        secret::digest(secret)
-    )
-    .fetch_optional(pool)
-    .await?;
-    let Some(token) = found else { return Ok(None) };
-    sqlx::query!(
-        "update api_tokens set last_used_at = now()
-          where id = $1 and (last_used_at is null or last_used_at < now() - interval '1 minute')",
-        token.id
-    )
-    .execute(pool)
-    .await?;
-    Ok(Some(token.user_id))
 }
 
 pub async fn list_tokens(pool: &PgPool, user_id: Uuid) -> AppResult<Vec<TokenInfo>> {

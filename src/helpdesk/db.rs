@@ -119,11 +119,18 @@ pub async fn insert(
     let level = sla::for_ticket(&mut tx, input.entity_id, input.category_id).await?;
     let plan = sla::Plan::of(level.as_ref(), priority, created_at, &[]);
     let id = Uuid::now_v7();
+    // The ticket, its team and its opening event, in one statement.
     let number = sqlx::query_scalar!(
-        "insert into tickets (id, entity_id, kind, title, description, requester_id, created_by_id, category_id,
-                              urgency, impact, priority, source, status, sla_id, own_due_at, resolve_due_at, created_at,
-                              assigned, group_ids)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) returning number",
+        r#"with made as (
+               insert into tickets (id, entity_id, kind, title, description, requester_id, created_by_id, category_id,
+                                    urgency, impact, priority, source, status, sla_id, own_due_at, resolve_due_at,
+                                    created_at, assigned, group_ids)
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+               returning id, number),
+             team as (insert into ticket_groups (ticket_id, group_id) select made.id, unnest($19) from made),
+             opened as (insert into ticket_events (ticket_id, actor_id, old_status, new_status, reason)
+                        select made.id, $7, null, $13, '' from made)
+           select number as "number!" from made"#,
         id,
         input.entity_id,
         input.kind.as_str(),
@@ -146,11 +153,6 @@ pub async fn insert(
     )
     .fetch_one(&mut *tx)
     .await?;
-    if let Some(group) = group {
-        sqlx::query!("insert into ticket_groups (ticket_id, group_id) values ($1, $2)", id, group)
-            .execute(&mut *tx)
-            .await?;
-    }
     if !opening.watchers.is_empty() {
         add_people(&mut tx, id, &opening.watchers, "watcher").await?;
     }
@@ -164,7 +166,6 @@ pub async fn insert(
         .await?;
     }
     plan.schedule(&mut tx, id).await?;
-    record_event(&mut tx, id, actor.id, None, status, "").await?;
     let subject = Subject::new(ObjectKind::Ticket, id, Some(input.entity_id));
     audit::created(&mut tx, actor, subject, &Snapshot { input, priority, status }).await?;
     notices::send(&mut tx, id, Notice::Created, actor.id).await?;

@@ -29,7 +29,8 @@ use crate::{
     api::RouteTable,
     audit::{AuditActor, Source},
     auth::{
-        actor::{Actor, Via},
+        actor::Actor,
+        db::Credential,
         permission::{Action, ObjectKind},
     },
     error::{AppError, AppResult},
@@ -271,8 +272,9 @@ pub async fn run_job(pool: &PgPool, job: &Job) -> AppResult<Value> {
     let import_id: Uuid = serde_json::from_value(job.payload["import_id"].clone()).map_err(anyhow::Error::from)?;
     let dry_run = job.payload["dry_run"].as_bool().unwrap_or(true);
     let import = db::find(pool, import_id).await?;
-    let actor =
-        crate::auth::db::load_actor(pool, import.created_by, Via::Session, None).await?.ok_or(AppError::Forbidden)?;
+    let (actor, _) = crate::auth::db::find_actor(pool, Credential::User(import.created_by), None)
+        .await?
+        .ok_or(AppError::Forbidden)?;
     let mut audit = actor.audit();
     audit.source = Source::Import;
     let mut processor = Processor::new(import.kind, pool, &actor, import.entity_id).await?;

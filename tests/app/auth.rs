@@ -338,6 +338,7 @@ async fn api_tokens_log_in_are_listed_and_revoked() {
     let listed = app.api(Some(&token), Method::GET, "/api/v1/tokens", None).await.json();
     let id = listed[0]["id"].as_str().expect("token id").to_owned();
     assert!(listed.to_string().find(&token).is_none(), "the secret is never listed");
+    assert!(listed[0]["last_used_at"].is_string(), "a token used is marked so: {listed}");
     // Someone else cannot revoke it.
     let other = app.token("pm_b").await;
     app.api(Some(&other), Method::DELETE, &format!("/api/v1/tokens/{id}"), None)

@@ -229,4 +229,14 @@ async fn an_overdue_return_notifies_the_holder_and_the_lender_once() {
         .await
         .assert_status(StatusCode::NO_CONTENT);
     assert!(!emp.get("/my-equipment").await.has("[data-testid=unread]"));
+    // The badge counts up to a hundred, then says "99+".
+    sqlx::query(
+        "insert into notifications (user_id, message, args, link)
+         select $1, 'notify-overdue-holder', '{}', '/my-equipment' from generate_series(1, 150)",
+    )
+    .bind(employee)
+    .execute(&app.pool)
+    .await
+    .expect("many notifications");
+    assert_eq!(emp.get("/my-equipment").await.texts("[data-testid=unread]"), vec!["99+".to_owned()]);
 }
