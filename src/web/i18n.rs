@@ -94,10 +94,12 @@ pub fn tr_args(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     };
     let mut fluent_args = FluentArgs::new();
     for (name, value) in args {
-        // Numbers go in as numbers, so plural rules ([one], [other]) apply.
+        // Numbers go in as numbers, so plural rules ([one], [other]) apply;
+        // only text that is a number's own spelling, so that a name such as
+        // "1e3" or "007" (a file, a title) is shown as it was written.
         match value.parse::<f64>() {
-            Ok(number) => fluent_args.set(*name, FluentValue::from(number)),
-            Err(_) => fluent_args.set(*name, FluentValue::from(*value)),
+            Ok(number) if number.to_string() == *value => fluent_args.set(*name, FluentValue::from(number)),
+            _ => fluent_args.set(*name, FluentValue::from(*value)),
         }
     }
     let mut errors = Vec::new();
@@ -141,6 +143,12 @@ mod tests {
         // French counts zero as singular: the number must still be the real one.
         assert_eq!(tr_args(Lang::Fr, "list-total", &[("count", "0")]), "0 élément");
         assert_eq!(tr_args(Lang::En, "list-total", &[("count", "12")]), "12 items");
+    }
+
+    #[test]
+    fn text_that_only_looks_like_a_number_is_shown_as_written() {
+        let args = [("file", "1e3"), ("number", "12"), ("title", "007")];
+        assert_eq!(tr_args(Lang::En, "notify-ticket-attachment", &args), "New file 1e3 on ticket #12: 007");
     }
 
     #[test]
