@@ -39,8 +39,42 @@ pub async fn load_actor(
     .fetch_optional(pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let grants = load_grants(pool, user_id).await?;
-    Ok(Some(Actor {
+    Ok(Some(with_grants(pool, row, via, request_id).await?))
+}
+
+/// The person of a live session, with the session's CSRF token, or None if
+/// the session ended or the person was disabled: the session and the person
+/// in one statement, as every page asks for them.
+pub async fn session_actor(
+    pool: &PgPool,
+    secret: &str,
+    request_id: Option<String>,
+) -> AppResult<Option<(Actor, String)>> {
+    let row = sqlx::query!(
+        r#"select u.id, u.login, u.name, u.language, u.time_zone, u.entity_id, s.csrf_token,
+                  (select count(*) from notifications n where n.user_id = u.id and n.read_at is null) as "unread!"
+             from sessions s join users u on u.id = s.user_id
+            where s.id_hash = $1 and s.expires_at > now() and u.active"#,
+        secret::digest(secret)
+    )
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let person = ActorRow {
+        id: row.id,
+        login: row.login,
+        name: row.name,
+        language: row.language,
+        time_zone: row.time_zone,
+        entity_id: row.entity_id,
+        unread: row.unread,
+    };
+    Ok(Some((with_grants(pool, person, Via::Session, request_id).await?, row.csrf_token)))
+}
+
+async fn with_grants(pool: &PgPool, row: ActorRow, via: Via, request_id: Option<String>) -> AppResult<Actor> {
+    let grants = load_grants(pool, row.id).await?;
+    Ok(Actor {
         id: row.id,
         login: row.login,
         name: row.name,
@@ -51,7 +85,7 @@ pub async fn load_actor(
         grants: grants.into(),
         request_id,
         via,
-    }))
+    })
 }
 
 /// Each grant with the entity it names and all entities below it.
@@ -98,17 +132,6 @@ pub async fn create_session(pool: &PgPool, user_id: Uuid, hours: u32) -> AppResu
     .execute(pool)
     .await?;
     Ok((secret, csrf))
-}
-
-/// The user and CSRF token of a live session.
-pub async fn find_session(pool: &PgPool, secret: &str) -> AppResult<Option<(Uuid, String)>> {
-    let row = sqlx::query!(
-        "select user_id, csrf_token from sessions where id_hash = $1 and expires_at > now()",
-        secret::digest(secret)
-    )
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|r| (r.user_id, r.csrf_token)))
 }
 
 pub async fn delete_session(pool: &PgPool, secret: &str) -> AppResult<()> {

@@ -37,17 +37,10 @@ pub async fn authenticate_web(State(state): State<AppState>, request: Request, n
     let mut actor = None;
     let mut csrf = None;
     if let Some(secret) = cookies::get(&parts.headers, cookies::session_name(secure)) {
-        match db::find_session(&state.db, &secret).await {
-            Ok(Some((user_id, token))) => {
-                match db::load_actor(&state.db, user_id, Via::Session, request_id(&parts.headers)).await {
-                    Ok(found) => {
-                        if found.is_some() {
-                            csrf = Some(token);
-                        }
-                        actor = found;
-                    }
-                    Err(error) => return error.into_response(),
-                }
+        match db::session_actor(&state.db, &secret, request_id(&parts.headers)).await {
+            Ok(Some((found, token))) => {
+                actor = Some(found);
+                csrf = Some(token);
             }
             Ok(None) => {}
             Err(error) => return error.into_response(),
