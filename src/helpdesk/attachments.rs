@@ -19,7 +19,12 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::{Viewer, domain::Ticket, rules};
+use super::{
+    Viewer,
+    domain::Ticket,
+    notices::{self, Notice},
+    rules,
+};
 use crate::{
     audit::{self, Subject},
     auth::{
@@ -75,17 +80,20 @@ pub fn sniff(data: &[u8]) -> Option<&'static str> {
     (!text.contains('\0') && !markup.iter().any(|m| head.starts_with(m))).then_some("text/plain; charset=utf-8")
 }
 
-/// A file name to show: its last path part, without control characters.
+/// A file name to show: its last path part, without control characters nor
+/// characters that would make it read as another name.
 fn clean_name(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
-    let name: String = last.chars().filter(|c| !c.is_control()).take(255).collect();
+    let name: String = last.chars().filter(|c| !c.is_control() && !crate::web::reorders_text(*c)).take(255).collect();
     if name.trim().is_empty() { "file".into() } else { name.trim().to_owned() }
 }
 
 /// Store a file on a ticket, refused when its content is of no accepted kind,
 /// when it is too large, when the ticket has its share of files already, or
 /// when it is private and the person may not see private followups (as a
-/// private followup is refused to them). The ticket's history records it.
+/// private followup is refused to them). The ticket's history records it,
+/// and its people hear of it as of a followup: a private file only those
+/// who see private items.
 pub async fn store(pool: &PgPool, actor: &Actor, ticket: &Ticket, upload: Upload<'_>) -> AppResult<Uuid> {
     let with_private = Viewer::of(actor).sees_private(ticket.entity_id);
     if upload.private && !with_private {
@@ -139,6 +147,8 @@ pub async fn store(pool: &PgPool, actor: &Actor, ticket: &Ticket, upload: Upload
         &serde_json::json!({ "attachment": file_name, "attachment_private": upload.private }),
     )
     .await?;
+    let notice = Notice::Attachment { private: upload.private, file_name: &file_name };
+    notices::send(&mut tx, ticket.id, notice, Some(actor.id)).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -343,6 +353,7 @@ mod tests {
         assert_eq!(clean_name("../../etc/passwd"), "passwd");
         assert_eq!(clean_name("C:\\Users\\x\\rapport.pdf"), "rapport.pdf");
         assert_eq!(clean_name("a\r\nb.txt"), "ab.txt");
+        assert_eq!(clean_name("invoice\u{202E}fdp.exe"), "invoicefdp.exe", "never read backwards");
         assert_eq!(clean_name("   "), "file");
     }
 }

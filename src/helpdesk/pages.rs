@@ -350,11 +350,11 @@ pub async fn update(
 
 pub async fn history(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(id): Id) -> AppResult<Response> {
     let (ticket, _) = rules::workable(&state.db, &actor, id).await?;
-    let entries = audit::history(&state.db, KIND, id, 500).await?;
+    let entries = audit::history_lines(&state.db, KIND, id, 500).await?;
     let names = audit::names_of_ids(&state.db, &entries).await?;
     let tabs = Tabs { base: format!("/tickets/{id}"), current: "history" };
     let title = format!("{} {}", ticket.reference(), ticket.title);
-    render(&HistoryTemplate { ctx, kind_key: "kind-ticket", title, tabs, entries, names })
+    render(&HistoryTemplate::new(ctx, "kind-ticket", title, tabs, entries, names))
 }
 
 /// What the ticket page offers this person.

@@ -403,15 +403,10 @@ pub async fn revoke_token(State(state): State<AppState>, actor: Actor, Id(id): I
 /// Who changed the inventory's settings, rules, placeholders and tokens.
 pub async fn history(State(state): State<AppState>, ctx: PageCtx, actor: Actor) -> AppResult<Response> {
     allowed(&actor, Action::Update)?;
-    let entries = crate::audit::history(&state.db, KIND, db::SETTINGS_ID, 500).await?;
-    render(&crate::web::table::HistoryTemplate {
-        title: ctx.t("inventory-settings"),
-        ctx,
-        kind_key: "nav-inventory",
-        tabs: crate::web::table::Tabs { base: "/inventory/settings".into(), current: "history" },
-        entries,
-        names: Default::default(),
-    })
+    let entries = crate::audit::history_lines(&state.db, KIND, db::SETTINGS_ID, 500).await?;
+    let title = ctx.t("inventory-settings");
+    let tabs = crate::web::table::Tabs { base: "/inventory/settings".into(), current: "history" };
+    render(&crate::web::table::HistoryTemplate::new(ctx, "nav-inventory", title, tabs, entries, Default::default()))
 }
 
 #[derive(Template)]

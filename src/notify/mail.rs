@@ -28,10 +28,11 @@ pub const KIND: &str = "mail-outbox";
 
 /// The events a person may choose not to receive by mail, in the order the
 /// profile page lists them.
-pub const EVENTS: [&str; 7] = [
+pub const EVENTS: [&str; 8] = [
     "ticket-created",
     "ticket-assigned",
     "ticket-followup",
+    "ticket-attachment",
     "ticket-solved",
     "ticket-closed",
     "ticket-survey",
@@ -124,9 +125,10 @@ pub fn render(lang: Lang, message: &str, args: &Value, link: &str, name: &str, p
 }
 
 /// Control characters (CR, LF, tab…) become spaces: what a person typed
-/// stays on one line in a subject or a sentence.
+/// stays on one line in a subject or a sentence. Characters that reorder the
+/// text (a file name read backwards) are dropped.
 fn one_line(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    text.chars().filter(|c| !crate::web::reorders_text(*c)).map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 /// Send what is due in the outbox. Without an SMTP server mail stays queued.
@@ -271,11 +273,21 @@ mod tests {
     }
 
     #[test]
+    fn a_file_name_stays_one_name_on_one_line() {
+        let args =
+            serde_json::json!({ "number": 7, "title": "Écran", "file": "a\r\nBcc: x@example.com\u{202E}fdp.exe" });
+        let mail = render(Lang::En, "mail-ticket-attachment", &args, "/tickets/x", "Ann", "https://parc.example");
+        assert_eq!(mail.subject, "[#7] New file: a  Bcc: x@example.comfdp.exe (Écran)");
+        assert!(mail.body.contains("File: a  Bcc: x@example.comfdp.exe\n"), "{}", mail.body);
+    }
+
+    #[test]
     fn every_event_has_a_subject_and_a_body_in_both_languages() {
         for message in [
             "mail-ticket-created",
             "mail-ticket-assigned",
             "mail-ticket-followup",
+            "mail-ticket-attachment",
             "mail-ticket-solved",
             "mail-ticket-closed",
             "mail-ticket-survey",

@@ -167,8 +167,8 @@ pub async fn read_notification(
 #[serde(deny_unknown_fields)]
 pub struct MailPreferences {
     /// The events (of ticket-created, ticket-assigned, ticket-followup,
-    /// ticket-solved, ticket-closed, ticket-survey, ticket-escalation) mailed
-    /// to this person; the others are not.
+    /// ticket-attachment, ticket-solved, ticket-closed, ticket-survey,
+    /// ticket-escalation) mailed to this person; the others are not.
     pub wanted: Vec<String>,
 }
 

@@ -61,23 +61,61 @@ impl Lang {
     }
 }
 
-struct Catalogues(HashMap<Lang, FluentBundle<FluentResource>>);
+/// One language's messages, and those that read the same whatever the
+/// arguments (no `{ $variable }`) already written out: the labels a page
+/// asks for hundreds of times.
+struct Catalogue {
+    bundle: FluentBundle<FluentResource>,
+    fixed: HashMap<String, String>,
+}
 
-static CATALOGUES: LazyLock<Catalogues> = LazyLock::new(|| {
-    let mut bundles = HashMap::new();
-    for (lang, source) in [(Lang::En, include_str!("i18n/en.ftl")), (Lang::Fr, include_str!("i18n/fr.ftl"))] {
-        let resource = FluentResource::try_new(source.to_owned())
-            .unwrap_or_else(|(_, errors)| panic!("syntax error in the {} catalogue: {errors:?}", lang.code()));
-        let langid = lang.code().parse().unwrap_or_default();
-        let mut bundle = FluentBundle::new_concurrent(vec![langid]);
-        // Unicode isolation marks would show up inside HTML attributes and CSV.
-        bundle.set_use_isolating(false);
-        bundle
-            .add_resource(resource)
-            .unwrap_or_else(|errors| panic!("duplicate keys in the {} catalogue: {errors:?}", lang.code()));
-        bundles.insert(lang, bundle);
+struct Catalogues {
+    en: Catalogue,
+    fr: Catalogue,
+}
+
+impl Catalogues {
+    fn of(&self, lang: Lang) -> &Catalogue {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Fr => &self.fr,
+        }
     }
-    Catalogues(bundles)
+}
+
+fn catalogue(lang: Lang, source: &str) -> Catalogue {
+    let resource = FluentResource::try_new(source.to_owned())
+        .unwrap_or_else(|(_, errors)| panic!("syntax error in the {} catalogue: {errors:?}", lang.code()));
+    let ids: Vec<String> = resource
+        .entries()
+        .filter_map(|entry| match entry {
+            fluent_syntax::ast::Entry::Message(message) => Some(message.id.name.to_owned()),
+            _ => None,
+        })
+        .collect();
+    let langid = lang.code().parse().unwrap_or_default();
+    let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+    // Unicode isolation marks would show up inside HTML attributes and CSV.
+    bundle.set_use_isolating(false);
+    bundle
+        .add_resource(resource)
+        .unwrap_or_else(|errors| panic!("duplicate keys in the {} catalogue: {errors:?}", lang.code()));
+    // A message that formats without arguments and without an error needs none.
+    let fixed = ids
+        .into_iter()
+        .filter_map(|id| {
+            let pattern = bundle.get_message(&id)?.value()?;
+            let mut errors = Vec::new();
+            let text = bundle.format_pattern(pattern, None, &mut errors).into_owned();
+            errors.is_empty().then_some((id, text))
+        })
+        .collect();
+    Catalogue { bundle, fixed }
+}
+
+static CATALOGUES: LazyLock<Catalogues> = LazyLock::new(|| Catalogues {
+    en: catalogue(Lang::En, include_str!("i18n/en.ftl")),
+    fr: catalogue(Lang::Fr, include_str!("i18n/fr.ftl")),
 });
 
 /// The message `key` in `lang`; the key itself when the catalogue lacks it
@@ -88,16 +126,22 @@ pub fn tr(lang: Lang, key: &str) -> String {
 
 /// The message `key` in `lang` with named arguments.
 pub fn tr_args(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
-    let Some(bundle) = CATALOGUES.0.get(&lang) else { return key.to_owned() };
+    let catalogue = CATALOGUES.of(lang);
+    if let Some(text) = catalogue.fixed.get(key) {
+        return text.clone();
+    }
+    let bundle = &catalogue.bundle;
     let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
         return key.to_owned();
     };
     let mut fluent_args = FluentArgs::new();
     for (name, value) in args {
-        // Numbers go in as numbers, so plural rules ([one], [other]) apply.
+        // Numbers go in as numbers, so plural rules ([one], [other]) apply;
+        // only text that is a number's own spelling, so that a name such as
+        // "1e3" or "007" (a file, a title) is shown as it was written.
         match value.parse::<f64>() {
-            Ok(number) => fluent_args.set(*name, FluentValue::from(number)),
-            Err(_) => fluent_args.set(*name, FluentValue::from(*value)),
+            Ok(number) if number.to_string() == *value => fluent_args.set(*name, FluentValue::from(number)),
+            _ => fluent_args.set(*name, FluentValue::from(*value)),
         }
     }
     let mut errors = Vec::new();
@@ -106,7 +150,7 @@ pub fn tr_args(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
 
 /// Whether `key` exists in the catalogues (used to ignore forged flash keys).
 pub fn has_key(key: &str) -> bool {
-    CATALOGUES.0.get(&Lang::En).is_some_and(|bundle| bundle.has_message(key))
+    CATALOGUES.of(Lang::En).bundle.has_message(key)
 }
 
 #[cfg(test)]
@@ -141,6 +185,12 @@ mod tests {
         // French counts zero as singular: the number must still be the real one.
         assert_eq!(tr_args(Lang::Fr, "list-total", &[("count", "0")]), "0 élément");
         assert_eq!(tr_args(Lang::En, "list-total", &[("count", "12")]), "12 items");
+    }
+
+    #[test]
+    fn text_that_only_looks_like_a_number_is_shown_as_written() {
+        let args = [("file", "1e3"), ("number", "12"), ("title", "007")];
+        assert_eq!(tr_args(Lang::En, "notify-ticket-attachment", &args), "New file 1e3 on ticket #12: 007");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
 };
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDateTime, Timelike, Utc};
 
 use super::{cookies, i18n, i18n::Lang, static_files};
 use crate::{
@@ -95,7 +95,7 @@ impl PageCtx {
     /// A time in the person's time zone.
     pub fn time(&self, at: &DateTime<Utc>) -> String {
         let zone = self.user.as_ref().map(|u| u.time_zone).unwrap_or(chrono_tz::Europe::Paris);
-        at.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
+        minute_text(&at.with_timezone(&zone).naive_local())
     }
 
     pub fn opt_time(&self, at: &Option<DateTime<Utc>>) -> String {
@@ -109,6 +109,25 @@ impl PageCtx {
     pub fn user_name(&self) -> &str {
         self.user.as_ref().map(|u| u.name.as_str()).unwrap_or_default()
     }
+}
+
+/// "2026-11-21 22:28", as chrono's `%Y-%m-%d %H:%M` writes it, digit by
+/// digit: a history page shows 500 times, and a strftime pattern is parsed
+/// again (and the zone's name written) for each of them.
+fn minute_text(t: &NaiveDateTime) -> String {
+    let Ok(year) = u32::try_from(t.year()) else { return t.format("%Y-%m-%d %H:%M").to_string() };
+    if year > 9999 {
+        return t.format("%Y-%m-%d %H:%M").to_string();
+    }
+    let mut text = String::with_capacity(16);
+    for (n, after) in
+        [(year / 100, ""), (year % 100, "-"), (t.month(), "-"), (t.day(), " "), (t.hour(), ":"), (t.minute(), "")]
+    {
+        text.push(char::from(b'0' + (n / 10 % 10) as u8));
+        text.push(char::from(b'0' + (n % 10) as u8));
+        text.push_str(after);
+    }
+    text
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
@@ -254,6 +273,8 @@ pub fn html_content_type() -> HeaderValue {
 
 #[cfg(test)]
 mod tests {
+    use chrono::TimeZone;
+
     use super::*;
 
     #[test]
@@ -265,5 +286,21 @@ mod tests {
         }
         assert_eq!(safe_next(Some("/users?page=2")), "/users?page=2");
         assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn times_read_as_strftime_writes_them() {
+        for text in ["2026-11-21T22:28:59", "0007-01-02T03:04:05", "1999-12-31T23:59:00", "9999-12-31T00:00:00"] {
+            let t: NaiveDateTime = text.parse().expect("a time");
+            assert_eq!(minute_text(&t), t.format("%Y-%m-%d %H:%M").to_string(), "{text}");
+        }
+        let far = NaiveDateTime::MAX;
+        assert_eq!(minute_text(&far), far.format("%Y-%m-%d %H:%M").to_string());
+        let paris = Utc
+            .with_ymd_and_hms(2026, 7, 1, 22, 30, 0)
+            .single()
+            .expect("a time")
+            .with_timezone(&chrono_tz::Europe::Paris);
+        assert_eq!(minute_text(&paris.naive_local()), "2026-07-02 00:30");
     }
 }

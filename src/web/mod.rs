@@ -92,6 +92,13 @@ pub async fn error_pages(request: Request, next: Next) -> Response {
     response
 }
 
+/// Characters that reorder the text around them (bidirectional embeddings,
+/// overrides and isolates): in a name people typed they only disguise it, as
+/// `invoice\u{202E}fdp.exe` reads "invoiceexe.pdf".
+pub fn reorders_text(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 pub fn urlencode(value: &str) -> String {
     serde_urlencoded::to_string([("", value)]).map(|s| s[1..].to_owned()).unwrap_or_default()
 }

@@ -83,10 +83,10 @@ pub async fn history<R: Resource>(
     Id(id): Id,
 ) -> AppResult<Response> {
     let object = R::find(&state.db, &actor.scope(R::KIND, Action::View)?, id).await?;
-    let entries = audit::history(&state.db, R::KIND, id, 500).await?;
+    let entries = audit::history_lines(&state.db, R::KIND, id, 500).await?;
     let names = audit::names_of_ids(&state.db, &entries).await?;
     let tabs = Tabs { base: R::base(id), current: "history" };
-    render(&HistoryTemplate { ctx, kind_key: R::KIND_KEY, title: object.title(), tabs, entries, names })
+    render(&HistoryTemplate::new(ctx, R::KIND_KEY, object.title(), tabs, entries, names))
 }
 
 pub async fn delete_form<R: Resource>(

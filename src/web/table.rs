@@ -13,7 +13,7 @@ use super::{
     list::{ListQuery, Page, SortKey},
     render,
 };
-use crate::{audit::HistoryEntry, error::AppResult};
+use crate::{audit::HistoryLine, error::AppResult};
 
 /// A column of a list table; `sort` is its sort key name when sortable.
 #[derive(Clone, Debug)]
@@ -281,36 +281,70 @@ pub struct HistoryTemplate {
     pub kind_key: &'static str,
     pub title: String,
     pub tabs: Tabs,
-    pub entries: Vec<HistoryEntry>,
+    pub entries: Vec<HistoryLine>,
     /// Names of the objects the changes mention by id.
     pub names: std::collections::HashMap<String, String>,
+    /// The words the rows repeat (actions, field names, yes and no), by
+    /// message key, translated once for the page rather than once per row.
+    labels: Vec<(&'static str, String)>,
 }
 
 impl HistoryTemplate {
+    pub fn new(
+        ctx: PageCtx,
+        kind_key: &'static str,
+        title: String,
+        tabs: Tabs,
+        entries: Vec<HistoryLine>,
+        names: std::collections::HashMap<String, String>,
+    ) -> Self {
+        let mut keys = vec!["history-create", "history-update", "history-delete", "check-out", "check-in", "yes", "no"];
+        keys.extend(
+            entries.iter().flat_map(|e| &e.changes.0.0).filter_map(|c| crate::audit::field_label_key(&c.field)),
+        );
+        keys.sort_unstable();
+        keys.dedup();
+        let labels = keys.into_iter().map(|key| (key, ctx.t(key))).collect();
+        Self { ctx, kind_key, title, tabs, entries, names, labels }
+    }
+
+    /// The translation of `key` (one of the page's words).
+    pub fn label(&self, key: &'static str) -> Cow<'_, str> {
+        match self.labels.binary_search_by(|(k, _)| k.cmp(&key)) {
+            Ok(at) => Cow::Borrowed(self.labels[at].1.as_str()),
+            Err(_) => Cow::Owned(self.ctx.t(key)),
+        }
+    }
+
     /// (field label, old, new) as a person reads them: translated field names,
     /// names instead of ids, "—" for nothing.
-    pub fn changes(&self, entry: &HistoryEntry) -> Vec<(String, String, String)> {
-        let show = |value: String| -> String {
+    pub fn changes<'a>(&'a self, entry: &'a HistoryLine) -> Vec<(Cow<'a, str>, Cow<'a, str>, Cow<'a, str>)> {
+        let show = |value: &'a str| -> Cow<'a, str> {
             if value.is_empty() {
-                return "—".into();
+                return Cow::Borrowed("—");
             }
-            if let Some(name) = self.names.get(&value) {
-                return name.clone();
+            if let Some(name) = self.names.get(value) {
+                return Cow::Borrowed(name);
             }
-            match value.as_str() {
-                "checkout" => self.ctx.t("check-out"),
-                "checkin" => self.ctx.t("check-in"),
-                "true" => self.ctx.t("yes"),
-                "false" => self.ctx.t("no"),
-                _ => value,
+            match value {
+                "checkout" => self.label("check-out"),
+                "checkin" => self.label("check-in"),
+                "true" => self.label("yes"),
+                "false" => self.label("no"),
+                _ => Cow::Borrowed(value),
             }
         };
         entry
-            .fields()
-            .into_iter()
-            .map(|(field, old, new)| {
-                let label = crate::audit::field_label_key(&field).map(|key| self.ctx.t(key)).unwrap_or(field);
-                (label, show(old), show(new))
+            .changes
+            .0
+            .0
+            .iter()
+            .map(|change| {
+                let label = match crate::audit::field_label_key(&change.field) {
+                    Some(key) => self.label(key),
+                    None => Cow::Borrowed(change.field.as_str()),
+                };
+                (label, show(&change.old), show(&change.new))
             })
             .collect()
     }

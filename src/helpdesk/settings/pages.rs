@@ -96,15 +96,10 @@ pub async fn update(
 /// The changes of the settings and of the priority matrix.
 pub async fn history(State(state): State<AppState>, ctx: PageCtx, actor: Actor) -> AppResult<Response> {
     actor.scope(KIND, Action::View)?;
-    let entries = audit::history(&state.db, KIND, SETTINGS_ID, 500).await?;
-    render(&HistoryTemplate {
-        title: ctx.t("nav-helpdesk-settings"),
-        ctx,
-        kind_key: "nav-helpdesk",
-        tabs: Tabs { base: BASE.into(), current: "history" },
-        entries,
-        names: Default::default(),
-    })
+    let entries = audit::history_lines(&state.db, KIND, SETTINGS_ID, 500).await?;
+    let title = ctx.t("nav-helpdesk-settings");
+    let tabs = Tabs { base: BASE.into(), current: "history" };
+    render(&HistoryTemplate::new(ctx, "nav-helpdesk", title, tabs, entries, Default::default()))
 }
 
 /// One select of the matrix.

@@ -540,6 +540,7 @@ period-days = Over the last days
 notify-ticket-created = New ticket #{ $number }: { $title }
 notify-ticket-assigned = Ticket #{ $number } assigned: { $title }
 notify-ticket-followup = New followup on ticket #{ $number }: { $title }
+notify-ticket-attachment = New file { $file } on ticket #{ $number }: { $title }
 notify-ticket-solved = Ticket #{ $number } is solved: { $title }. Please accept or refuse the solution.
 notify-ticket-closed = Ticket #{ $number } is closed: { $title }
 notify-ticket-escalation-own = Ticket #{ $number } has used { $percent }% of its time to be taken in charge: { $title }
@@ -636,6 +637,14 @@ mail-ticket-followup-body =
     There is a new followup on ticket #{ $number }: { $title }
     Read it and answer on the ticket's page:
     { $link }
+mail-ticket-attachment-subject = [#{ $number }] New file: { $file } ({ $title })
+mail-ticket-attachment-body =
+    Hello { $name },
+
+    A file was added to ticket #{ $number }: { $title }
+    File: { $file }
+    Open it on the ticket's page:
+    { $link }
 mail-ticket-solved-subject = [#{ $number }] Solved: { $title }
 mail-ticket-solved-body =
     Hello { $name },
@@ -677,6 +686,7 @@ mail-event-unknown = Unknown mail event.
 mail-event-ticket-created = a ticket I handle is created
 mail-event-ticket-assigned = a ticket is assigned to me or my group
 mail-event-ticket-followup = a ticket I take part in has a new followup
+mail-event-ticket-attachment = a file is added to a ticket I take part in
 mail-event-ticket-solved = a ticket I take part in is solved
 mail-event-ticket-closed = a ticket I take part in is closed
 mail-event-ticket-survey = I am asked to rate the service

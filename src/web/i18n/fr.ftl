@@ -540,6 +540,7 @@ period-days = Sur les derniers jours
 notify-ticket-created = Nouveau ticket n° { $number } : { $title }
 notify-ticket-assigned = Ticket n° { $number } attribué : { $title }
 notify-ticket-followup = Nouveau suivi sur le ticket n° { $number } : { $title }
+notify-ticket-attachment = Nouveau fichier { $file } sur le ticket n° { $number } : { $title }
 notify-ticket-solved = Le ticket n° { $number } est résolu : { $title }. Acceptez ou refusez la solution.
 notify-ticket-closed = Le ticket n° { $number } est clos : { $title }
 notify-ticket-escalation-own = Le ticket n° { $number } a consommé { $percent } % de son délai de prise en charge : { $title }
@@ -636,6 +637,14 @@ mail-ticket-followup-body =
     Il y a un nouveau suivi sur le ticket n° { $number } : { $title }
     Lisez-le et répondez sur la page du ticket :
     { $link }
+mail-ticket-attachment-subject = [n° { $number }] Nouveau fichier : { $file } ({ $title })
+mail-ticket-attachment-body =
+    Bonjour { $name },
+
+    Un fichier a été ajouté au ticket n° { $number } : { $title }
+    Fichier : { $file }
+    Ouvrez-le sur la page du ticket :
+    { $link }
 mail-ticket-solved-subject = [n° { $number }] Résolu : { $title }
 mail-ticket-solved-body =
     Bonjour { $name },
@@ -677,6 +686,7 @@ mail-event-unknown = Événement de courriel inconnu.
 mail-event-ticket-created = un ticket que je traite est créé
 mail-event-ticket-assigned = un ticket m’est attribué, à moi ou à mon groupe
 mail-event-ticket-followup = un ticket auquel je participe a un nouveau suivi
+mail-event-ticket-attachment = un fichier est ajouté à un ticket auquel je participe
 mail-event-ticket-solved = un ticket auquel je participe est résolu
 mail-event-ticket-closed = un ticket auquel je participe est clos
 mail-event-ticket-survey = on me demande d’évaluer le service
