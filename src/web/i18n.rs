@@ -61,34 +61,76 @@ impl Lang {
     }
 }
 
-struct Catalogues(HashMap<Lang, FluentBundle<FluentResource>>);
+struct Catalogue {
+    bundle: FluentBundle<FluentResource>,
+    /// Messages without arguments (no `{ $name }`), formatted once: most
+    /// lookups of a page, some once per row of a list.
+    constant: HashMap<&'static str, String>,
+}
 
-static CATALOGUES: LazyLock<Catalogues> = LazyLock::new(|| {
-    let mut bundles = HashMap::new();
-    for (lang, source) in [(Lang::En, include_str!("i18n/en.ftl")), (Lang::Fr, include_str!("i18n/fr.ftl"))] {
-        let resource = FluentResource::try_new(source.to_owned())
-            .unwrap_or_else(|(_, errors)| panic!("syntax error in the {} catalogue: {errors:?}", lang.code()));
-        let langid = lang.code().parse().unwrap_or_default();
-        let mut bundle = FluentBundle::new_concurrent(vec![langid]);
-        // Unicode isolation marks would show up inside HTML attributes and CSV.
-        bundle.set_use_isolating(false);
-        bundle
-            .add_resource(resource)
-            .unwrap_or_else(|errors| panic!("duplicate keys in the {} catalogue: {errors:?}", lang.code()));
-        bundles.insert(lang, bundle);
+struct Catalogues {
+    en: Catalogue,
+    fr: Catalogue,
+}
+
+impl Catalogues {
+    fn of(&self, lang: Lang) -> &Catalogue {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Fr => &self.fr,
+        }
     }
-    Catalogues(bundles)
+}
+
+/// The message ids of a catalogue: lines that start a message (`id = ...`).
+fn message_ids(source: &str) -> impl Iterator<Item = &str> {
+    source
+        .lines()
+        .filter(|line| !line.starts_with([' ', '#', '\t']) && line.contains(" ="))
+        .filter_map(|line| line.split(" =").next())
+}
+
+fn catalogue(lang: Lang, source: &'static str) -> Catalogue {
+    let resource = FluentResource::try_new(source.to_owned())
+        .unwrap_or_else(|(_, errors)| panic!("syntax error in the {} catalogue: {errors:?}", lang.code()));
+    let langid = lang.code().parse().unwrap_or_default();
+    let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+    // Unicode isolation marks would show up inside HTML attributes and CSV.
+    bundle.set_use_isolating(false);
+    bundle
+        .add_resource(resource)
+        .unwrap_or_else(|errors| panic!("duplicate keys in the {} catalogue: {errors:?}", lang.code()));
+    let mut constant = HashMap::new();
+    for id in message_ids(source) {
+        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else { continue };
+        let mut errors = Vec::new();
+        // The same call as a lookup without arguments; a message that needs
+        // one reports an error and stays formatted on each lookup.
+        let text = bundle.format_pattern(pattern, Some(&FluentArgs::new()), &mut errors).into_owned();
+        if errors.is_empty() {
+            constant.insert(id, text);
+        }
+    }
+    Catalogue { bundle, constant }
+}
+
+static CATALOGUES: LazyLock<Catalogues> = LazyLock::new(|| Catalogues {
+    en: catalogue(Lang::En, include_str!("i18n/en.ftl")),
+    fr: catalogue(Lang::Fr, include_str!("i18n/fr.ftl")),
 });
 
 /// The message `key` in `lang`; the key itself when the catalogue lacks it
 /// (a unit test keeps both catalogues complete).
 pub fn tr(lang: Lang, key: &str) -> String {
-    tr_args(lang, key, &[])
+    match CATALOGUES.of(lang).constant.get(key) {
+        Some(text) => text.clone(),
+        None => tr_args(lang, key, &[]),
+    }
 }
 
 /// The message `key` in `lang` with named arguments.
 pub fn tr_args(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
-    let Some(bundle) = CATALOGUES.0.get(&lang) else { return key.to_owned() };
+    let bundle = &CATALOGUES.of(lang).bundle;
     let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
         return key.to_owned();
     };
@@ -106,7 +148,7 @@ pub fn tr_args(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
 
 /// Whether `key` exists in the catalogues (used to ignore forged flash keys).
 pub fn has_key(key: &str) -> bool {
-    CATALOGUES.0.get(&Lang::En).is_some_and(|bundle| bundle.has_message(key))
+    CATALOGUES.en.bundle.has_message(key)
 }
 
 #[cfg(test)]
@@ -114,11 +156,7 @@ mod tests {
     use super::*;
 
     fn keys(source: &str) -> Vec<&str> {
-        source
-            .lines()
-            .filter(|line| !line.starts_with([' ', '#', '\t']) && line.contains(" ="))
-            .filter_map(|line| line.split(" =").next())
-            .collect()
+        message_ids(source).collect()
     }
 
     #[test]
@@ -130,6 +168,18 @@ mod tests {
         let only_en: Vec<_> = en.iter().filter(|k| !fr.contains(k)).collect();
         let only_fr: Vec<_> = fr.iter().filter(|k| !en.contains(k)).collect();
         assert!(only_en.is_empty() && only_fr.is_empty(), "only in en: {only_en:?}; only in fr: {only_fr:?}");
+    }
+
+    #[test]
+    fn messages_formatted_once_read_as_formatted_each_time() {
+        for (lang, source) in [(Lang::En, include_str!("i18n/en.ftl")), (Lang::Fr, include_str!("i18n/fr.ftl"))] {
+            assert!(CATALOGUES.of(lang).constant.len() > 100, "{lang:?}");
+            for key in message_ids(source) {
+                assert_eq!(tr(lang, key), tr_args(lang, key, &[]), "{lang:?} {key}");
+            }
+        }
+        // A message with an argument is formatted on each lookup.
+        assert!(!CATALOGUES.of(Lang::En).constant.contains_key("list-total"));
     }
 
     #[test]

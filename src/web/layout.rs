@@ -7,7 +7,7 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Redirect, Response},
 };
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, TimeZone, Timelike, Utc};
 
 use super::{cookies, i18n, i18n::Lang, static_files};
 use crate::{
@@ -92,10 +92,10 @@ impl PageCtx {
         static_files::url(path)
     }
 
-    /// A time in the person's time zone.
+    /// A time in the person's time zone ("2026-11-21 09:05").
     pub fn time(&self, at: &DateTime<Utc>) -> String {
         let zone = self.user.as_ref().map(|u| u.time_zone).unwrap_or(chrono_tz::Europe::Paris);
-        at.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
+        local_minute(&at.with_timezone(&zone))
     }
 
     pub fn opt_time(&self, at: &Option<DateTime<Utc>>) -> String {
@@ -117,6 +117,33 @@ impl<S: Send + Sync> FromRequestParts<S> for PageCtx {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         Ok(PageCtx::from_parts(parts))
     }
+}
+
+/// `at` as "%Y-%m-%d %H:%M", written digit by digit: pages show dozens of
+/// times (a row, a followup each), and chrono reads the format string anew
+/// at every call.
+fn local_minute<Z: TimeZone>(at: &DateTime<Z>) -> String
+where
+    Z::Offset: std::fmt::Display,
+{
+    let year = at.year();
+    if !(0..=9999).contains(&year) {
+        return at.format("%Y-%m-%d %H:%M").to_string();
+    }
+    let mut text = String::with_capacity(16);
+    for (value, width, then) in [
+        (year.unsigned_abs(), 4, Some('-')),
+        (at.month(), 2, Some('-')),
+        (at.day(), 2, Some(' ')),
+        (at.hour(), 2, Some(':')),
+        (at.minute(), 2, None),
+    ] {
+        for place in (0..width).rev() {
+            text.push(char::from(b'0' + ((value / 10u32.pow(place)) % 10) as u8));
+        }
+        text.extend(then);
+    }
+    text
 }
 
 /// A visitor's language: their earlier choice, else the browser's, else French.
@@ -255,6 +282,23 @@ pub fn html_content_type() -> HeaderValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_read_as_chrono_writes_them() {
+        let zones = [chrono_tz::Europe::Paris, chrono_tz::America::New_York, chrono_tz::Asia::Kolkata, chrono_tz::UTC];
+        let instants = ["2026-03-29T00:59:59Z", "2026-03-29T01:00:00Z", "2026-10-25T00:30:00Z", "2026-12-31T23:59:00Z"];
+        for instant in instants {
+            let at: DateTime<Utc> = instant.parse().expect("instant");
+            for zone in zones {
+                let local = at.with_timezone(&zone);
+                assert_eq!(local_minute(&local), local.format("%Y-%m-%d %H:%M").to_string(), "{instant} {zone}");
+            }
+        }
+        for far in ["0009-01-02T03:04:00Z", "9999-12-31T23:59:00Z", "+10000-01-01T00:00:00Z"] {
+            let at: DateTime<Utc> = far.parse().expect("instant");
+            assert_eq!(local_minute(&at), at.format("%Y-%m-%d %H:%M").to_string(), "{far}");
+        }
+    }
 
     #[test]
     fn next_stays_on_this_site() {
