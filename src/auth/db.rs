@@ -12,6 +12,26 @@ use super::{
 };
 use crate::{error::AppResult, web::i18n::Lang};
 
+/// How a request says who is behind it.
+#[derive(Clone, Copy, Debug)]
+pub enum Credential<'a> {
+    /// The secret of a session cookie.
+    Session(&'a str),
+    /// The secret of an API token.
+    Token(&'a str),
+    /// The person themselves, for work done later on their behalf (an import).
+    Person(Uuid),
+}
+
+/// The person behind a credential, and the CSRF token of their session.
+#[derive(Clone, Debug)]
+pub struct Authenticated {
+    pub actor: Actor,
+    /// Only for a session: the token its forms must carry.
+    pub csrf: Option<String>,
+}
+
+/// One row per grant (a single row without grant when the person holds none).
 struct ActorRow {
     id: Uuid,
     login: String,
@@ -20,6 +40,96 @@ struct ActorRow {
     time_zone: String,
     entity_id: Uuid,
     unread: i64,
+    csrf: Option<String>,
+    /// The token, when it was last marked used more than a minute ago.
+    unmarked_token: Option<Uuid>,
+    role: Option<Role>,
+    root: Option<Uuid>,
+    covered: Option<Vec<Uuid>>,
+}
+
+/// The active person behind `credential`, with their grants (each with the
+/// entity it names and all entities below it), in one statement: a live
+/// session or token, the person, their unread notifications and their
+/// grants. A token is marked used at most once a minute (a second
+/// statement then), to spare writes.
+/// None when the credential is unknown, expired or revoked, or the person
+/// disabled or gone.
+pub async fn authenticate(
+    pool: &PgPool,
+    credential: Credential<'_>,
+    request_id: Option<String>,
+) -> AppResult<Option<Authenticated>> {
+    let (session, token, person, via) = match credential {
+        Credential::Session(secret) => (Some(secret::digest(secret)), None, None, Via::Session),
+        Credential::Token(secret) if secret.len() > 100 => return Ok(None),
+        Credential::Token(secret) => (None, Some(secret::digest(secret)), None, Via::Token),
+        Credential::Person(id) => (None, None, Some(id), Via::Session),
+    };
+    let rows = sqlx::query_as!(
+        ActorRow,
+        r#"with recursive session as (
+               select user_id, csrf_token from sessions where id_hash = $1 and expires_at > now()
+           ), token as (
+               select id, user_id, last_used_at is null or last_used_at < now() - interval '1 minute' as unmarked
+                 from api_tokens
+                where token_hash = $2 and revoked_at is null and (expires_at is null or expires_at > now())
+           ), person as (
+               select u.id, u.login, u.name, u.language, u.time_zone, u.entity_id,
+                      (select csrf_token from session) as csrf, (select id from token where unmarked) as unmarked_token,
+                      (select count(*) from notifications n where n.user_id = u.id and n.read_at is null) as unread
+                 from users u
+                where u.active and u.id = coalesce($3, (select user_id from session), (select user_id from token))
+           ), tree (role, root, id) as (
+               select g.role, g.entity_id, g.entity_id from role_grants g where g.user_id = (select id from person)
+               union
+               select t.role, t.root, e.id from entities e join tree t on e.parent_id = t.id
+           ), grants as (
+               select role, root, array_agg(id) as covered from tree group by role, root
+           )
+           select p.id as "id!", p.login as "login!", p.name as "name!", p.language as "language!",
+                  p.time_zone as "time_zone!", p.entity_id as "entity_id!", p.unread as "unread!", p.csrf,
+                  p.unmarked_token,
+                  g.role as "role?: Role", g.root as "root?", g.covered as "covered?"
+             from person p left join grants g on true
+            order by g.role, g.root"#,
+        session,
+        token,
+        person
+    )
+    .fetch_all(pool)
+    .await?;
+    let Some(first) = rows.first() else { return Ok(None) };
+    if let Some(token) = first.unmarked_token {
+        sqlx::query!(
+            "update api_tokens set last_used_at = now()
+              where id = $1 and (last_used_at is null or last_used_at < now() - interval '1 minute')",
+            token
+        )
+        .execute(pool)
+        .await?;
+    }
+    let (id, login, name, entity_id, unread, csrf) =
+        (first.id, first.login.clone(), first.name.clone(), first.entity_id, first.unread, first.csrf.clone());
+    let lang = Lang::parse(&first.language).unwrap_or_default();
+    let time_zone = first.time_zone.parse().unwrap_or(chrono_tz::Europe::Paris);
+    let grants: Vec<Grant> = rows
+        .into_iter()
+        .filter_map(|row| Some(Grant { role: row.role?, entity_id: row.root?, covered: row.covered? }))
+        .collect();
+    let actor = Actor {
+        id,
+        login,
+        name,
+        lang,
+        time_zone,
+        entity_id,
+        unread_notifications: unread,
+        grants: grants.into(),
+        request_id,
+        via,
+    };
+    Ok(Some(Authenticated { actor, csrf }))
 }
 
 /// The active person `user_id` with their grants, or None if disabled or gone.
@@ -29,46 +139,8 @@ pub async fn load_actor(
     via: Via,
     request_id: Option<String>,
 ) -> AppResult<Option<Actor>> {
-    let row = sqlx::query_as!(
-        ActorRow,
-        r#"select id, login, name, language, time_zone, entity_id,
-                  (select count(*) from notifications n where n.user_id = users.id and n.read_at is null) as "unread!"
-             from users where id = $1 and active"#,
-        user_id
-    )
-    .fetch_optional(pool)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let grants = load_grants(pool, user_id).await?;
-    Ok(Some(Actor {
-        id: row.id,
-        login: row.login,
-        name: row.name,
-        lang: Lang::parse(&row.language).unwrap_or_default(),
-        time_zone: row.time_zone.parse().unwrap_or(chrono_tz::Europe::Paris),
-        entity_id: row.entity_id,
-        unread_notifications: row.unread,
-        grants: grants.into(),
-        request_id,
-        via,
-    }))
-}
-
-/// Each grant with the entity it names and all entities below it.
-pub async fn load_grants(pool: &PgPool, user_id: Uuid) -> AppResult<Vec<Grant>> {
-    Ok(sqlx::query_as!(
-        Grant,
-        r#"with recursive tree (role, root, id) as (
-               select g.role, g.entity_id, g.entity_id from role_grants g where g.user_id = $1
-               union
-               select t.role, t.root, e.id from entities e join tree t on e.parent_id = t.id
-           )
-           select role as "role!: Role", root as "entity_id!", array_agg(id) as "covered!"
-             from tree group by role, root order by role, root"#,
-        user_id
-    )
-    .fetch_all(pool)
-    .await?)
+    let found = authenticate(pool, Credential::Person(user_id), request_id).await?;
+    Ok(found.map(|found| Actor { via, ..found.actor }))
 }
 
 /// Id and password hash of an active account, by login (case-insensitive).
@@ -98,17 +170,6 @@ pub async fn create_session(pool: &PgPool, user_id: Uuid, hours: u32) -> AppResu
     .execute(pool)
     .await?;
     Ok((secret, csrf))
-}
-
-/// The user and CSRF token of a live session.
-pub async fn find_session(pool: &PgPool, secret: &str) -> AppResult<Option<(Uuid, String)>> {
-    let row = sqlx::query!(
-        "select user_id, csrf_token from sessions where id_hash = $1 and expires_at > now()",
-        secret::digest(secret)
-    )
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|r| (r.user_id, r.csrf_token)))
 }
 
 pub async fn delete_session(pool: &PgPool, secret: &str) -> AppResult<()> {
@@ -168,29 +229,6 @@ pub async fn create_token(
     .fetch_one(pool)
     .await?;
     Ok((secret, info))
-}
-
-/// The owner of a live token; marks it used (at most once a minute, to spare writes).
-pub async fn token_owner(pool: &PgPool, secret: &str) -> AppResult<Option<Uuid>> {
-    if secret.len() > 100 {
-        return Ok(None);
-    }
-    let found = sqlx::query!(
-        "select id, user_id from api_tokens
-          where token_hash = $1 and revoked_at is null and (expires_at is null or expires_at > now())",
-        secret::digest(secret)
-    )
-    .fetch_optional(pool)
-    .await?;
-    let Some(token) = found else { return Ok(None) };
-    sqlx::query!(
-        "update api_tokens set last_used_at = now()
-          where id = $1 and (last_used_at is null or last_used_at < now() - interval '1 minute')",
-        token.id
-    )
-    .execute(pool)
-    .await?;
-    Ok(Some(token.user_id))
 }
 
 pub async fn list_tokens(pool: &PgPool, user_id: Uuid) -> AppResult<Vec<TokenInfo>> {

@@ -13,8 +13,9 @@ use axum::{
 };
 
 use super::{
-    actor::{RequestAuth, Via},
-    db, secret,
+    actor::RequestAuth,
+    db::{self, Credential},
+    secret,
 };
 use crate::{
     config::Config,
@@ -37,17 +38,10 @@ pub async fn authenticate_web(State(state): State<AppState>, request: Request, n
     let mut actor = None;
     let mut csrf = None;
     if let Some(secret) = cookies::get(&parts.headers, cookies::session_name(secure)) {
-        match db::find_session(&state.db, &secret).await {
-            Ok(Some((user_id, token))) => {
-                match db::load_actor(&state.db, user_id, Via::Session, request_id(&parts.headers)).await {
-                    Ok(found) => {
-                        if found.is_some() {
-                            csrf = Some(token);
-                        }
-                        actor = found;
-                    }
-                    Err(error) => return error.into_response(),
-                }
+        match db::authenticate(&state.db, Credential::Session(&secret), request_id(&parts.headers)).await {
+            Ok(Some(found)) => {
+                csrf = found.csrf;
+                actor = Some(found.actor);
             }
             Ok(None) => {}
             Err(error) => return error.into_response(),
@@ -153,15 +147,9 @@ pub async fn authenticate_api(State(state): State<AppState>, mut request: Reques
         .map(|v| v.trim().to_owned());
     let mut actor = None;
     if let Some(token) = bearer {
-        let owner = match db::token_owner(&state.db, &token).await {
-            Ok(owner) => owner,
+        match db::authenticate(&state.db, Credential::Token(&token), request_id(request.headers())).await {
+            Ok(found) => actor = found.map(|found| found.actor),
             Err(error) => return ApiError(error).into_response(),
-        };
-        if let Some(user_id) = owner {
-            match db::load_actor(&state.db, user_id, Via::Token, request_id(request.headers())).await {
-                Ok(found) => actor = found,
-                Err(error) => return ApiError(error).into_response(),
-            }
         }
     }
     request.extensions_mut().insert(RequestAuth { actor, csrf: String::new() });
