@@ -716,13 +716,49 @@ pub async fn technician_choices(pool: &PgPool, scope: &Scope) -> AppResult<Vec<(
     Ok(rows.into_iter().map(|r| (r.id.to_string(), r.name)).collect())
 }
 
+/// The choice lists of the ticket filters: every category, and the
+/// entities and groups of the helpdesk's `scope`, as (id, label) by label.
+#[derive(Debug, Default)]
+pub struct FilterChoices {
+    pub categories: Vec<(String, String)>,
+    pub entities: Vec<(String, String)>,
+    pub groups: Vec<(String, String)>,
+}
+
+/// The three lists in one statement (the queue pages show them on every request).
+pub async fn filter_choices(pool: &PgPool, scope: &Scope) -> AppResult<FilterChoices> {
+    let rows = sqlx::query!(
+        r#"select list as "list!", id as "id!", label as "label!" from (
+               select 'category' as list, id, name as label
+                 from (select id, name from ticket_categories order by name limit 1000) c
+               union all
+               select 'entity', id, label from entity_labels where id = any($1)
+               union all
+               select 'group', id, name from groups where entity_id = any($1)
+           ) choices
+           order by list, label, id"#,
+        scope.ids()
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut choices = FilterChoices::default();
+    for row in rows {
+        let list = match row.list.as_str() {
+            "category" => &mut choices.categories,
+            "entity" => &mut choices.entities,
+            _ => &mut choices.groups,
+        };
+        list.push((row.id.to_string(), row.label));
+    }
+    Ok(choices)
+}
+
 /// A person's name (empty when unknown), for a filter's label.
 pub async fn person_name(pool: &PgPool, id: Uuid) -> AppResult<String> {
     let name = sqlx::query_scalar!("select name from users where id = $1", id).fetch_optional(pool).await?;
     Ok(name.unwrap_or_default())
 }
 
-/// People and groups assigned, for the ticket page.
 /// The people of a ticket in one role (assignee or watcher), by name.
 pub async fn people_in_role(
     conn: impl sqlx::PgExecutor<'_>,
@@ -767,29 +803,70 @@ pub async fn set_watchers(pool: &PgPool, actor: &AuditActor, ticket: &Ticket, wa
     Ok(())
 }
 
-pub async fn assigned(pool: &PgPool, ticket: Uuid) -> AppResult<(Vec<(Uuid, String)>, Vec<(Uuid, String)>)> {
-    let people = people_in_role(pool, ticket, "assignee").await?;
-    let groups = sqlx::query!(
-        "select g.id, g.name from ticket_groups tg join groups g on g.id = tg.group_id where tg.ticket_id = $1 order by g.name",
-        ticket
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok((people, groups.into_iter().map(|r| (r.id, r.name)).collect()))
+/// What a ticket's page shows beside its timeline, each list by name (assets by tag).
+#[derive(Debug, Default)]
+pub struct PageLinks {
+    pub assignees: Vec<(Uuid, String)>,
+    pub watchers: Vec<(Uuid, String)>,
+    pub groups: Vec<(Uuid, String)>,
+    /// Linked assets the viewer may see: (id, tag, name).
+    pub assets: Vec<(Uuid, String, String)>,
+    /// Who a supervisor may assign: technicians and supervisors of the helpdesk, and its groups.
+    pub technicians: Vec<(String, String)>,
+    pub teams: Vec<(String, String)>,
 }
 
-/// Linked assets the viewer may see: (id, tag, name).
-pub async fn assets(pool: &PgPool, ticket: Uuid, park: &Scope, viewer: Uuid) -> AppResult<Vec<(Uuid, String, String)>> {
+/// The people, groups and assets of a ticket's page in one statement: the
+/// assets of the `park` the viewer sees or assigned to them, and the choices
+/// of the assign form only when `assigning`, within that scope.
+pub async fn page_links(
+    pool: &PgPool,
+    ticket: Uuid,
+    park: &Scope,
+    viewer: Uuid,
+    assigning: Option<&Scope>,
+) -> AppResult<PageLinks> {
+    let helpdesk: &[Uuid] = assigning.map(Scope::ids).unwrap_or_default();
     let rows = sqlx::query!(
-        "select a.id, a.tag, a.name from ticket_assets ta join assets a on a.id = ta.asset_id
-          where ta.ticket_id = $1 and (a.entity_id = any($2) or a.assigned_user_id = $3) order by a.tag",
+        r#"select part as "part!", id as "id!", label as "label!", detail from (
+               select p.role as part, u.id, u.name as label, null::text as detail
+                 from ticket_people p join users u on u.id = p.user_id
+                where p.ticket_id = $1
+               union all
+               select 'group', g.id, g.name, null
+                 from ticket_groups tg join groups g on g.id = tg.group_id where tg.ticket_id = $1
+               union all
+               select 'asset', a.id, a.tag, a.name
+                 from ticket_assets ta join assets a on a.id = ta.asset_id
+                where ta.ticket_id = $1 and (a.entity_id = any($2) or a.assigned_user_id = $3)
+               union all
+               select 'technician', u.id, u.name, null from users u
+                where $4 and u.active and u.entity_id = any($5)
+                  and exists (select 1 from role_grants g where g.user_id = u.id and g.role in ('technician', 'supervisor'))
+               union all
+               select 'team', id, name, null from groups where $4 and entity_id = any($5)
+           ) links
+           order by part, label, id"#,
         ticket,
         park.ids(),
-        viewer
+        viewer,
+        assigning.is_some(),
+        helpdesk
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.tag, r.name)).collect())
+    let mut links = PageLinks::default();
+    for row in rows {
+        match row.part.as_str() {
+            "assignee" => links.assignees.push((row.id, row.label)),
+            "watcher" => links.watchers.push((row.id, row.label)),
+            "group" => links.groups.push((row.id, row.label)),
+            "asset" => links.assets.push((row.id, row.label, row.detail.unwrap_or_default())),
+            "technician" => links.technicians.push((row.id.to_string(), row.label)),
+            _ => links.teams.push((row.id.to_string(), row.label)),
+        }
+    }
+    Ok(links)
 }
 
 /// Which queue of the helpdesk a list shows.

@@ -25,7 +25,7 @@ use crate::{
         permission::{Action, ObjectKind},
     },
     error::{AppError, AppResult},
-    org::{entity_choices, groups, users},
+    org::{entity_choices, users},
     state::AppState,
     web::{
         PageCtx,
@@ -95,6 +95,13 @@ fn level_choices(ctx: &PageCtx) -> Vec<(String, String)> {
     (1..=5).map(|l: i16| (l.to_string(), ctx.t(level_key(l)))).collect()
 }
 
+const PRIORITIES: [i16; 5] = [1, 2, 3, 4, 5];
+
+/// The place of `level`'s label in [`PRIORITIES`]: the highest beyond, as [`level_key`] reads it.
+fn level_index(level: i16) -> usize {
+    usize::try_from(level - 1).unwrap_or(PRIORITIES.len() - 1).min(PRIORITIES.len() - 1)
+}
+
 fn due_cell(ctx: &PageCtx, ticket: &Ticket) -> Cell {
     match ticket.resolve_due_at {
         Some(due) if ticket.status.is_open() && due < Utc::now() => Cell::badge(ctx.time(&due), "badge-late"),
@@ -112,7 +119,16 @@ pub async fn list(
     let viewer = Viewer::of(&actor);
     let query = parse_query::<ListParams>(raw.as_deref())?.check()?;
     let filter = filter_from(raw.as_deref(), viewer.clone())?;
-    let page = fetch_page::<TicketList>(&state.db, &viewer.helpdesk, &filter, &query).await?;
+    // The filters' choice lists do not depend on the page: read them beside it.
+    let choices = async {
+        if viewer.is_helpdesk() {
+            db::filter_choices(&state.db, &viewer.helpdesk).await
+        } else {
+            Ok(db::FilterChoices::default())
+        }
+    };
+    let (page, choices) =
+        tokio::try_join!(fetch_page::<TicketList>(&state.db, &viewer.helpdesk, &filter, &query), choices)?;
     let statuses = STATUS_FILTERS
         .iter()
         .map(|s| (s.to_string(), ctx.t(&Status::parse(s).map(Status::label_key).unwrap_or("ticket-open".into()))))
@@ -144,19 +160,19 @@ pub async fn list(
         filters.push(FilterSelect {
             name: "category_id",
             label_key: "ticket-category",
-            options: category_choices(&state).await?,
+            options: choices.categories,
             selected: filter.category_id.map(|id| id.to_string()).unwrap_or_default(),
         });
         filters.push(FilterSelect {
             name: "entity_id",
             label_key: "field-entity",
-            options: entity_choices(&state.db, &viewer.helpdesk).await?,
+            options: choices.entities,
             selected: filter.entity_id.map(|id| id.to_string()).unwrap_or_default(),
         });
         filters.push(FilterSelect {
             name: "group_id",
             label_key: "kind-group",
-            options: groups::choices(&state.db, &viewer.helpdesk).await?,
+            options: choices.groups,
             selected: filter.group_id.map(|id| id.to_string()).unwrap_or_default(),
         });
         // A technician is chosen from the dashboard or the team view; the
@@ -195,18 +211,25 @@ pub async fn list(
         Column::plain("ticket-assigned"),
         Column::sortable("ticket-due", "due"),
     ];
+    // Labels translated once for the page, not once per row.
+    let status_labels = Status::ALL.map(|s| (s, view.ctx.t(&s.label_key())));
+    let status_label =
+        |status: Status| status_labels.iter().find(|(s, _)| *s == status).map(|(_, label)| label.clone());
+    let level_labels = PRIORITIES.map(|l| view.ctx.t(level_key(l)));
     view.rows = page
         .items
-        .iter()
+        .into_iter()
         .map(|t| {
+            let href = format!("/tickets/{}", t.id);
+            let due = due_cell(&view.ctx, &t);
             vec![
-                Cell::link(t.reference(), format!("/tickets/{}", t.id)),
-                Cell::link(t.title.clone(), format!("/tickets/{}", t.id)),
-                Cell::badge(view.ctx.t(&t.status.label_key()), t.status.style()),
-                Cell::text(view.ctx.t(level_key(t.priority))),
-                Cell::text(t.requester_name.clone()),
-                Cell::text(t.assignees.clone()),
-                due_cell(&view.ctx, t),
+                Cell::link(t.reference(), href.clone()),
+                Cell::link(t.title, href),
+                Cell::badge(status_label(t.status).unwrap_or_default(), t.status.style()),
+                Cell::text(level_labels[level_index(t.priority)].clone()),
+                Cell::text(t.requester_name),
+                Cell::text(t.assignees),
+                due,
             ]
         })
         .collect();
@@ -401,9 +424,18 @@ impl ShowPage {
 
 pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(id): Id) -> AppResult<Response> {
     let (ticket, viewer) = rules::visible(&state.db, &actor, id).await?;
-    let work = actor.scope_or_empty(KIND, Action::Update).contains(ticket.entity_id);
+    let helpdesk = actor.scope_or_empty(KIND, Action::Update);
+    let work = helpdesk.contains(ticket.entity_id);
     let private = viewer.sees_private(ticket.entity_id);
-    let timeline = db::timeline(&state.db, id, private).await?;
+    let park = actor.scope_or_empty(ObjectKind::Asset, Action::View);
+    let assign_others = work && supervises(&actor, ticket.entity_id);
+    // The ticket is visible: the rest of its page is read side by side.
+    let (timeline, links, survey, attachments) = tokio::try_join!(
+        db::timeline(&state.db, id, private),
+        db::page_links(&state.db, id, &park, actor.id, assign_others.then_some(&helpdesk)),
+        db::survey(&state.db, id),
+        super::attachments::list(&state.db, id, private),
+    )?;
     let timeline = timeline
         .into_iter()
         .map(|item| {
@@ -411,26 +443,13 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
             (item, html)
         })
         .collect();
-    let (people, groups) = db::assigned(&state.db, id).await?;
-    let watchers = db::people_in_role(&state.db, id, "watcher").await?;
-    let park = actor.scope_or_empty(ObjectKind::Asset, Action::View);
-    let assets = db::assets(&state.db, id, &park, actor.id).await?;
-    let assign_others = work && supervises(&actor, ticket.entity_id);
-    let helpdesk = actor.scope_or_empty(KIND, Action::Update);
-    let (technicians, group_choices) = if assign_others {
-        (db::technician_choices(&state.db, &helpdesk).await?, groups::choices(&state.db, &helpdesk).await?)
-    } else {
-        (Vec::new(), Vec::new())
-    };
     let offers = Offers {
         work,
         assign_others,
         answer_solution: ticket.status == Status::Solved && rules::answers_for_requester(&actor, &ticket),
         follow_up: ticket.status != Status::Closed,
     };
-    let survey = db::survey(&state.db, id).await?;
     let rate_now = survey.as_ref().is_some_and(|s| s.is_open(Utc::now()) && s.requester_id == actor.id);
-    let attachments = super::attachments::list(&state.db, id, private).await?;
     render(&ShowPage {
         ctx,
         survey,
@@ -440,13 +459,13 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, actor: Actor, Id(
         late: ticket.is_late(Utc::now()),
         ticket,
         timeline,
-        people,
-        groups,
-        watchers,
-        assets,
+        people: links.assignees,
+        groups: links.groups,
+        watchers: links.watchers,
+        assets: links.assets,
         offers,
-        technicians,
-        group_choices,
+        technicians: links.technicians,
+        group_choices: links.teams,
         errors: FieldErrors::default(),
     })
 }

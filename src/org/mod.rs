@@ -28,13 +28,7 @@ pub async fn entity_filter(pool: &PgPool, scope: &Scope, selected: Option<Uuid>)
 /// (id, name) choices for a select list, limited to a scope.
 pub async fn entity_choices(pool: &PgPool, scope: &Scope) -> AppResult<Vec<(String, String)>> {
     let rows = sqlx::query!(
-        r#"with recursive tree (id, label, depth) as (
-               select id, name, 0 from entities where parent_id is null
-               union all
-               select e.id, t.label || ' › ' || e.name, t.depth + 1 from entities e join tree t on e.parent_id = t.id
-               where t.depth < 20
-           )
-           select id as "id!", label as "label!" from tree where id = any($1) order by label"#,
+        r#"select id as "id!", label as "label!" from entity_labels where id = any($1) order by label"#,
         scope.ids()
     )
     .fetch_all(pool)

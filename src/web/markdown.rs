@@ -50,10 +50,62 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 /// Safe HTML for `text`.
 pub fn to_safe_html(text: &str) -> String {
+    if text.len() > recent::LONGEST {
+        return render(text);
+    }
+    if let Some(html) = recent::get(text) {
+        return html;
+    }
+    let html = render(text);
+    recent::put(text, &html);
+    html
+}
+
+fn render(text: &str) -> String {
     let mut rendered = String::with_capacity(text.len() + text.len() / 4);
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     html::push_html(&mut rendered, Parser::new_ext(text, options));
     SANITIZER.clean(&rendered).to_string()
+}
+
+/// The HTML of texts rendered lately. Sanitizing costs far more than the
+/// rest of a ticket's page, whose followups are shown again at each visit;
+/// the HTML depends on the text alone (the text itself is the key), so a
+/// copy can never be stale, whoever changes what.
+mod recent {
+    use std::{
+        collections::HashMap,
+        sync::{LazyLock, Mutex},
+    };
+
+    /// Longer texts are rendered each time (rare, and they would crowd the rest out).
+    pub const LONGEST: usize = 16 * 1024;
+    /// Bytes of texts and HTML kept; past it, the copies are dropped.
+    const KEPT_BYTES: usize = 8 * 1024 * 1024;
+
+    #[derive(Default)]
+    struct Copies {
+        html: HashMap<Box<str>, Box<str>>,
+        bytes: usize,
+    }
+
+    static COPIES: LazyLock<Mutex<Copies>> = LazyLock::new(Mutex::default);
+
+    pub fn get(text: &str) -> Option<String> {
+        COPIES.lock().ok()?.html.get(text).map(|html| html.to_string())
+    }
+
+    pub fn put(text: &str, html: &str) {
+        let Ok(mut copies) = COPIES.lock() else { return };
+        if copies.html.contains_key(text) {
+            return;
+        }
+        if copies.bytes + text.len() + html.len() > KEPT_BYTES {
+            *copies = Copies::default();
+        }
+        copies.bytes += text.len() + html.len();
+        copies.html.insert(text.into(), html.into());
+    }
 }
 
 #[cfg(test)]
@@ -102,6 +154,17 @@ mod tests {
     /// The inside of every `<...>` of some HTML.
     fn tags(html: &str) -> Vec<&str> {
         html.split('<').skip(1).filter_map(|rest| rest.split_once('>').map(|(tag, _)| tag)).collect()
+    }
+
+    #[test]
+    fn a_text_seen_again_gives_the_same_html() {
+        for text in ["Suivi **12**", "<script>alert(1)</script>", "a < b", ""] {
+            let first = to_safe_html(text);
+            assert_eq!(to_safe_html(text), first, "{text:?}");
+            assert_eq!(super::render(text), first, "{text:?}");
+        }
+        let long = "mot ".repeat(super::recent::LONGEST);
+        assert_eq!(to_safe_html(&long), super::render(&long));
     }
 
     #[test]

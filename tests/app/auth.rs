@@ -356,6 +356,33 @@ async fn api_tokens_log_in_are_listed_and_revoked() {
 }
 
 #[tokio::test]
+async fn a_token_is_marked_used_at_most_once_a_minute() {
+    let app = TestApp::new().await;
+    let token = app.token("pm_a").await;
+    let last_used = || async {
+        sqlx::query_scalar::<_, Option<f64>>("select extract(epoch from now() - last_used_at)::float8 from api_tokens")
+            .fetch_one(&app.pool)
+            .await
+            .expect("last use")
+    };
+    assert_eq!(last_used().await, None, "not used yet");
+    let me = || app.api(Some(&token), Method::GET, "/api/v1/me", None);
+    me().await.assert_status(StatusCode::OK);
+    assert!(last_used().await.is_some_and(|ago| ago < 5.0));
+    let set_ago = |seconds: i32| {
+        sqlx::query("update api_tokens set last_used_at = now() - make_interval(secs => $1)")
+            .bind(f64::from(seconds))
+            .execute(&app.pool)
+    };
+    set_ago(30).await.expect("30 s ago");
+    me().await.assert_status(StatusCode::OK);
+    assert!(last_used().await.is_some_and(|ago| ago >= 29.0), "kept within the minute");
+    set_ago(120).await.expect("2 min ago");
+    me().await.assert_status(StatusCode::OK);
+    assert!(last_used().await.is_some_and(|ago| ago < 5.0), "marked again after a minute");
+}
+
+#[tokio::test]
 async fn tokens_from_the_profile_page_are_shown_once() {
     let app = TestApp::new().await;
     let session = app.login("tech_a").await;

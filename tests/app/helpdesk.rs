@@ -428,6 +428,46 @@ async fn the_category_picks_the_service_level_and_the_queues_sort_tickets() {
 }
 
 #[tokio::test]
+async fn a_tickets_page_and_the_queues_offer_what_the_person_may_choose() {
+    let app = TestApp::new().await;
+    let tech = app.token("tech_a").await;
+    let body = json!({
+        "title": "Écran noir",
+        "category_id": app.id_of("ticket_categories", "Poste de travail").await,
+        "asset_ids": [app.id_of("assets", "PT-FIX-0001").await],
+        "watcher_ids": [app.id_of("users", "emp_a").await],
+    });
+    let ticket = open(&app, &tech, body).await;
+    let page = format!("/tickets/{}", id(&ticket));
+    let options = |page: &crate::helpers::TestResponse, name: &str| page.texts(&format!("select[name={name}] option"));
+
+    // A supervisor sees who and what the ticket is about, and whom to assign within A.
+    let by_sup = app.login("sup_a").await.get(&page).await;
+    by_sup.assert_status(StatusCode::OK);
+    assert_eq!(by_sup.texts("[data-testid=assigned]"), ["Equipe A"]);
+    assert!(by_sup.texts("[data-testid=watchers]").concat().contains("Person emp_a"));
+    assert!(by_sup.texts("a[href^='/assets/']").iter().any(|a| a == "PT-FIX-0001"));
+    let technicians = options(&by_sup, "user_id");
+    assert!(technicians.iter().any(|t| t == "Person tech_a") && technicians.iter().any(|t| t == "Person sup_a"));
+    assert!(!technicians.iter().any(|t| t == "Person tech_b"), "{technicians:?}");
+    assert_eq!(options(&by_sup, "group_id")[1..], ["Equipe A"]);
+
+    // A technician takes the ticket but assigns nobody else; the watcher sees no asset of the park.
+    let by_tech = app.login("tech_a").await.get(&page).await;
+    assert!(by_tech.has("[data-testid=take]") && options(&by_tech, "user_id").is_empty());
+    let by_watcher = app.login("emp_a").await.get(&page).await;
+    by_watcher.assert_status(StatusCode::OK);
+    assert!(by_watcher.texts("a[href^='/assets/']").is_empty());
+
+    // The queues filter by the categories, and by the entities and groups of the helpdesk.
+    let queue = app.login("tech_a").await.get("/tickets?queue=groups").await;
+    assert_eq!(options(&queue, "category_id")[1..], ["Messagerie", "Poste de travail"]);
+    assert_eq!(options(&queue, "entity_id")[1..], ["Groupe › Filiale A", "Groupe › Filiale A › Site A1"]);
+    assert_eq!(options(&queue, "group_id")[1..], ["Equipe A"]);
+    assert_eq!(queue.texts("table.list tbody tr td:nth-child(3)"), ["Écran noir"]);
+}
+
+#[tokio::test]
 async fn descriptions_and_followups_are_sanitised_markdown() {
     let app = TestApp::new().await;
     let token = app.token("emp_a").await;
