@@ -108,6 +108,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         tracing::info!("no SMTP server configured (PARC_SMTP_HOST): mail waits in the outbox");
     }
     let worker = crate::jobs::spawn_worker(database.pool.clone(), crate::jobs::Services { mailer });
+    let notices = crate::helpdesk::notices::spawn_delivery(database.pool.clone());
     let app = routes::app(AppState::new(database.pool.clone(), config));
     tracing::info!(%address, ready_in_ms = started.elapsed().as_millis() as u64, "Parc is listening on http://{address}");
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
@@ -115,6 +116,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         .await?;
     tracing::info!("stopping");
     worker.abort();
+    notices.abort();
     database.close().await?;
     Ok(())
 }

@@ -148,7 +148,7 @@ pub async fn store(pool: &PgPool, actor: &Actor, ticket: &Ticket, upload: Upload
     )
     .await?;
     let notice = Notice::Attachment { private: upload.private, file_name: &file_name };
-    notices::send(&mut tx, ticket.id, notice, Some(actor.id)).await?;
+    notices::raise(&mut tx, ticket.id, notice, Some(actor.id)).await?;
     tx.commit().await?;
     Ok(id)
 }

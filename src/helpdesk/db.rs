@@ -168,7 +168,7 @@ pub async fn insert(
     plan.schedule(&mut tx, id).await?;
     let subject = Subject::new(ObjectKind::Ticket, id, Some(input.entity_id));
     audit::created(&mut tx, actor, subject, &Snapshot { input, priority, status }).await?;
-    notices::send(&mut tx, id, Notice::Created, actor.id).await?;
+    notices::raise(&mut tx, id, Notice::Created, actor.id).await?;
     tx.commit().await?;
     Ok((id, number))
 }
@@ -310,12 +310,12 @@ pub async fn transition(
     audit::record_change(conn, actor, subject, &before, &StatusSnapshot { status: next, pending_reason }).await?;
     match next {
         Status::Solved => {
-            notices::send(conn, ticket, Notice::Solved, actor.id).await?;
+            notices::raise(conn, ticket, Notice::Solved, actor.id).await?;
         }
         Status::Closed => {
-            notices::send(conn, ticket, Notice::Closed, actor.id).await?;
+            notices::raise(conn, ticket, Notice::Closed, actor.id).await?;
             if open_survey(conn, ticket).await? {
-                notices::send(conn, ticket, Notice::Survey, actor.id).await?;
+                notices::raise(conn, ticket, Notice::Survey, actor.id).await?;
             }
         }
         _ => {}
@@ -485,7 +485,7 @@ pub async fn add_followup(
     )
     .execute(&mut *tx)
     .await?;
-    notices::send(&mut tx, ticket.id, Notice::Followup { private }, actor.id).await?;
+    notices::raise(&mut tx, ticket.id, Notice::Followup { private }, actor.id).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -580,7 +580,7 @@ pub async fn assign_in(
         &serde_json::json!({ "assignees": names }),
     )
     .await?;
-    notices::send(&mut *tx, ticket.id, Notice::Assigned, actor.id).await?;
+    notices::raise(&mut *tx, ticket.id, Notice::Assigned, actor.id).await?;
     Ok(())
 }
 

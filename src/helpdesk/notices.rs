@@ -1,13 +1,21 @@
-//! Who hears about what happens to a ticket. Recipients are computed in SQL
-//! from the ticket's people at the moment of the change, in the same
-//! transaction; the person who acted is never told about their own act.
+//! Who hears about what happens to a ticket. The change's transaction
+//! raises a notice (one row of `ticket_notices`, committed or rolled back with
+//! the change); delivery, a moment later and a batch at a time, computes the
+//! recipients in SQL from the ticket's people and writes their notifications
+//! and mail. The person who acted is never told about their own act.
 //! A private followup or file reaches the helpdesk side only, and there only
 //! those who see private items of the ticket's entity
 //! ([`super::Viewer::sees_private`]), never the requester.
 //! Each in-app notification also queues a mail, unless its recipient has no
 //! address or turned that event off (`mail_opt_outs`).
+//!
+//! Raising is one small insert, so opening or answering a ticket does not
+//! wait for its team of fifteen to be told; every `parc serve` delivers what
+//! is waiting (`FOR UPDATE SKIP LOCKED`: several servers never tell twice).
 
-use sqlx::PgConnection;
+use std::time::Duration;
+
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::{
@@ -132,66 +140,126 @@ fn roles_seeing_private() -> Vec<String> {
         .collect()
 }
 
-/// Tell the ticket's people about `notice`, except `actor`.
-pub async fn send(conn: &mut PgConnection, ticket: Uuid, notice: Notice<'_>, actor: Option<Uuid>) -> AppResult<u64> {
+/// Raise `notice` about `ticket`, in the transaction of the change: its
+/// people hear of it once that commits, except `actor`.
+pub async fn raise(conn: &mut PgConnection, ticket: Uuid, notice: Notice<'_>, actor: Option<Uuid>) -> AppResult<()> {
     let audience = notice.audience();
     let percent = match notice {
         Notice::Escalation { percent, .. } => percent,
         _ => 0,
     };
-    // A private notice: never the requester, and only people who hold a
-    // helpdesk role on the ticket's entity or one above it (a member of an
-    // assigned group or an assignee from elsewhere may not see private items).
-    let told = sqlx::query_scalar!(
-        r#"with t as (select id, number, title, entity_id, requester_id, created_by_id from tickets where id = $1),
-           recipients (user_id) as (
-               select requester_id from t where $2 or $9
-               union select created_by_id from t where $2 and created_by_id is not null
-               union select p.user_id from ticket_people p where p.ticket_id = $1 and p.role = 'watcher' and $2
-               union select p.user_id from ticket_people p where p.ticket_id = $1 and p.role = 'assignee' and $3
-               union select gm.user_id from ticket_groups tg join group_members gm on gm.group_id = tg.group_id
-                      where tg.ticket_id = $1 and $3
-               union select g.user_id from role_grants g where g.role = 'supervisor' and $4
-                      and g.entity_id in (select id from entity_lineage((select entity_id from t)))),
-           told as (
-               insert into notifications (user_id, message, args, link, dedupe_key)
-               select r.user_id, $5,
-                      jsonb_build_object('number', t.number, 'title', t.title, 'percent', $6::smallint)
-                        || jsonb_strip_nulls(jsonb_build_object('file', $12::text)),
-                      '/tickets/' || t.id, $7
-                 from recipients r cross join t join users u on u.id = r.user_id
-                where u.active and r.user_id is distinct from $8
-                  and (not $13 or (r.user_id is distinct from t.requester_id
-                       and exists (select 1 from role_grants g
-                                    where g.user_id = r.user_id and g.role::text = any($14)
-                                      and g.entity_id in (select id from entity_lineage(t.entity_id)))))
-               on conflict (user_id, dedupe_key) do nothing
-               returning user_id, args, link),
-           mailed as (
-               insert into mail_outbox (user_id, event, message, args, link)
-               select told.user_id, $10, $11, told.args, told.link
-                 from told join users u on u.id = told.user_id
-                where u.email is not null
-                  and not exists (select 1 from mail_opt_outs o where o.user_id = told.user_id and o.event = $10))
-           select count(*) as "told!" from told"#,
+    sqlx::query!(
+        "insert into ticket_notices (ticket_id, message, mail_event, mail_message, to_requester, to_requester_side,
+                                     to_helpdesk_side, to_supervisors, private, percent, file_name, dedupe_key, actor_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         ticket,
+        notice.message(),
+        notice.mail_event(),
+        notice.mail_message(),
+        audience.requester,
         audience.requester_side,
         audience.helpdesk_side,
         audience.supervisors,
-        notice.message(),
-        percent,
-        notice.dedupe_key(ticket),
-        actor,
-        audience.requester,
-        notice.mail_event(),
-        notice.mail_message(),
-        notice.file_name(),
         notice.private(),
+        percent,
+        notice.file_name(),
+        notice.dedupe_key(ticket),
+        actor
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Notices delivered by one statement at most.
+const BATCH: i64 = 200;
+
+/// Deliver up to [`BATCH`] waiting notices, oldest first: (notices, notifications written).
+/// A private notice reaches no requester, and only people holding a
+/// helpdesk role on the ticket's entity or one above it (a member of an
+/// assigned group or an assignee from elsewhere may not see private items).
+pub async fn deliver(pool: &PgPool) -> AppResult<(u64, u64)> {
+    let row = sqlx::query!(
+        r#"with batch as (
+               delete from ticket_notices
+                where id in (select id from ticket_notices order by id limit $1 for update skip locked)
+               returning *),
+           about as (
+               select b.*, t.number, t.title, t.entity_id, t.requester_id, t.created_by_id
+                 from batch b join tickets t on t.id = b.ticket_id),
+           recipients (notice_id, user_id) as (
+               select id, requester_id from about where to_requester_side or to_requester
+               union select id, created_by_id from about where to_requester_side and created_by_id is not null
+               union select a.id, p.user_id from about a join ticket_people p on p.ticket_id = a.ticket_id
+                      where p.role = 'watcher' and a.to_requester_side
+               union select a.id, p.user_id from about a join ticket_people p on p.ticket_id = a.ticket_id
+                      where p.role = 'assignee' and a.to_helpdesk_side
+               union select a.id, gm.user_id from about a join ticket_groups tg on tg.ticket_id = a.ticket_id
+                      join group_members gm on gm.group_id = tg.group_id where a.to_helpdesk_side
+               union select a.id, g.user_id from about a cross join lateral entity_lineage(a.entity_id) up
+                      join role_grants g on g.entity_id = up.id and g.role = 'supervisor' where a.to_supervisors),
+           wanted as (
+               select r.user_id, a.message, a.mail_event, a.mail_message, a.dedupe_key, a.raised_at,
+                      jsonb_build_object('number', a.number, 'title', a.title, 'percent', a.percent)
+                        || jsonb_strip_nulls(jsonb_build_object('file', a.file_name)) as args,
+                      '/tickets/' || a.ticket_id as link
+                 from recipients r join about a on a.id = r.notice_id join users u on u.id = r.user_id
+                where u.active and r.user_id is distinct from a.actor_id
+                  and (not a.private or (r.user_id is distinct from a.requester_id
+                       and exists (select 1 from role_grants g
+                                    where g.user_id = r.user_id and g.role::text = any($2)
+                                      and g.entity_id in (select id from entity_lineage(a.entity_id)))))),
+           told as (
+               insert into notifications (user_id, message, args, link, dedupe_key, created_at)
+               select user_id, message, args, link, dedupe_key, raised_at from wanted
+               on conflict (user_id, dedupe_key) do nothing
+               returning user_id, dedupe_key),
+           mailed as (
+               insert into mail_outbox (user_id, event, message, args, link)
+               select w.user_id, w.mail_event, w.mail_message, w.args, w.link
+                 from wanted w join users u on u.id = w.user_id
+                where u.email is not null
+                  and not exists (select 1 from mail_opt_outs o where o.user_id = w.user_id and o.event = w.mail_event)
+                  -- A notice told once per key is mailed only when it was told now.
+                  and (w.dedupe_key is null
+                       or exists (select 1 from told where told.user_id = w.user_id and told.dedupe_key = w.dedupe_key)))
+           select (select count(*) from batch) as "notices!", (select count(*) from told) as "told!""#,
+        BATCH,
         &roles_seeing_private()
     )
-    .fetch_one(conn)
+    .fetch_one(pool)
     .await?;
-    Ok(told as u64)
+    Ok((row.notices as u64, row.told as u64))
+}
+
+/// Deliver every waiting notice; the notifications written.
+pub async fn deliver_all(pool: &PgPool) -> AppResult<u64> {
+    let mut told = 0;
+    loop {
+        let (notices, written) = deliver(pool).await?;
+        told += written;
+        if notices < BATCH as u64 {
+            return Ok(told);
+        }
+    }
+}
+
+/// How long delivery waits when nothing was waiting.
+const IDLE_POLL: Duration = Duration::from_millis(500);
+
+/// The delivery of one `parc serve`: a batch as soon as the previous one is
+/// done, a look every [`IDLE_POLL`] when none was waiting.
+pub fn spawn_delivery(pool: PgPool) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match deliver(&pool).await {
+                Ok((notices, _)) if notices as i64 == BATCH => continue,
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "ticket notices not delivered"),
+            }
+            tokio::time::sleep(IDLE_POLL).await;
+        }
+    })
 }
 
 #[cfg(test)]

@@ -270,13 +270,12 @@ pub async fn escalate_due(pool: &sqlx::PgPool) -> AppResult<serde_json::Value> {
     )
     .fetch_all(&mut *tx)
     .await?;
-    let mut sent = 0;
     for row in &due {
         let notice = super::notices::Notice::Escalation { resolve: row.target == "resolve", percent: row.percent };
-        sent += super::notices::send(&mut tx, row.ticket_id, notice, None).await?;
+        super::notices::raise(&mut tx, row.ticket_id, notice, None).await?;
     }
     tx.commit().await?;
-    Ok(serde_json::json!({ "escalations": due.len(), "notifications": sent }))
+    Ok(serde_json::json!({ "escalations": due.len() }))
 }
 
 /// How a due date was computed, for the ticket page.

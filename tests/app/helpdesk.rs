@@ -583,6 +583,47 @@ async fn the_requester_rates_a_closed_ticket_once_before_the_survey_expires() {
 }
 
 #[tokio::test]
+async fn a_notice_waits_for_its_change_to_commit_and_is_told_once() {
+    use parc::helpdesk::notices::{self, Notice};
+    let app = TestApp::new().await;
+    let emp = app.token("emp_a").await;
+    let workstation = app.id_of("ticket_categories", "Poste de travail").await;
+    let ticket = open(&app, &emp, json!({"title": "Écran noir", "category_id": workstation})).await;
+    let ticket_id: uuid::Uuid = id(&ticket).parse().expect("uuid");
+    let followup = Notice::Followup { private: false };
+    let waiting = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from ticket_notices").fetch_one(&app.pool).await.expect("count")
+    };
+
+    let mut rolled_back = app.pool.begin().await.expect("begin");
+    notices::raise(&mut rolled_back, ticket_id, followup, None).await.expect("raise");
+    rolled_back.rollback().await.expect("rollback");
+    assert_eq!(waiting().await, 0, "a change that failed tells nobody");
+
+    let mut committed = app.pool.begin().await.expect("begin");
+    notices::raise(&mut committed, ticket_id, followup, None).await.expect("raise");
+    committed.commit().await.expect("commit");
+    assert_eq!(waiting().await, 1);
+    assert_eq!(messages_of(&app, "emp_a").await, Vec::<String>::new(), "told at delivery, not before");
+
+    // Two servers delivering at once: each notice goes to one of them.
+    let (first, second) = tokio::join!(notices::deliver(&app.pool), notices::deliver(&app.pool));
+    let (first, second) = (first.expect("deliver"), second.expect("deliver"));
+    assert_eq!(first.0 + second.0, 1, "one notice, delivered once");
+    assert_eq!(waiting().await, 0);
+    assert_eq!(messages_of(&app, "emp_a").await, ["notify-ticket-followup"]);
+    assert_eq!(messages_of(&app, "tech_a").await, ["notify-ticket-created", "notify-ticket-followup"]);
+    let mails: i64 = sqlx::query_scalar(
+        "select count(*) from mail_outbox m join users u on u.id = m.user_id
+          where u.login = 'tech_a' and m.event = 'ticket-followup'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("mail");
+    assert_eq!(mails, 1, "and mailed once");
+}
+
+#[tokio::test]
 async fn solved_tickets_close_by_themselves_and_supervisors_hear_of_late_ones() {
     let app = TestApp::new().await;
     let emp = app.token("emp_a").await;
@@ -600,6 +641,7 @@ async fn solved_tickets_close_by_themselves_and_supervisors_hear_of_late_ones() 
         .expect("age it");
     let outcome = parc::helpdesk::db::autoclose(&app.pool).await.expect("autoclose");
     assert_eq!(outcome["closed"], 1);
+    parc::helpdesk::notices::deliver_all(&app.pool).await.expect("deliver");
     assert_eq!(
         (status_of(&app, &id(&solved)).await, status_of(&app, &id(&recent)).await),
         ("closed".into(), "solved".into())
@@ -624,6 +666,7 @@ async fn solved_tickets_close_by_themselves_and_supervisors_hear_of_late_ones() 
         .expect("make it late");
     let sent = parc::helpdesk::sla::escalate_due(&app.pool).await.expect("escalate");
     assert_eq!(sent["escalations"], 2);
+    parc::helpdesk::notices::deliver_all(&app.pool).await.expect("deliver");
     assert_eq!(
         messages_of(&app, "sup_a").await,
         ["notify-ticket-escalation-own", "notify-ticket-escalation-own"],

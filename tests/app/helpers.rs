@@ -352,6 +352,8 @@ impl TestApp {
             request.extensions_mut().insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
         }
         let response = self.router.clone().oneshot(request).await.expect("router never fails");
+        // What `parc serve` delivers a moment after each change.
+        parc::helpdesk::notices::deliver_all(&self.pool).await.expect("deliver ticket notices");
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.expect("body").to_bytes();
