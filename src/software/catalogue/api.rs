@@ -139,7 +139,7 @@ pub async fn software_installations(
     db::find(&state.db, &scope, id).await?;
     let offset = i64::from(page - 1) * i64::from(per_page);
     let (items, total) = db::installations(&state.db, &scope, id, i64::from(per_page), offset).await?;
-    Ok(Json(ListResponse { items, total, total_exact: true, page, per_page }))
+    Ok(Json(ListResponse { items, total, total_exact: true, page, per_page, next_cursor: None }))
 }
 
 /// Record a manual installation on an asset
