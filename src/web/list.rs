@@ -198,7 +198,7 @@ impl Cursor {
     const OFFSET: u8 = 2;
 
     /// A tag byte then the id or the offset, in URL-safe base64.
-    fn encode(self) -> String {
+    pub fn encode(self) -> String {
         let mut bytes = Vec::with_capacity(17);
         match self {
             Cursor::Row(id) => {
@@ -223,6 +223,14 @@ impl Cursor {
             _ => None,
         };
         cursor.ok_or_else(|| AppError::BadRequest("after must be a next_cursor this list returned".into()))
+    }
+
+    /// The offset an offset cursor stands for, for lists paged by offset only.
+    pub fn offset_in(cursor: &str) -> AppResult<i64> {
+        match Self::decode(cursor)? {
+            Cursor::Offset(offset) => Ok(offset),
+            Cursor::Row(_) => Err(AppError::BadRequest("after comes from another list".into())),
+        }
     }
 }
 
