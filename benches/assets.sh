@@ -2,8 +2,9 @@
 # Park inventory benchmark: 100 000 assets and 1 000 000 history rows.
 #
 # Measures, beside the same SQL through pgbench in the same run:
-#   - the asset list API: first page, page 400, a status + place filter, a
-#     search on a serial fragment; at concurrency 8 and 32;
+#   - the asset list API: first page, page 400 (by number, and by the
+#     cursor of page 399's last row), a status + place filter, a search on a
+#     serial fragment; at concurrency 8 and 32;
 #   - the CSV export of every asset (time, and the server's memory);
 #   - the page of an asset with 500 history rows, and its history page.
 #
@@ -47,7 +48,18 @@ select count(*) from (select 1 $COUNT_FROM where a.entity_id = any('$SCOPE'::uui
 select $SELECT $FROM where a.id = any(array(select a.id $COUNT_FROM where a.entity_id = any('$SCOPE'::uuid[]) $2 $ORDER limit 50 offset $3)) $ORDER;
 SQL
 }
+command -v jq >/dev/null || { apt-get update -q && apt-get install -y -q jq; }
 raw_list first "and not a.archived" 0
+# Page 400 by cursor: the row the cursor names is read again within the
+# list, then the rows after it are two index ranges (tags after its own,
+# then empty tags: none here), as the server sends them.
+ANCHOR=$(psql_value "select id from assets where entity_id = any('$SCOPE'::uuid[]) and not archived order by tag, id limit 1 offset 19949")
+LIVE="(select a.id as k_id, a.tag as k_sort $COUNT_FROM where a.entity_id = any('$SCOPE'::uuid[]) and not a.archived) k"
+cat >"$DATA/cursor400.sql" <<SQL
+select count(*) from (select 1 $COUNT_FROM where a.entity_id = any('$SCOPE'::uuid[]) and not a.archived limit 1001) capped;
+select k_sort is null from $LIVE where k_id = '$ANCHOR';
+select $SELECT, a.id as list_key $FROM where a.id = any(array(select k_id from ((select k_id, k_sort from $LIVE where (k_sort, k_id) > (select a.tag, a.id $COUNT_FROM where a.id = '$ANCHOR') order by k_sort asc, k_id asc limit 51) union all (select k_id, k_sort from $LIVE where k_sort is null order by k_sort asc, k_id asc limit 51)) runs order by k_sort asc, k_id asc limit 51)) $ORDER;
+SQL
 raw_list page400 "and not a.archived" 19950
 raw_list filtered "and a.status_id = '$STATUS' and a.location_id = '$PLACE'" 0
 raw_list search "and a.id = any(array(select id from assets where (tag || ' ' || name || ' ' || coalesce(serial, '')) ilike '%$FRAGMENT%' union select id from assets where model_id = any(array(select am.id from asset_models am left join manufacturers m on m.id = am.manufacturer_id where (am.name || ' ' || coalesce(m.name, '')) ilike '%$FRAGMENT%'))))" 0
@@ -64,8 +76,9 @@ start_server
 
 printf '\n| what | concurrency | req/s | p99 ms | raw SQL tps | raw p99 ms | ratio |\n|---|---|---|---|---|---|---|\n'
 auth=(-H "Authorization: Bearer $TOKEN")
+CURSOR=$(curl -s "${auth[@]}" "$BASE/api/v1/assets?page=399" | jq -r .next_cursor)
 for c in 8 32; do
-  for spec in "first page:first:" "page 400:page400:?page=400" "status + place:filtered:?status_id=$STATUS&location_id=$PLACE" "serial fragment:search:?q=$FRAGMENT"; do
+  for spec in "first page:first:" "page 400:page400:?page=400" "page 400 by cursor:cursor400:?after=$CURSOR" "status + place:filtered:?status_id=$STATUS&location_id=$PLACE" "serial fragment:search:?q=$FRAGMENT"; do
     IFS=: read -r what file query <<<"$spec"
     read -r raw raw_p99 < <(pgb "$c" "$DATA/$file.sql")
     read -r rps p99 < <(measure "$c" "$BASE/api/v1/assets$query" "${auth[@]}")
@@ -106,7 +119,6 @@ wait_job() { # IMPORT_ID STEP -> seconds until the step's job is finished
   done
   awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'
 }
-command -v jq >/dev/null || { apt-get update -q && apt-get install -y -q jq; }
 IMPORT=$(curl -s "${auth[@]}" -H 'Content-Type: text/csv' --data-binary @"$DATA/import.csv" \
   "$BASE/api/v1/imports?kind=assets&file_name=bench.csv" | jq -r .import.id)
 curl -s -o /dev/null "${auth[@]}" -H 'Content-Type: application/json' -d '{}' "$BASE/api/v1/imports/$IMPORT/check"

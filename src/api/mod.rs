@@ -49,15 +49,19 @@ fn body_detail(text: &str) -> String {
     detail.chars().take(300).collect()
 }
 
-/// `{ "items": [...], "total": n, "page": p, "per_page": n }`
+/// `{ "items": [...], "total": n, "page": p, "per_page": n, "next_cursor": c }`
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ListResponse<T> {
     pub items: Vec<T>,
     /// Exact up to 1 000; beyond, an estimate (see `total_exact`).
     pub total: i64,
     pub total_exact: bool,
+    /// The page number asked for; 1 for a page asked by cursor (`after`).
     pub page: u32,
     pub per_page: u32,
+    /// Pass it as `after` for the next page (same filters, sort and
+    /// per_page); null on the last page. Opaque: its form may change.
+    pub next_cursor: Option<String>,
 }
 
 impl<T> From<crate::web::list::Page<T>> for ListResponse<T> {
@@ -68,6 +72,7 @@ impl<T> From<crate::web::list::Page<T>> for ListResponse<T> {
             total_exact: page.total_exact,
             page: page.page,
             per_page: page.per_page,
+            next_cursor: page.next_cursor,
         }
     }
 }

@@ -5,6 +5,7 @@ mod asset_rules;
 mod auth;
 mod bulk_and_jobs;
 mod catalog;
+mod cursors;
 mod helpdesk;
 mod helpdesk_settings;
 mod helpers;

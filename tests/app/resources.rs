@@ -134,6 +134,86 @@ pub async fn list_search_sort_and_pages(spec: &Spec) {
     assert!(page.json()["items"].as_array().is_some_and(|a| a.len() <= 1));
 }
 
+/// The `next_cursor` a list sorted on its own table would give after the row with this id.
+pub fn cursor_of(id: Uuid) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode([&[1u8][..], id.as_bytes()].concat())
+}
+
+fn item_ids(page: &Value) -> Vec<String> {
+    let items = page["items"].as_array().expect("items");
+    items.iter().map(|item| item["id"].as_str().expect("id").to_owned()).collect()
+}
+
+/// The ids of a whole list read page number after page number (`query` sets per_page).
+pub async fn walk_by_pages(app: &TestApp, token: &str, path: &str, query: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    for number in 1.. {
+        let page = app.api(Some(token), Method::GET, &format!("{path}?{query}&page={number}"), None).await;
+        page.assert_status(StatusCode::OK);
+        let page = page.json();
+        let items = item_ids(&page);
+        let next = app.api(Some(token), Method::GET, &format!("{path}?{query}&page={}", number + 1), None).await;
+        let last = next.json()["items"].as_array().is_some_and(Vec::is_empty);
+        assert_eq!(page["next_cursor"].is_null(), last, "{query}, page {number}: next_cursor only before the end");
+        ids.extend(items);
+        if last {
+            return ids;
+        }
+    }
+    unreachable!()
+}
+
+/// The ids of a whole list read by following `next_cursor`.
+pub async fn walk_by_cursor(app: &TestApp, token: &str, path: &str, query: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut url = format!("{path}?{query}");
+    for _ in 0..1000 {
+        let page = app.api(Some(token), Method::GET, &url, None).await;
+        page.assert_status(StatusCode::OK);
+        let page = page.json();
+        ids.extend(item_ids(&page));
+        match page["next_cursor"].as_str() {
+            Some(cursor) => url = format!("{path}?{query}&after={cursor}"),
+            None => return ids,
+        }
+    }
+    panic!("{query}: the cursors never end")
+}
+
+/// A 400 problem that names nothing of the list.
+pub fn assert_refused(response: &crate::helpers::TestResponse, secret: Option<&str>) {
+    response.assert_status(StatusCode::BAD_REQUEST);
+    assert!(response.header("content-type").starts_with("application/problem+json"));
+    let body = response.json().to_string();
+    assert!(secret.is_none_or(|s| !body.contains(s)), "{body}");
+}
+
+pub async fn cursors_walk_like_pages(spec: &Spec) {
+    let app = TestApp::new().await;
+    let token = app.token(spec.manager).await;
+    let path = format!("/api/v1/{}", spec.plural);
+    for sort in spec.sorts {
+        for dir in ["asc", "desc"] {
+            let query = format!("sort={sort}&dir={dir}&per_page=1");
+            let by_page = walk_by_pages(&app, &token, &path, &query).await;
+            assert!(!by_page.is_empty(), "{query}");
+            assert_eq!(walk_by_cursor(&app, &token, &path, &query).await, by_page, "{query}");
+        }
+    }
+    let first = app.api(Some(&token), Method::GET, &format!("{path}?per_page=1"), None).await.json();
+    let listed = first["items"][0]["id"].as_str().and_then(|id| id.parse().ok()).expect("a row");
+    let forged = [String::from("not a cursor"), "AAAA".into(), cursor_of(Uuid::now_v7())];
+    for after in forged.iter().map(|a| urlencode(a)).chain([format!("{}&page=2", cursor_of(listed))]) {
+        assert_refused(&app.api(Some(&token), Method::GET, &format!("{path}?after={after}"), None).await, None);
+    }
+    if let Some(hidden) = spec.hidden {
+        let after = cursor_of(id_of(&app, spec, hidden).await);
+        let response = app.api(Some(&token), Method::GET, &format!("{path}?after={after}"), None).await;
+        assert_refused(&response, Some(hidden));
+    }
+}
+
 pub async fn every_sort_and_filter_runs(spec: &Spec) {
     let app = TestApp::new().await;
     let ids = ids(&app).await;
@@ -546,6 +626,10 @@ macro_rules! resource_suite {
             #[tokio::test]
             async fn list_search_sort_and_pages() {
                 super::resources::list_search_sort_and_pages(&SPEC).await;
+            }
+            #[tokio::test]
+            async fn cursors_walk_like_pages() {
+                super::resources::cursors_walk_like_pages(&SPEC).await;
             }
             #[tokio::test]
             async fn every_sort_and_filter_runs() {

@@ -131,6 +131,19 @@ async fn manual_installations_stay_until_removed_by_hand() {
     assert_eq!(items[0]["tag"], "PT-FIX-0001");
     assert_eq!(items[0]["source"], "manual");
     assert_eq!(items[0]["install_date"], "2026-01-15");
+    // Followed one by one, the cursors reach every installation, then stop.
+    let installations = format!("/api/v1/software/{software}/installations?per_page=1");
+    let (mut url, mut seen) = (installations.clone(), 0);
+    while let Some(cursor) = {
+        let page = app.api(Some(&pm), Method::GET, &url, None).await.json();
+        seen += page["items"].as_array().map_or(0, Vec::len);
+        page["next_cursor"].as_str().map(str::to_owned)
+    } {
+        url = format!("{installations}&after={cursor}");
+    }
+    assert_eq!(Some(seen as i64), listed.json()["total"].as_i64());
+    let garbage = app.api(Some(&pm), Method::GET, &format!("{installations}&after=nope"), None).await;
+    garbage.assert_status(StatusCode::BAD_REQUEST);
     let page = app.login("pm_a").await.get(&format!("/software/{software}")).await;
     assert!(page.texts("[data-testid=installations] td").contains(&"PT-FIX-0001".to_owned()), "{}", page.body);
     let asset_page = app.login("pm_a").await.get(&format!("/assets/{laptop}")).await;

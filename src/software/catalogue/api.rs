@@ -25,6 +25,7 @@ use crate::{
     state::AppState,
     web::{
         extract::{ApiId, parse_query},
+        list::Cursor,
         resource,
     },
 };
@@ -120,11 +121,13 @@ pub async fn software_versions(
 struct PageParams {
     page: Option<u32>,
     per_page: Option<u32>,
+    after: Option<String>,
 }
 
 /// Installations of a software on the assets of your entities
 #[utoipa::path(get, path = "/api/v1/software/{id}/installations", tag = "software",
-    params(("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query, description = "at most 200")),
+    params(("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query, description = "at most 200"),
+           ("after" = Option<String>, Query, description = "a next_cursor")),
     responses((status = 200, body = ListResponse<Installation>), (status = 404, body = crate::error::Problem)))]
 pub async fn software_installations(
     State(state): State<AppState>,
@@ -136,10 +139,16 @@ pub async fn software_installations(
     let params: PageParams = parse_query(raw.as_deref())?;
     let page = params.page.unwrap_or(1).clamp(1, 1_000_000);
     let per_page = params.per_page.unwrap_or(50).clamp(1, 200);
+    let offset = match params.after.as_deref().filter(|a| !a.is_empty()) {
+        Some(_) if page > 1 => return Err(AppError::BadRequest("give either after or page, not both".into()).into()),
+        Some(after) => Cursor::offset_in(after)?,
+        None => i64::from(page - 1) * i64::from(per_page),
+    };
     db::find(&state.db, &scope, id).await?;
-    let offset = i64::from(page - 1) * i64::from(per_page);
     let (items, total) = db::installations(&state.db, &scope, id, i64::from(per_page), offset).await?;
-    Ok(Json(ListResponse { items, total, total_exact: true, page, per_page }))
+    let next = offset.saturating_add(i64::from(per_page));
+    let next_cursor = (next < total).then(|| Cursor::Offset(next).encode());
+    Ok(Json(ListResponse { items, total, total_exact: true, page, per_page, next_cursor }))
 }
 
 /// Record a manual installation on an asset
