@@ -56,8 +56,10 @@ pub struct Agent {
     pub last_checksum: Option<Vec<u8>>,
 }
 
-/// Find or create the agent (by GLPI-Agent-ID, else deviceid), noting this contact.
-pub async fn contact(conn: &mut PgConnection, hello: &Hello) -> AppResult<Agent> {
+/// Find or create the agent (by GLPI-Agent-ID, else deviceid), noting this
+/// contact, after taking the transaction's advisory locks on `locks` (in one
+/// order, in the same statement: one round trip less per inventory).
+pub async fn contact(conn: &mut PgConnection, hello: &Hello, locks: &[String]) -> AppResult<Agent> {
     let ip = hello.remote_ip.map(|ip| ip.to_string());
     let tag = hello.tag.clone().unwrap_or_default();
     let row = match &hello.agent_uuid {
@@ -65,7 +67,10 @@ pub async fn contact(conn: &mut PgConnection, hello: &Hello) -> AppResult<Agent>
             sqlx::query_as!(
                 Agent,
                 "insert into inventory_agents (agent_uuid, deviceid, user_agent, tag, remote_ip)
-                 values ($1, $2, $3, $4, $5::text::inet)
+                 select $1, $2, $3, $4, $5::text::inet
+                   from (select count(pg_advisory_xact_lock(hashtextextended(k, 42))) as n
+                           from (select k from unnest($6::text[]) k order by k) keys) locked
+                  where locked.n >= 0
                  on conflict (agent_uuid) where agent_uuid is not null do update
                     set deviceid = $2, user_agent = $3, tag = case when $4 = '' then inventory_agents.tag else $4 end,
                         remote_ip = $5::text::inet, last_contact_at = now()
@@ -74,7 +79,8 @@ pub async fn contact(conn: &mut PgConnection, hello: &Hello) -> AppResult<Agent>
                 hello.deviceid,
                 hello.user_agent,
                 tag,
-                ip
+                ip,
+                locks
             )
             .fetch_one(conn)
             .await?
@@ -82,7 +88,11 @@ pub async fn contact(conn: &mut PgConnection, hello: &Hello) -> AppResult<Agent>
         None => {
             sqlx::query_as!(
                 Agent,
-                "insert into inventory_agents (deviceid, user_agent, tag, remote_ip) values ($1, $2, $3, $4::text::inet)
+                "insert into inventory_agents (deviceid, user_agent, tag, remote_ip)
+                 select $1, $2, $3, $4::text::inet
+                   from (select count(pg_advisory_xact_lock(hashtextextended(k, 42))) as n
+                           from (select k from unnest($5::text[]) k order by k) keys) locked
+                  where locked.n >= 0
                  on conflict (deviceid) where agent_uuid is null do update
                     set user_agent = $2, tag = case when $3 = '' then inventory_agents.tag else $3 end,
                         remote_ip = $4::text::inet, last_contact_at = now()
@@ -90,7 +100,8 @@ pub async fn contact(conn: &mut PgConnection, hello: &Hello) -> AppResult<Agent>
                 hello.deviceid,
                 hello.user_agent,
                 tag,
-                ip
+                ip,
+                locks
             )
             .fetch_one(conn)
             .await?
@@ -303,8 +314,7 @@ pub async fn ingest(pool: &PgPool, submission: Submission<'_>) -> AppResult<Outc
     }
     let prepared = prepare(pool, &submission).await?;
     let mut tx = pool.begin().await?;
-    let agent = contact(&mut tx, submission.hello).await?;
-    lock_identifiers(&mut tx, submission.hello, inventory).await?;
+    let agent = contact(&mut tx, submission.hello, &lock_keys(submission.hello, inventory)).await?;
     let rules: Vec<&Rule> = submission.config.rules_for(inventory.itemtype).collect();
     let decision = match decide(&mut tx, &rules, inventory, &agent, submission.entity_id).await? {
         Decision::Refuse(..) if submission.force => Decision::Create(None),
@@ -417,34 +427,52 @@ struct Prepared {
     software: Option<Vec<Software>>,
     /// The catalogue version of each entry of `software`, in order.
     versions: Option<Vec<Option<Uuid>>>,
+    /// The catalogue's generation these versions were read at.
+    stamp: Stamp,
 }
 
 async fn prepare(pool: &PgPool, submission: &Submission<'_>) -> AppResult<Prepared> {
     // Read before taking a connection for the rest: one request never holds two.
     let mut conn = pool.acquire().await?;
-    let model_id = model_of(&mut conn, submission.inventory).await?;
+    let (model, manufacturer, category) = model_wanted(submission.inventory);
     let hello = submission.hello;
-    let known = sqlx::query_scalar!(
-        "select asset_id from inventory_agents
-          where ($1::text is not null and agent_uuid = $1) or ($1 is null and agent_uuid is null and deviceid = $2)",
+    // One read: the model (nearly always there), whether the agent has an
+    // asset already, and the catalogue's generation.
+    let known = sqlx::query!(
+        r#"select (select m.id from asset_models m left join manufacturers f on f.id = m.manufacturer_id
+                    where lower(m.name) = lower($2)
+                      and case when $1::text is null then m.manufacturer_id is null else lower(f.name) = lower($1) end
+                    order by m.created_at, m.id limit 1) as model_id,
+                  (select asset_id from inventory_agents
+                    where ($3::text is not null and agent_uuid = $3) or ($3 is null and agent_uuid is null and deviceid = $4))
+                    as asset_id,
+                  c.epoch, c.generation
+             from software_catalogue_generation c"#,
+        manufacturer,
+        model,
         hello.agent_uuid,
         hello.deviceid
     )
-    .fetch_optional(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    let tag = match known {
-        Some(Some(_)) => None,
-        _ => Some(assets_db::allocate_tag_now(&mut conn, model_id, Utc::now().date_naive()).await?),
+    let model_id = match known.model_id {
+        Some(id) => id,
+        None => model_named(&mut conn, category, manufacturer, &model).await?,
     };
+    let tag = match known.asset_id {
+        Some(_) => None,
+        None => Some(assets_db::allocate_tag_now(&mut conn, model_id, Utc::now().date_naive()).await?),
+    };
+    let stamp = (known.epoch, known.generation);
     let (software, versions) = match &submission.inventory.software {
         Some(list) => {
             let (named, categories) = submission.config.dictionary.apply(list);
-            let versions = version_ids(&mut conn, &named, &categories).await?;
+            let versions = version_ids(&mut conn, &named, &categories, stamp).await?;
             (Some(named), Some(versions))
         }
         None => (None, None),
     };
-    Ok(Prepared { model_id, tag, software, versions })
+    Ok(Prepared { model_id, tag, software, versions, stamp })
 }
 
 async fn touch_agent(
@@ -481,7 +509,7 @@ async fn touch_agent(
 
 /// One advisory lock per identifier, taken in one order: two submissions of
 /// the same device wait for each other; different devices do not.
-async fn lock_identifiers(conn: &mut PgConnection, hello: &Hello, inventory: &Inventory) -> AppResult<()> {
+fn lock_keys(hello: &Hello, inventory: &Inventory) -> Vec<String> {
     let mut keys: Vec<String> = vec![format!("agent:{}", hello.agent_uuid.as_deref().unwrap_or(&hello.deviceid))];
     if let Some(serial) = &inventory.serial {
         keys.push(format!("serial:{}", serial.to_lowercase()));
@@ -494,13 +522,7 @@ async fn lock_identifiers(conn: &mut PgConnection, hello: &Hello, inventory: &In
     }
     keys.sort();
     keys.dedup();
-    sqlx::query!(
-        "select count(pg_advisory_xact_lock(hashtextextended(k, 42))) from (select k from unnest($1::text[]) k order by k) keys",
-        &keys
-    )
-    .fetch_one(conn)
-    .await?;
-    Ok(())
+    keys
 }
 
 /// The values an inventory gives each criterion.
@@ -524,7 +546,8 @@ fn macs(inventory: &Inventory) -> Vec<String> {
 }
 
 /// The first rule that applies. `within`: a token's entity, whose inventories
-/// only ever match assets of that entity and those below it.
+/// only ever match assets of that entity and those below it. The link rules
+/// before a rule that decides alone are looked up together, in one query.
 async fn decide(
     conn: &mut PgConnection,
     rules: &[&Rule],
@@ -532,37 +555,70 @@ async fn decide(
     agent: &Agent,
     within: Option<Uuid>,
 ) -> AppResult<Decision> {
+    let mut links: Vec<&Rule> = Vec::new();
     for rule in rules {
         let all_present = rule.criteria.iter().all(|c| present(inventory, agent, c));
-        match rule.action {
+        let decided = match rule.action {
             RuleAction::RefuseMissing if !all_present => {
-                return Ok(Decision::Refuse(Some(rule.id), format!("refused by rule \"{}\"", rule.name)));
+                Decision::Refuse(Some(rule.id), format!("refused by rule \"{}\"", rule.name))
             }
+            // A criterion this server does not know finds nothing.
             RuleAction::Link if all_present => {
-                if let Some(asset) = find(conn, &rule.criteria, inventory, agent, within).await? {
-                    return Ok(Decision::Link(asset, rule.id));
+                if rule.criteria.iter().all(|c| CRITERIA.contains(&c.as_str())) {
+                    links.push(rule);
                 }
+                continue;
             }
-            RuleAction::Create if all_present => return Ok(Decision::Create(Some(rule.id))),
+            RuleAction::Create if all_present => Decision::Create(Some(rule.id)),
             RuleAction::Refuse if all_present => {
-                return Ok(Decision::Refuse(Some(rule.id), format!("refused by rule \"{}\"", rule.name)));
+                Decision::Refuse(Some(rule.id), format!("refused by rule \"{}\"", rule.name))
             }
-            _ => {}
-        }
+            _ => continue,
+        };
+        return Ok(first_link(conn, &links, inventory, agent, within).await?.unwrap_or(decided));
     }
-    Ok(Decision::Refuse(None, "no rule matched".into()))
+    let linked = first_link(conn, &links, inventory, agent, within).await?;
+    Ok(linked.unwrap_or_else(|| Decision::Refuse(None, "no rule matched".into())))
 }
 
-/// The asset having every criterion's value, of the same kind of device.
-async fn find(
+/// The asset the first of `links` finds, in one query.
+async fn first_link(
     conn: &mut PgConnection,
+    links: &[&Rule],
+    inventory: &Inventory,
+    agent: &Agent,
+    within: Option<Uuid>,
+) -> AppResult<Option<Decision>> {
+    if links.is_empty() {
+        return Ok(None);
+    }
+    let mut qb: QueryBuilder<'_, Postgres> = QueryBuilder::new("select r, id from (");
+    for (position, rule) in (0_i32..).zip(links) {
+        if position > 0 {
+            qb.push(" union all ");
+        }
+        qb.push("(select ").push_bind(position).push("::int as r, a.id");
+        push_find(&mut qb, &rule.criteria, inventory, agent, within);
+        qb.push(")");
+    }
+    qb.push(") found order by r limit 1");
+    let found: Option<(i32, Uuid)> = qb.build_query_as().fetch_optional(conn).await?;
+    Ok(found.and_then(|(position, asset)| {
+        let rule = links.get(usize::try_from(position).ok()?)?;
+        Some(Decision::Link(asset, rule.id))
+    }))
+}
+
+/// The rest of a query finding the asset having every criterion's value, of
+/// the same kind of device (criteria of [`CRITERIA`]).
+fn push_find(
+    qb: &mut QueryBuilder<'_, Postgres>,
     criteria: &[String],
     inventory: &Inventory,
     agent: &Agent,
     within: Option<Uuid>,
-) -> AppResult<Option<Uuid>> {
-    let mut qb: QueryBuilder<'_, Postgres> =
-        QueryBuilder::new("select a.id from assets a left join asset_inventory ai on ai.asset_id = a.id where true");
+) {
+    qb.push(" from assets a left join asset_inventory ai on ai.asset_id = a.id where true");
     for criterion in criteria {
         match criterion.as_str() {
             // A cloned image carries its agent's id: the agent's asset is this
@@ -606,7 +662,9 @@ async fn find(
                     .push("))");
                 qb.push(" and ai.itemtype = ").push_bind(inventory.itemtype.as_str());
             }
-            _ => return Ok(None),
+            _ => {
+                qb.push(" and false");
+            }
         }
     }
     if let Some(entity) = within {
@@ -615,7 +673,6 @@ async fn find(
         );
     }
     qb.push(" order by a.created_at, a.id limit 1");
-    Ok(qb.build_query_scalar::<Uuid>().fetch_optional(conn).await?)
 }
 
 async fn refuse(
@@ -673,27 +730,12 @@ fn category_name(inventory: &Inventory) -> &'static str {
     }
 }
 
-/// The model of a device, made when first seen (with its manufacturer).
-async fn model_of(conn: &mut PgConnection, inventory: &Inventory) -> AppResult<Uuid> {
+/// The model a device reports (else one named after its category), its
+/// manufacturer, and the register's category it goes in when first seen.
+fn model_wanted(inventory: &Inventory) -> (String, Option<&str>, &'static str) {
     let category = category_name(inventory);
     let fallback = format!("{category} ({})", inventory.itemtype.as_str());
-    let name = inventory.model.clone().unwrap_or(fallback);
-    let manufacturer = inventory.manufacturer.as_deref();
-    // Nearly always the model exists already: one read.
-    let known = sqlx::query_scalar!(
-        "select m.id from asset_models m left join manufacturers f on f.id = m.manufacturer_id
-          where lower(m.name) = lower($2)
-            and case when $1::text is null then m.manufacturer_id is null else lower(f.name) = lower($1) end
-          order by m.created_at, m.id limit 1",
-        manufacturer,
-        name
-    )
-    .fetch_optional(&mut *conn)
-    .await?;
-    match known {
-        Some(id) => Ok(id),
-        None => model_named(conn, category, manufacturer, &name).await,
-    }
+    (inventory.model.clone().unwrap_or(fallback), inventory.manufacturer.as_deref(), category)
 }
 
 /// The model `name` of `manufacturer` in `category`, made when first seen.
@@ -902,9 +944,7 @@ async fn apply(
     components(conn, actor, asset, entity_id, inventory, created).await?;
     sections(conn, actor, asset, entity_id, inventory).await?;
     monitors(conn, actor, asset, entity_id, inventory).await?;
-    if let (Some(list), Some(versions)) = (prepared.software.as_deref(), prepared.versions.as_deref()) {
-        software(conn, actor, asset, entity_id, list, versions, created).await?;
-    }
+    software(conn, actor, asset, entity_id, prepared, created).await?;
     Ok(())
 }
 
@@ -1299,10 +1339,12 @@ async fn software(
     actor: &AuditActor,
     asset: Uuid,
     entity_id: Uuid,
-    list: &[Software],
-    versions: &[Option<Uuid>],
+    prepared: &Prepared,
     created: bool,
 ) -> AppResult<()> {
+    let (Some(list), Some(versions)) = (prepared.software.as_deref(), prepared.versions.as_deref()) else {
+        return Ok(());
+    };
     let stored = if created { Vec::new() } else { stored_installations(conn, asset).await? };
     let present: Vec<(&Software, Uuid)> = list.iter().zip(versions).filter_map(|(s, id)| Some((s, (*id)?))).collect();
     let wanted: HashSet<(Uuid, &str)> = present.iter().map(|(s, id)| (*id, s.arch.as_str())).collect();
@@ -1326,11 +1368,11 @@ async fn software(
         .execute(&mut *conn)
         .await?;
     }
-    if !added.is_empty() && !install(conn, asset, &added).await? {
+    if !added.is_empty() && !install(conn, asset, &added, created).await? {
         // A cached version was gone: read the catalogue again and install what is missing.
-        let fresh = version_ids(conn, list, &HashMap::new()).await?;
+        let fresh = version_ids(conn, list, &HashMap::new(), prepared.stamp).await?;
         let again: Vec<(&Software, Uuid)> = list.iter().zip(&fresh).filter_map(|(s, id)| Some((s, (*id)?))).collect();
-        install(conn, asset, &again.iter().collect::<Vec<_>>()).await?;
+        install(conn, asset, &again.iter().collect::<Vec<_>>(), false).await?;
     }
     if created {
         return Ok(());
@@ -1380,12 +1422,22 @@ async fn stored_installations(conn: &mut PgConnection, asset: Uuid) -> AppResult
 /// A catalogue entry as agents write it: name, publisher, version.
 type CatalogueKey = (String, String, String);
 
-/// Catalogue version ids this process has seen. An entry may since have
-/// been renamed (by hand, or by a replay of the dictionary) or merged away:
-/// each cached id is used only while its row still bears its key, and an id
-/// whose row went between that check and the insertion is skipped there and
-/// the cache emptied.
-static VERSIONS: LazyLock<Mutex<HashMap<CatalogueKey, Uuid>>> = LazyLock::new(Mutex::default);
+/// The catalogue's generation: its database's epoch, and how many times a
+/// program was renamed or deleted, or a version deleted, there.
+type Stamp = (Uuid, i64);
+
+/// Catalogue version ids this process has seen, at one generation of the
+/// catalogue: a rename, a merge or a deletion moves the generation on (a
+/// trigger), and the ids kept are then forgotten. A version deleted between
+/// the read of the generation and the insertion is skipped there and the
+/// cache emptied.
+#[derive(Default)]
+struct Versions {
+    stamp: Option<Stamp>,
+    ids: HashMap<CatalogueKey, Uuid>,
+}
+
+static VERSIONS: LazyLock<Mutex<Versions>> = LazyLock::new(Mutex::default);
 /// Entries kept before the cache starts again.
 const VERSIONS_KEPT: usize = 200_000;
 
@@ -1393,50 +1445,31 @@ fn catalogue_key(s: &Software) -> CatalogueKey {
     (s.name.clone(), s.publisher.clone(), s.version.clone())
 }
 
-fn cached_versions(keys: &[CatalogueKey]) -> Vec<Option<Uuid>> {
-    let cache = VERSIONS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    keys.iter().map(|k| cache.get(k).copied()).collect()
+fn versions_cache() -> std::sync::MutexGuard<'static, Versions> {
+    VERSIONS.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The ids kept for `keys` at generation `stamp` (none at another).
+fn cached_versions(keys: &[CatalogueKey], stamp: Stamp) -> Vec<Option<Uuid>> {
+    let mut cache = versions_cache();
+    if cache.stamp != Some(stamp) {
+        *cache = Versions { stamp: Some(stamp), ids: HashMap::new() };
+    }
+    keys.iter().map(|k| cache.ids.get(k).copied()).collect()
 }
 
 /// The catalogue version of each entry of `list`, in order; entries never
 /// seen are written to the catalogue first (in the category the dictionary
-/// gives, by lowercase name and publisher).
+/// gives, by lowercase name and publisher). `stamp`: the catalogue's
+/// generation, read before this.
 async fn version_ids(
     conn: &mut PgConnection,
     list: &[Software],
     categories: &Categories,
+    stamp: Stamp,
 ) -> AppResult<Vec<Option<Uuid>>> {
     let keys: Vec<CatalogueKey> = list.iter().map(catalogue_key).collect();
-    let mut ids = cached_versions(&keys);
-    // The cache may hold ids of another database (tests), of merged entries
-    // or of renamed ones: keep those still in the catalogue under the same
-    // name, publisher and version (a lookup by primary key).
-    let cached: Vec<(usize, Uuid)> = ids.iter().enumerate().filter_map(|(at, id)| Some((at, (*id)?))).collect();
-    if !cached.is_empty() {
-        let cached_ids: Vec<Uuid> = cached.iter().map(|(_, id)| *id).collect();
-        let names: Vec<String> = cached.iter().map(|(at, _)| keys[*at].0.clone()).collect();
-        let publishers: Vec<String> = cached.iter().map(|(at, _)| keys[*at].1.clone()).collect();
-        let versions: Vec<String> = cached.iter().map(|(at, _)| keys[*at].2.clone()).collect();
-        // The positions (from 1) in `cached` whose id still bears its key.
-        let valid: HashSet<i64> = sqlx::query_scalar!(
-            r#"select t.i as "i!" from unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) with ordinality t(id, n, p, ver, i)
-                 join software_versions v on v.id = t.id and v.version = t.ver
-                 join software s on s.id = v.software_id and lower(s.name) = lower(t.n) and lower(s.publisher) = lower(t.p)"#,
-            &cached_ids,
-            &names,
-            &publishers,
-            &versions
-        )
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .collect();
-        for (position, (at, _)) in (1_i64..).zip(&cached) {
-            if !valid.contains(&position) {
-                ids[*at] = None;
-            }
-        }
-    }
+    let ids = cached_versions(&keys, stamp);
     let missing: Vec<&Software> = list.iter().zip(&ids).filter(|(_, id)| id.is_none()).map(|(s, _)| s).collect();
     if missing.is_empty() {
         return Ok(ids);
@@ -1459,11 +1492,14 @@ async fn version_ids(
     let found: HashMap<CatalogueKey, Uuid> =
         rows.into_iter().map(|r| ((r.name, r.publisher, r.version), r.id)).collect();
     {
-        let mut cache = VERSIONS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if cache.len() > VERSIONS_KEPT {
-            cache.clear();
+        // Read after `stamp`: kept only while the cache is still at it.
+        let mut cache = versions_cache();
+        if cache.stamp == Some(stamp) {
+            if cache.ids.len() > VERSIONS_KEPT {
+                cache.ids.clear();
+            }
+            cache.ids.extend(found.iter().map(|(k, v)| (k.clone(), *v)));
         }
-        cache.extend(found.iter().map(|(k, v)| (k.clone(), *v)));
     }
     Ok(keys.iter().zip(ids).map(|(key, id)| id.or_else(|| found.get(key).copied())).collect())
 }
@@ -1509,26 +1545,42 @@ async fn catalogue(conn: &mut PgConnection, list: &[&Software], categories: &Cat
 }
 
 /// The installations of an asset, by catalogue version. A version whose row
-/// is gone is skipped and the cache of versions emptied: false then.
-async fn install(conn: &mut PgConnection, asset: Uuid, added: &[&(&Software, Uuid)]) -> AppResult<bool> {
+/// is gone is skipped and the cache of versions emptied: false then. `first`:
+/// the asset has no installation yet (it was just made), so plain insertions
+/// do: an ON CONFLICT insertion checks the key first and writes each row twice
+/// (the speculative row, then its confirmation).
+async fn install(conn: &mut PgConnection, asset: Uuid, added: &[&(&Software, Uuid)], first: bool) -> AppResult<bool> {
     let versions: Vec<Uuid> = added.iter().map(|(_, id)| *id).collect();
     let arches: Vec<String> = added.iter().map(|(s, _)| s.arch.clone()).collect();
     let dates: Vec<Option<chrono::NaiveDate>> = added.iter().map(|(s, _)| s.install_date).collect();
-    let written = sqlx::query!(
-        "insert into software_installations (asset_id, version_id, arch, install_date)
-         select $1, t.v, t.a, t.d from unnest($2::uuid[], $3::text[], $4::date[]) t(v, a, d)
-           join software_versions sv on sv.id = t.v
-         on conflict (asset_id, version_id, arch) do update set source = 'inventory', install_date = excluded.install_date",
-        asset,
-        &versions,
-        &arches,
-        &dates as &[Option<chrono::NaiveDate>]
-    )
-    .execute(conn)
-    .await?
-    .rows_affected();
-    if written < versions.len() as u64 {
-        VERSIONS.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    let written = if first {
+        sqlx::query!(
+            "insert into software_installations (asset_id, version_id, arch, install_date)
+             select $1, t.v, t.a, t.d from unnest($2::uuid[], $3::text[], $4::date[]) t(v, a, d)
+               join software_versions sv on sv.id = t.v",
+            asset,
+            &versions,
+            &arches,
+            &dates as &[Option<chrono::NaiveDate>]
+        )
+        .execute(&mut *conn)
+        .await?
+    } else {
+        sqlx::query!(
+            "insert into software_installations (asset_id, version_id, arch, install_date)
+             select $1, t.v, t.a, t.d from unnest($2::uuid[], $3::text[], $4::date[]) t(v, a, d)
+               join software_versions sv on sv.id = t.v
+             on conflict (asset_id, version_id, arch) do update set source = 'inventory', install_date = excluded.install_date",
+            asset,
+            &versions,
+            &arches,
+            &dates as &[Option<chrono::NaiveDate>]
+        )
+        .execute(&mut *conn)
+        .await?
+    };
+    if written.rows_affected() < versions.len() as u64 {
+        versions_cache().ids.clear();
         return Ok(false);
     }
     Ok(true)

@@ -234,7 +234,7 @@ fn read(sender: &Sender, wire: &[u8], cap: u64, blacklist: &Blacklist) -> Read {
 
 async fn contact(pool: &sqlx::PgPool, hello: &Hello) -> Result<(), AppError> {
     let mut conn = pool.acquire().await?;
-    db::contact(&mut conn, hello).await?;
+    db::contact(&mut conn, hello, &[]).await?;
     Ok(())
 }
 

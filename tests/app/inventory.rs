@@ -931,6 +931,48 @@ async fn two_agents_of_one_machine_do_not_rewrite_it_in_turn() {
     assert_eq!(free, Some(40_000), "the free space follows each run");
 }
 
+#[tokio::test]
+async fn a_program_renamed_or_merged_in_the_catalogue_is_read_again() {
+    let app = app_with_secret().await;
+    let send = |n: u32| {
+        let document = small_inventory(&format!("pc-rh-0{n}"), &format!("5RK2PL{n}"), None);
+        let app = &app;
+        async move { glpi(app, &format!("70000000-0000-0000-0000-00000000000{n}"), &document).await }
+    };
+    let installed = |name: &'static str| {
+        let app = &app;
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "select s.name || ' ' || v.version from software_installations i join assets a on a.id = i.asset_id
+                   join software_versions v on v.id = i.version_id join software s on s.id = v.software_id
+                  where a.name = $1",
+            )
+            .bind(name)
+            .fetch_all(&app.pool)
+            .await
+            .expect("installed")
+        }
+    };
+    send(1).await.assert_status(StatusCode::OK);
+    // Renamed by hand: the version the server keeps for the agents' name is not given again.
+    sqlx::query("update software set name = 'Firefox' where name = 'Mozilla Firefox'")
+        .execute(&app.pool)
+        .await
+        .expect("rename");
+    send(2).await.assert_status(StatusCode::OK);
+    assert_eq!(installed("pc-rh-01").await, ["Firefox 118.0"]);
+    assert_eq!(installed("pc-rh-02").await, ["Mozilla Firefox 118.0"], "a new catalogue entry");
+    // The version merged away: the next machine gets a new one.
+    sqlx::query("delete from software where name = 'Mozilla Firefox'").execute(&app.pool).await.expect("merge");
+    send(3).await.assert_status(StatusCode::OK);
+    assert_eq!(installed("pc-rh-03").await, ["Mozilla Firefox 118.0"]);
+    assert_eq!(
+        count(&app, "select count(*) from software_versions v join software s on s.id = v.software_id").await,
+        2,
+        "Firefox, and the Mozilla Firefox made again"
+    );
+}
+
 /// The fields of an edit form as the browser sends them back.
 fn form_fields(form: &TestResponse) -> Vec<(String, String)> {
     let document = scraper::Html::parse_document(&form.body);
