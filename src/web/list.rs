@@ -282,14 +282,21 @@ fn push_order<S: SortKey>(qb: &mut QueryBuilder<'_, Postgres>, query: &ListQuery
 /// The column each page row carries its id in, for the next cursor.
 const KEY: &str = "list_key";
 
+/// select COLUMNS, the row's id as [`KEY`], FROM.
+fn select_keyed<'a, L: Listing>() -> QueryBuilder<'a, Postgres> {
+    let mut rows = QueryBuilder::new("select ");
+    rows.push(L::COLUMNS).push(", ").push(L::TIEBREAK).push(" as ").push(KEY).push(" ").push(L::FROM);
+    rows
+}
+
 /// select COLUMNS FROM WHERE ORDER BY, without the limit.
 fn select_rows<'a, L: Listing>(
     scope: &Scope,
     filter: &L::Filter,
     query: &ListQuery<L::Sort>,
 ) -> QueryBuilder<'a, Postgres> {
-    let mut rows = QueryBuilder::new("select ");
-    rows.push(L::COLUMNS).push(", ").push(L::TIEBREAK).push(" as ").push(KEY).push(" ").push(L::FROM).push(" ");
+    let mut rows = select_keyed::<L>();
+    rows.push(" ");
     L::push_where(&mut rows, scope, filter, query.q.as_deref());
     push_order(&mut rows, query, L::TIEBREAK);
     rows
@@ -357,8 +364,7 @@ fn rows_of_ids<'a, L: Listing>(
     query: &ListQuery<L::Sort>,
     ids: impl FnOnce(&mut QueryBuilder<'a, Postgres>),
 ) -> QueryBuilder<'a, Postgres> {
-    let mut rows = QueryBuilder::new("select ");
-    rows.push(L::COLUMNS).push(", ").push(L::TIEBREAK).push(" as ").push(KEY).push(" ").push(L::FROM);
+    let mut rows = select_keyed::<L>();
     rows.push(" where ").push(L::TIEBREAK).push(" = any(array(");
     ids(&mut rows);
     rows.push("))");
