@@ -71,8 +71,10 @@ impl Api {
             .collect();
         // The list is by last contact: sorted, states compare whoever called last.
         pairs.sort();
-        let asset = pairs.first().map(|(_, id)| id.clone()).unwrap_or_default();
         let assets = self.get("/assets?per_page=1")["total"].as_i64().expect("total");
+        let Some(asset) = pairs.first().map(|(_, id)| id.clone()) else {
+            return (pairs, assets, 0, Value::Null, 0);
+        };
         let software = self.count(&format!("/assets/{asset}/software"));
         let interfaces = self.get(&format!("/assets/{asset}/hardware"))["interfaces"].clone();
         let history = self.count(&format!("/assets/{asset}/history"));
@@ -80,7 +82,8 @@ impl Api {
     }
 }
 
-fn run(program: &str, args: &[String]) {
+/// Run an agent to its end; what it logged.
+fn run(program: &str, args: &[String]) -> String {
     assert!(Path::new(&format!("/usr/bin/{program}")).is_file(), "{program} is missing: .ci/setup installs it");
     let output = Command::new(program)
         .args(args)
@@ -93,6 +96,7 @@ fn run(program: &str, args: &[String]) {
     let log = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     assert!(output.status.success(), "{program} failed ({}):\n{log}", output.status);
     assert!(!log.contains("401") && !log.contains("Cannot establish communication"), "{program}:\n{log}");
+    log
 }
 
 #[test]
@@ -107,9 +111,9 @@ fn the_agents_of_this_machine_register_it_once_and_a_second_run_changes_nothing(
         "--logger=stderr".to_owned(),
         format!("--timeout={}", Duration::from_secs(120).as_secs()),
     ];
-    run("fusioninventory-agent", &fusion);
+    let log = run("fusioninventory-agent", &fusion);
     let (agents, assets, software, interfaces, history) = api.state();
-    assert_eq!(agents.len(), 1, "{agents:?}");
+    assert_eq!(agents.len(), 1, "{agents:?}; the agent said:\n{log}");
     assert!(agents[0].0.starts_with("FusionInventory-Agent"), "{agents:?}");
     assert_eq!(assets, 1, "one machine, one asset");
     assert!(software > 500, "this machine's packages: {software}");

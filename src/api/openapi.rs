@@ -5,7 +5,11 @@ use askama::Template;
 use axum::{Json, response::Response};
 use utoipa::{
     Modify, OpenApi,
-    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    openapi::{
+        Object, Type,
+        path::{Operation, ParameterBuilder, ParameterIn},
+        security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+    },
 };
 
 use crate::{
@@ -105,7 +109,30 @@ impl Modify for BearerAuth {
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::software::openapi());
+    for item in doc.paths.paths.values_mut() {
+        if let Some(list) = item.get.as_mut() {
+            declare_cursor(list);
+        }
+    }
     Json(doc)
+}
+
+/// Every list that pages by number also pages by cursor (`crate::web::list`):
+/// declare `after` wherever `page` is, so each handler need not.
+fn declare_cursor(list: &mut Operation) {
+    let Some(parameters) = list.parameters.as_mut() else { return };
+    let named = |name: &str| parameters.iter().any(|p| p.name == name && p.parameter_in == ParameterIn::Query);
+    if !named("page") || named("after") {
+        return;
+    }
+    parameters.push(
+        ParameterBuilder::new()
+            .name("after")
+            .parameter_in(ParameterIn::Query)
+            .description(Some("the `next_cursor` of the previous page: the page after it (not with `page` > 1)"))
+            .schema(Some(Object::with_type(Type::String)))
+            .build(),
+    );
 }
 
 #[derive(Template)]

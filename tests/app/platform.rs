@@ -8,6 +8,37 @@ use parc::{db::embedded::EmbeddedPg, routes};
 
 use crate::helpers::TestApp;
 
+/// A client generated from the document can page every list by cursor.
+#[tokio::test]
+async fn every_paged_list_declares_its_cursor_in_the_openapi_document() {
+    let app = TestApp::new().await;
+    let spec = app.get("/api/v1/openapi.json").await.json();
+    let query_names = |path: &str| -> Vec<String> {
+        spec["paths"][path]["get"]["parameters"]
+            .as_array()
+            .map(|ps| {
+                ps.iter().filter(|p| p["in"] == "query").filter_map(|p| p["name"].as_str().map(String::from)).collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut paged = 0;
+    for path in spec["paths"].as_object().expect("paths").keys() {
+        let names = query_names(path);
+        if names.iter().any(|n| n == "page") {
+            paged += 1;
+            assert_eq!(
+                names.iter().filter(|n| *n == "after").count(),
+                1,
+                "{path} pages by number: `after` once in {names:?}"
+            );
+        }
+    }
+    assert!(paged >= 18, "only {paged} paged lists");
+    for list in ["/api/v1/tickets", "/api/v1/assets", "/api/v1/users", "/api/v1/licences"] {
+        assert!(query_names(list).contains(&"after".to_owned()), "{list}");
+    }
+}
+
 #[tokio::test]
 async fn every_api_route_is_in_the_openapi_document() {
     let app = TestApp::new().await;
