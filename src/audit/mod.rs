@@ -172,6 +172,13 @@ pub async fn created(
     record_row(conn, record).await
 }
 
+/// The `changes` of the history row of an object just inserted (`after` is
+/// its snapshot), for a statement that writes the object and its history
+/// together.
+pub fn creation_changes(after: &impl Serialize) -> AppResult<Value> {
+    Ok(Value::Object(diff(None, Some(&snapshot(after)?))))
+}
+
 /// The history rows of many objects of one kind just inserted: (id, entity, snapshot).
 pub async fn created_many(
     conn: &mut PgConnection,

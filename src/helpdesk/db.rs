@@ -94,14 +94,16 @@ struct Snapshot<'a> {
 }
 
 /// Open a ticket: its number, priority, the category's group and the
-/// service level's due dates, in one transaction with its history.
+/// service level's due dates. The ticket, its team, people, assets,
+/// escalation instants, history and notice are one statement, atomic
+/// without a transaction around it.
 pub async fn insert(
     pool: &PgPool,
     actor: &AuditActor,
     input: &TicketInput,
     opening: &Opening,
 ) -> AppResult<(Uuid, i64)> {
-    let mut tx = pool.begin().await?;
+    let mut conn = pool.acquire().await?;
     let facts = sqlx::query!(
         r#"select coalesce((select priority from priority_matrix where urgency = $1 and impact = $2), $4) as "priority!",
                   (select group_id from ticket_categories where id = $3) as group_id"#,
@@ -110,16 +112,18 @@ pub async fn insert(
         input.category_id,
         DEFAULT_PRIORITY
     )
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
     let (priority, group) = (facts.priority, facts.group_id);
     // The category's team takes it at once.
     let status = if group.is_some() { Status::Assigned } else { Status::New };
     let created_at = Utc::now();
-    let level = sla::for_ticket(&mut tx, input.entity_id, input.category_id).await?;
+    let level = sla::for_ticket(&mut conn, input.entity_id, input.category_id).await?;
     let plan = sla::Plan::of(level.as_ref(), priority, created_at, &[]);
+    let escalations = plan.escalation_columns();
     let id = Uuid::now_v7();
-    // The ticket, its team and its opening event, in one statement.
+    let history = audit::creation_changes(&Snapshot { input, priority, status })?;
+    let notice = Notice::Created.columns(id);
     let number = sqlx::query_scalar!(
         r#"with made as (
                insert into tickets (id, entity_id, kind, title, description, requester_id, created_by_id, category_id,
@@ -129,7 +133,21 @@ pub async fn insert(
                returning id, number),
              team as (insert into ticket_groups (ticket_id, group_id) select made.id, unnest($19) from made),
              opened as (insert into ticket_events (ticket_id, actor_id, old_status, new_status, reason)
-                        select made.id, $7, null, $13, '' from made)
+                        select made.id, $7, null, $13, '' from made),
+             watching as (insert into ticket_people (ticket_id, user_id, role)
+                          select made.id, unnest($20::uuid[]), 'watcher' from made on conflict do nothing),
+             concerning as (insert into ticket_assets (ticket_id, asset_id)
+                            select made.id, unnest($21::uuid[]) from made on conflict do nothing),
+             escalating as (insert into ticket_escalations (ticket_id, target, percent, due_at)
+                            select made.id, e.* from made, unnest($22::text[], $23::smallint[], $24::timestamptz[]) e
+                            on conflict (ticket_id, target, percent) do nothing),
+             recorded as (insert into audit_log (actor_id, actor_label, source, request_id, object_kind, object_id,
+                                                 entity_id, action, changes)
+                          select $7, $25, $26, $27, 'ticket', made.id, $2, 'create', $28 from made),
+             told as (insert into ticket_notices (ticket_id, message, mail_event, mail_message, to_requester,
+                                                  to_requester_side, to_helpdesk_side, to_supervisors, private, percent,
+                                                  file_name, dedupe_key, actor_id)
+                      select made.id, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $7 from made)
            select number as "number!" from made"#,
         id,
         input.entity_id,
@@ -149,27 +167,30 @@ pub async fn insert(
         plan.dues.resolve,
         created_at,
         group.is_some(),
-        &Vec::from_iter(group)
+        &Vec::from_iter(group),
+        &opening.watchers,
+        &opening.assets,
+        &escalations.targets as &[&str],
+        &escalations.percents,
+        &escalations.instants,
+        actor.label,
+        actor.source.as_str(),
+        actor.request_id,
+        history,
+        notice.message,
+        notice.mail_event,
+        notice.mail_message,
+        notice.to_requester,
+        notice.to_requester_side,
+        notice.to_helpdesk_side,
+        notice.to_supervisors,
+        notice.private,
+        notice.percent,
+        notice.file_name,
+        notice.dedupe_key
     )
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
-    if !opening.watchers.is_empty() {
-        add_people(&mut tx, id, &opening.watchers, "watcher").await?;
-    }
-    if !opening.assets.is_empty() {
-        sqlx::query!(
-            "insert into ticket_assets (ticket_id, asset_id) select $1, unnest($2::uuid[]) on conflict do nothing",
-            id,
-            &opening.assets
-        )
-        .execute(&mut *tx)
-        .await?;
-    }
-    plan.schedule(&mut tx, id).await?;
-    let subject = Subject::new(ObjectKind::Ticket, id, Some(input.entity_id));
-    audit::created(&mut tx, actor, subject, &Snapshot { input, priority, status }).await?;
-    notices::raise(&mut tx, id, Notice::Created, actor.id).await?;
-    tx.commit().await?;
     Ok((id, number))
 }
 

@@ -140,30 +140,64 @@ fn roles_seeing_private() -> Vec<String> {
         .collect()
 }
 
+/// A notice as the columns of `ticket_notices` (beside ticket and actor),
+/// for [`raise`] and for a statement that raises it with its change.
+pub struct NoticeColumns<'a> {
+    pub message: &'static str,
+    pub mail_event: &'static str,
+    pub mail_message: String,
+    pub to_requester: bool,
+    pub to_requester_side: bool,
+    pub to_helpdesk_side: bool,
+    pub to_supervisors: bool,
+    pub private: bool,
+    pub percent: i16,
+    pub file_name: Option<&'a str>,
+    pub dedupe_key: Option<String>,
+}
+
+impl<'a> Notice<'a> {
+    pub fn columns(self, ticket: Uuid) -> NoticeColumns<'a> {
+        let audience = self.audience();
+        NoticeColumns {
+            message: self.message(),
+            mail_event: self.mail_event(),
+            mail_message: self.mail_message(),
+            to_requester: audience.requester,
+            to_requester_side: audience.requester_side,
+            to_helpdesk_side: audience.helpdesk_side,
+            to_supervisors: audience.supervisors,
+            private: self.private(),
+            percent: match self {
+                Notice::Escalation { percent, .. } => percent,
+                _ => 0,
+            },
+            file_name: self.file_name(),
+            dedupe_key: self.dedupe_key(ticket),
+        }
+    }
+}
+
 /// Raise `notice` about `ticket`, in the transaction of the change: its
 /// people hear of it once that commits, except `actor`.
 pub async fn raise(conn: &mut PgConnection, ticket: Uuid, notice: Notice<'_>, actor: Option<Uuid>) -> AppResult<()> {
-    let audience = notice.audience();
-    let percent = match notice {
-        Notice::Escalation { percent, .. } => percent,
-        _ => 0,
-    };
+    let row = notice.columns(ticket);
     sqlx::query!(
         "insert into ticket_notices (ticket_id, message, mail_event, mail_message, to_requester, to_requester_side,
                                      to_helpdesk_side, to_supervisors, private, percent, file_name, dedupe_key, actor_id)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         ticket,
-        notice.message(),
-        notice.mail_event(),
-        notice.mail_message(),
-        audience.requester,
-        audience.requester_side,
-        audience.helpdesk_side,
-        audience.supervisors,
-        notice.private(),
-        percent,
-        notice.file_name(),
-        notice.dedupe_key(ticket),
+        row.message,
+        row.mail_event,
+        row.mail_message,
+        row.to_requester,
+        row.to_requester_side,
+        row.to_helpdesk_side,
+        row.to_supervisors,
+        row.private,
+        row.percent,
+        row.file_name,
+        row.dedupe_key,
         actor
     )
     .execute(conn)
@@ -185,7 +219,10 @@ pub async fn deliver(pool: &PgPool) -> AppResult<(u64, u64)> {
                 where id in (select id from ticket_notices order by id limit $1 for update skip locked)
                returning *),
            about as (
-               select b.*, t.number, t.title, t.entity_id, t.requester_id, t.created_by_id
+               select b.*, t.entity_id, t.requester_id, t.created_by_id,
+                      jsonb_build_object('number', t.number, 'title', t.title, 'percent', b.percent)
+                        || jsonb_strip_nulls(jsonb_build_object('file', b.file_name)) as args,
+                      '/tickets/' || b.ticket_id as link
                  from batch b join tickets t on t.id = b.ticket_id),
            recipients (notice_id, user_id) as (
                select id, requester_id from about where to_requester_side or to_requester
@@ -199,10 +236,8 @@ pub async fn deliver(pool: &PgPool) -> AppResult<(u64, u64)> {
                union select a.id, g.user_id from about a cross join lateral entity_lineage(a.entity_id) up
                       join role_grants g on g.entity_id = up.id and g.role = 'supervisor' where a.to_supervisors),
            wanted as (
-               select r.user_id, a.message, a.mail_event, a.mail_message, a.dedupe_key, a.raised_at,
-                      jsonb_build_object('number', a.number, 'title', a.title, 'percent', a.percent)
-                        || jsonb_strip_nulls(jsonb_build_object('file', a.file_name)) as args,
-                      '/tickets/' || a.ticket_id as link
+               select r.user_id, a.message, a.mail_event, a.mail_message, a.dedupe_key, a.raised_at, a.args, a.link,
+                      u.email is not null as mailable
                  from recipients r join about a on a.id = r.notice_id join users u on u.id = r.user_id
                 where u.active and r.user_id is distinct from a.actor_id
                   and (not a.private or (r.user_id is distinct from a.requester_id
@@ -212,13 +247,13 @@ pub async fn deliver(pool: &PgPool) -> AppResult<(u64, u64)> {
            told as (
                insert into notifications (user_id, message, args, link, dedupe_key, created_at)
                select user_id, message, args, link, dedupe_key, raised_at from wanted
-               on conflict (user_id, dedupe_key) do nothing
+               on conflict (user_id, dedupe_key) where dedupe_key is not null do nothing
                returning user_id, dedupe_key),
            mailed as (
                insert into mail_outbox (user_id, event, message, args, link)
                select w.user_id, w.mail_event, w.mail_message, w.args, w.link
-                 from wanted w join users u on u.id = w.user_id
-                where u.email is not null
+                 from wanted w
+                where w.mailable
                   and not exists (select 1 from mail_opt_outs o where o.user_id = w.user_id and o.event = w.mail_event)
                   -- A notice told once per key is mailed only when it was told now.
                   and (w.dedupe_key is null

@@ -207,6 +207,11 @@ impl Plan {
         }
     }
 
+    /// The escalation instants, for a statement that writes them with the ticket.
+    pub fn escalation_columns(&self) -> EscalationColumns {
+        EscalationColumns::of(&self.escalations)
+    }
+
     /// Record the escalation instants (those not sent yet were removed first).
     pub async fn schedule(&self, conn: &mut PgConnection, ticket_id: Uuid) -> AppResult<()> {
         if self.escalations.is_empty() {
@@ -236,20 +241,35 @@ fn escalations(level: &ServiceLevel, priority: i16, created_at: DateTime<Utc>, p
     due
 }
 
+/// Escalation instants as the columns of `ticket_escalations`: target
+/// ("own" or "resolve"), percent, due instant.
+pub struct EscalationColumns {
+    pub targets: Vec<&'static str>,
+    pub percents: Vec<i16>,
+    pub instants: Vec<DateTime<Utc>>,
+}
+
+impl EscalationColumns {
+    fn of(escalations: &[Escalation]) -> Self {
+        EscalationColumns {
+            targets: escalations.iter().map(|(resolve, _, _)| if *resolve { "resolve" } else { "own" }).collect(),
+            percents: escalations.iter().map(|(_, percent, _)| *percent).collect(),
+            instants: escalations.iter().map(|(_, _, at)| *at).collect(),
+        }
+    }
+}
+
 /// Record the ticket's escalation instants.
 async fn schedule(conn: &mut PgConnection, ticket_id: Uuid, escalations: &[Escalation]) -> AppResult<()> {
-    let targets: Vec<&str> =
-        escalations.iter().map(|(resolve, _, _)| if *resolve { "resolve" } else { "own" }).collect();
-    let percents: Vec<i16> = escalations.iter().map(|(_, percent, _)| *percent).collect();
-    let instants: Vec<DateTime<Utc>> = escalations.iter().map(|(_, _, at)| *at).collect();
+    let columns = EscalationColumns::of(escalations);
     sqlx::query!(
         "insert into ticket_escalations (ticket_id, target, percent, due_at)
          select $1, * from unnest($2::text[], $3::smallint[], $4::timestamptz[])
          on conflict (ticket_id, target, percent) do nothing",
         ticket_id,
-        &targets as &[&str],
-        &percents,
-        &instants
+        &columns.targets as &[&str],
+        &columns.percents,
+        &columns.instants
     )
     .execute(conn)
     .await?;

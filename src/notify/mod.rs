@@ -96,7 +96,7 @@ pub async fn send(
 ) -> AppResult<()> {
     sqlx::query!(
         "insert into notifications (user_id, message, args, link, dedupe_key) values ($1, $2, $3, $4, $5)
-         on conflict (user_id, dedupe_key) do nothing",
+         on conflict (user_id, dedupe_key) where dedupe_key is not null do nothing",
         user_id,
         message,
         args,

@@ -20,7 +20,7 @@ pub async fn run(pool: &PgPool) -> AppResult<Value> {
             cross join lateral (values (c.user_id, 'notify-overdue-holder'),
                                        (c.checked_out_by_id, 'notify-overdue-lender')) r (user_id, message)
             where c.checked_in_at is null and c.expected_return < current_date and r.user_id is not null
-           on conflict (user_id, dedupe_key) do nothing"#
+           on conflict (user_id, dedupe_key) where dedupe_key is not null do nothing"#
     )
     .execute(pool)
     .await?

@@ -321,7 +321,7 @@ pub async fn alert_expiring(pool: &PgPool) -> AppResult<u64> {
            cross join lateral entity_lineage(lc.entity_id) l
            join role_grants g on g.entity_id = l.id and g.role = 'park_manager'
           where lc.expires_on between current_date and current_date + st.expiry_warning_days
-         on conflict (user_id, dedupe_key) do nothing"
+         on conflict (user_id, dedupe_key) where dedupe_key is not null do nothing"
     )
     .execute(pool)
     .await?
@@ -344,7 +344,7 @@ pub async fn alert_forbidden(pool: &PgPool) -> AppResult<u64> {
            cross join lateral entity_lineage(a.entity_id) l
            join role_grants g on g.entity_id = l.id and g.role = 'park_manager'
           where s.forbidden
-         on conflict (user_id, dedupe_key) do nothing"
+         on conflict (user_id, dedupe_key) where dedupe_key is not null do nothing"
     )
     .execute(pool)
     .await?
