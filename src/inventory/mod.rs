@@ -90,6 +90,15 @@ fn respond(reply: Reply) -> Response {
     response
 }
 
+/// A refusal sent before the body was read: the connection closes after it,
+/// so the agent sends its next try (with credentials, say) on a new one
+/// rather than on a connection still carrying the unread body.
+fn refuse_unread(reply: Reply) -> Response {
+    let mut response = respond(reply);
+    response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
 /// Check the sender before reading its body: an unknown client never makes
 /// the server hold a large body in memory.
 async fn receive(state: &AppState, ip: IpAddr, request: Request, ocs_path: bool) -> AppResult<Response> {
@@ -116,7 +125,7 @@ async fn receive(state: &AppState, ip: IpAddr, request: Request, ocs_path: bool)
         Ok(entity) => message.entity_id = entity,
         Err(Turned::Network) => {
             let speaker = message.speaker();
-            return Ok(respond(Reply::error(
+            return Ok(refuse_unread(Reply::error(
                 StatusCode::FORBIDDEN,
                 speaker,
                 wire::Compression::None,
@@ -124,7 +133,7 @@ async fn receive(state: &AppState, ip: IpAddr, request: Request, ocs_path: bool)
             )));
         }
         Err(Turned::Credentials) => {
-            let mut response = respond(Reply::error(
+            let mut response = refuse_unread(Reply::error(
                 StatusCode::UNAUTHORIZED,
                 message.speaker(),
                 wire::Compression::None,
@@ -137,14 +146,18 @@ async fn receive(state: &AppState, ip: IpAddr, request: Request, ocs_path: bool)
     // Bodies are read and parsed a few at a time: memory stays bounded however
     // many agents call at once; the others wait, then are told to come back.
     let Ok(Ok(_permit)) = tokio::time::timeout(QUEUE_WAIT, INGESTING.acquire()).await else {
-        let mut response =
-            respond(Reply::error(StatusCode::SERVICE_UNAVAILABLE, message.speaker(), wire::Compression::None, "busy"));
+        let mut response = refuse_unread(Reply::error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            message.speaker(),
+            wire::Compression::None,
+            "busy",
+        ));
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
         return Ok(response);
     };
     let Ok(bytes) = axum::body::to_bytes(body, MAX_WIRE_BYTES).await else {
         let speaker = message.speaker();
-        return Ok(respond(Reply::error(
+        return Ok(refuse_unread(Reply::error(
             StatusCode::PAYLOAD_TOO_LARGE,
             speaker,
             wire::Compression::None,

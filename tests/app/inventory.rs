@@ -424,6 +424,8 @@ async fn agents_without_the_secret_or_from_elsewhere_are_refused() {
         .await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
     assert!(anonymous.header("www-authenticate").starts_with("Basic"), "agents answer a Basic challenge");
+    // The body was not read: the agent's retry must come on a new connection.
+    assert_eq!(anonymous.header("connection"), "close");
     let wrong = app
         .send(
             Request::post("/inventory")
