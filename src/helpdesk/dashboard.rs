@@ -145,40 +145,89 @@ pub struct Dashboard {
 
 /// The focus (entities, group) as a condition on `tickets t`, inlined in
 /// each query so the planner uses the indexes of the other conditions (a
-/// shared CTE would copy every ticket first).
-const FOCUS: &str = "t.entity_id = any($1)
-    and ($2::uuid is null or t.id in (select ticket_id from ticket_groups where group_id = $2))";
+/// shared CTE would copy every ticket first). The ticket's teams are read
+/// from its own copy of them (`group_ids`).
+const FOCUS: &str = "t.entity_id = any($1) and ($2::uuid is null or $2 = any(t.group_ids))";
 
-async fn backlog(pool: &PgPool, focus: &Focus) -> AppResult<(Vec<Count>, Vec<Count>, Vec<Count>)> {
-    let by_status = counts(
-        pool,
-        focus,
-        "select status as key, status as label, count(*) as count from tickets t
-          where {FOCUS} and status <> 'closed' group by status order by count desc",
-    );
-    let by_priority = counts(
-        pool,
-        focus,
-        "select priority::text as key, priority::text as label, count(*) as count from tickets t
-          where {FOCUS} and status not in ('solved', 'closed') group by priority order by priority desc",
-    );
-    let by_group = counts(
-        pool,
-        focus,
-        "select g.id::text as key, g.name as label, count(*) as count from tickets t
-           join ticket_groups tg on tg.ticket_id = t.id join groups g on g.id = tg.group_id
-          where {FOCUS} and t.status not in ('solved', 'closed') group by g.id, g.name order by count desc limit 20",
-    );
-    tokio::try_join!(by_status, by_priority, by_group)
+/// One figure's row of the backlog: status, priority, group or technician.
+#[derive(sqlx::FromRow)]
+struct BacklogRow {
+    figure: String,
+    key: String,
+    label: String,
+    count: i64,
+    /// The technician, for the load rows.
+    person: Option<Uuid>,
+    planned_minutes: i64,
 }
 
-/// Counts by key, from a query over `tickets t` whose `{FOCUS}` takes the focus.
-async fn counts(pool: &PgPool, focus: &Focus, query: &str) -> AppResult<Vec<Count>> {
-    Ok(sqlx::query_as(&query.replace("{FOCUS}", FOCUS))
-        .bind(focus.entities())
-        .bind(focus.group_id)
-        .fetch_all(pool)
-        .await?)
+/// The open tickets by status, priority, team and technician, in one pass:
+/// the tickets not closed are first counted by (status, priority, teams,
+/// technicians), read from the backlog's covering index, and those few
+/// hundred combinations give the four figures.
+async fn backlog(pool: &PgPool, focus: &Focus) -> AppResult<Backlog> {
+    let rows: Vec<BacklogRow> = sqlx::query_as(&format!(
+        "with open as materialized (
+             select status, priority, group_ids, assignee_ids, count(*) as n from tickets t
+              where {FOCUS} and status <> 'closed' group by 1, 2, 3, 4),
+         unsolved as (select * from open where status <> 'solved')
+         select 'status' as figure, status as key, status as label, sum(n)::int8 as count, null::uuid as person,
+                0::int8 as planned_minutes
+           from open group by status
+         union all
+         select 'priority', priority::text, priority::text, sum(n)::int8, null, 0 from unsolved group by priority
+         union all
+         (select 'group', g.id::text, g.name, sum(o.n)::int8, null, 0
+            from unsolved o cross join unnest(o.group_ids) team join groups g on g.id = team
+           group by g.id, g.name order by 4 desc limit 20)
+         union all
+         (select 'load', u.id::text, u.name, sum(o.n)::int8, u.id,
+                 coalesce((select sum(extract(epoch from k.planned_end - k.planned_start) / 60)::int8 from ticket_tasks k
+                            where k.technician_id = u.id and k.state = 'todo'
+                              and k.planned_start between now() and now() + interval '7 days'), 0)
+            from unsolved o cross join unnest(o.assignee_ids) person join users u on u.id = person
+           group by u.id, u.name order by 4 desc, u.name limit 50)"
+    ))
+    .bind(focus.entities())
+    .bind(focus.group_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(Backlog::of(rows))
+}
+
+/// The open tickets counted four ways.
+#[derive(Default)]
+struct Backlog {
+    by_status: Vec<Count>,
+    by_priority: Vec<Count>,
+    by_group: Vec<Count>,
+    load: Vec<Load>,
+}
+
+impl Backlog {
+    fn of(rows: Vec<BacklogRow>) -> Self {
+        let mut backlog = Backlog::default();
+        for row in rows {
+            let count = Count { key: row.key, label: row.label, count: row.count };
+            match (row.figure.as_str(), row.person) {
+                ("status", _) => backlog.by_status.push(count),
+                ("priority", _) => backlog.by_priority.push(count),
+                ("group", _) => backlog.by_group.push(count),
+                (_, Some(user_id)) => backlog.load.push(Load {
+                    user_id,
+                    name: count.label,
+                    open_tickets: count.count,
+                    planned_minutes: row.planned_minutes,
+                }),
+                (_, None) => {}
+            }
+        }
+        backlog.by_status.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+        backlog.by_priority.sort_by(|a, b| b.key.cmp(&a.key));
+        backlog.by_group.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+        backlog.load.sort_by(|a, b| b.open_tickets.cmp(&a.open_tickets).then_with(|| a.name.cmp(&b.name)));
+        backlog
+    }
 }
 
 /// One pass over the period's rows (by the column's index), grouped by local day.
@@ -252,27 +301,13 @@ async fn times(pool: &PgPool, focus: &Focus) -> AppResult<Times> {
     .await?)
 }
 
-async fn load(pool: &PgPool, focus: &Focus) -> AppResult<Vec<Load>> {
-    Ok(sqlx::query_as(&format!(
-        "select u.id as user_id, u.name,
-                count(distinct t.id) filter (where t.status not in ('solved', 'closed')) as open_tickets,
-                coalesce((select sum(extract(epoch from k.planned_end - k.planned_start) / 60)::int8 from ticket_tasks k
-                           where k.technician_id = u.id and k.state = 'todo'
-                             and k.planned_start between now() and now() + interval '7 days'), 0) as planned_minutes
-           from tickets t join ticket_people p on p.ticket_id = t.id and p.role = 'assignee' join users u on u.id = p.user_id
-          where {FOCUS} and t.status not in ('solved', 'closed')
-          group by u.id, u.name order by open_tickets desc, u.name limit 50"
-    ))
-    .bind(focus.entities())
-    .bind(focus.group_id)
-    .fetch_all(pool)
-    .await?)
-}
-
 async fn satisfaction(pool: &PgPool, focus: &Focus) -> AppResult<(Option<f64>, i64)> {
     let row: (Option<f64>, i64) = sqlx::query_as(&format!(
-        "select round(avg(s.rating), 2)::float8, count(s.rating) from satisfaction_surveys s join tickets t on t.id = s.ticket_id
-          where {FOCUS} and s.answered_at >= $3"
+        // The period's answers first, then their tickets one by one: a join
+        // of the whole scope let the planner scan every survey.
+        "with answered as materialized (select ticket_id, rating from satisfaction_surveys where answered_at >= $3)
+         select round(avg(s.rating), 2)::float8, count(s.rating) from answered s join tickets t on t.id = s.ticket_id
+          where {FOCUS}"
     ))
     .bind(focus.entities())
     .bind(focus.group_id)
@@ -286,32 +321,23 @@ async fn satisfaction(pool: &PgPool, focus: &Focus) -> AppResult<(Option<f64>, i
 /// figures are computed side by side on the database's cores.
 pub async fn compute(pool: &PgPool, focus: &Focus) -> AppResult<Dashboard> {
     let now = Utc::now();
-    let (
-        (backlog_by_status, backlog_by_priority, backlog_by_group),
-        (satisfaction_average, satisfaction_answers),
-        per_day,
-        this_week,
-        this_month,
-        times,
-        load,
-    ) = tokio::try_join!(
+    let (backlog, (satisfaction_average, satisfaction_answers), per_day, this_week, this_month, times) = tokio::try_join!(
         backlog(pool, focus),
         satisfaction(pool, focus),
         per_day(pool, focus),
         compliance(pool, focus, now - Duration::days(7)),
         compliance(pool, focus, now - Duration::days(30)),
         times(pool, focus),
-        load(pool, focus),
     )?;
     Ok(Dashboard {
-        backlog_by_status,
-        backlog_by_priority,
-        backlog_by_group,
+        backlog_by_status: backlog.by_status,
+        backlog_by_priority: backlog.by_priority,
+        backlog_by_group: backlog.by_group,
         per_day,
         this_week,
         this_month,
         times,
-        load,
+        load: backlog.load,
         satisfaction_average,
         satisfaction_answers,
     })

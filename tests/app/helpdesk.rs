@@ -751,6 +751,19 @@ async fn the_supervisors_dashboard_counts_the_helpdesk_and_links_to_the_tickets(
     assert_eq!(board["this_week"]["resolve_on_time"], 1);
     let load = &board["load"][0];
     assert_eq!((load["name"].as_str(), load["open_tickets"].as_i64()), (Some("Person tech_a"), Some(1)));
+    let open_by_priority: i64 =
+        board["backlog_by_priority"].as_array().expect("priorities").iter().filter_map(|c| c["count"].as_i64()).sum();
+    assert_eq!(open_by_priority, 2, "the solved ticket is not in the open backlog");
+    // An assignment removed (as when the person is deleted) leaves the load.
+    sqlx::query("delete from ticket_people where user_id = $1 and role = 'assignee'")
+        .bind(me)
+        .execute(&app.pool)
+        .await
+        .expect("unassign");
+    let after = app.api(Some(&sup), Method::GET, "/api/v1/helpdesk/dashboard", None).await.json();
+    assert_eq!(after["load"], json!([]), "nobody holds an open ticket any more");
+    app.api(Some(&tech), Method::POST, &format!("/api/v1/tickets/{}/assign", ids[0]), Some(json!({"user_ids": [me]})))
+        .await;
 
     let page = app.login("sup_a").await.get("/tickets/dashboard").await;
     page.assert_status(StatusCode::OK);
