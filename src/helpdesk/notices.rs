@@ -181,23 +181,34 @@ impl<'a> Notice<'a> {
 /// Raise `notice` about `ticket`, in the transaction of the change: its
 /// people hear of it once that commits, except `actor`.
 pub async fn raise(conn: &mut PgConnection, ticket: Uuid, notice: Notice<'_>, actor: Option<Uuid>) -> AppResult<()> {
-    let row = notice.columns(ticket);
+    raise_many(conn, &[(ticket, notice)], actor).await
+}
+
+/// Raise several notices in one statement (escalations found due together).
+pub async fn raise_many(conn: &mut PgConnection, notices: &[(Uuid, Notice<'_>)], actor: Option<Uuid>) -> AppResult<()> {
+    if notices.is_empty() {
+        return Ok(());
+    }
+    let tickets: Vec<Uuid> = notices.iter().map(|(ticket, _)| *ticket).collect();
+    let rows: Vec<NoticeColumns> = notices.iter().map(|(ticket, notice)| notice.columns(*ticket)).collect();
+    let column = |pick: fn(&NoticeColumns) -> bool| rows.iter().map(pick).collect::<Vec<bool>>();
     sqlx::query!(
         "insert into ticket_notices (ticket_id, message, mail_event, mail_message, to_requester, to_requester_side,
                                      to_helpdesk_side, to_supervisors, private, percent, file_name, dedupe_key, actor_id)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        ticket,
-        row.message,
-        row.mail_event,
-        row.mail_message,
-        row.to_requester,
-        row.to_requester_side,
-        row.to_helpdesk_side,
-        row.to_supervisors,
-        row.private,
-        row.percent,
-        row.file_name,
-        row.dedupe_key,
+         select n.*, $13 from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bool[], $6::bool[], $7::bool[],
+                                     $8::bool[], $9::bool[], $10::int2[], $11::text[], $12::text[]) as n",
+        &tickets,
+        &rows.iter().map(|r| r.message).collect::<Vec<&str>>() as &[&str],
+        &rows.iter().map(|r| r.mail_event).collect::<Vec<&str>>() as &[&str],
+        &rows.iter().map(|r| r.mail_message.clone()).collect::<Vec<String>>(),
+        &column(|r| r.to_requester),
+        &column(|r| r.to_requester_side),
+        &column(|r| r.to_helpdesk_side),
+        &column(|r| r.to_supervisors),
+        &column(|r| r.private),
+        &rows.iter().map(|r| r.percent).collect::<Vec<i16>>(),
+        &rows.iter().map(|r| r.file_name).collect::<Vec<Option<&str>>>() as &[Option<&str>],
+        &rows.iter().map(|r| r.dedupe_key.clone()).collect::<Vec<Option<String>>>() as &[Option<String>],
         actor
     )
     .execute(conn)

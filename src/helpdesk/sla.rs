@@ -12,7 +12,10 @@ use serde::Serialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::calendar::{Counted, Due, Pause, WorkingCalendar, french_holidays};
+use super::{
+    calendar::{Counted, Due, Pause, WorkingCalendar, french_holidays},
+    notices::{self, Notice},
+};
 use crate::error::{AppError, AppResult};
 
 /// A service level with its calendar, ready to compute.
@@ -290,10 +293,11 @@ pub async fn escalate_due(pool: &sqlx::PgPool) -> AppResult<serde_json::Value> {
     )
     .fetch_all(&mut *tx)
     .await?;
-    for row in &due {
-        let notice = super::notices::Notice::Escalation { resolve: row.target == "resolve", percent: row.percent };
-        super::notices::raise(&mut tx, row.ticket_id, notice, None).await?;
-    }
+    let notices: Vec<_> = due
+        .iter()
+        .map(|row| (row.ticket_id, Notice::Escalation { resolve: row.target == "resolve", percent: row.percent }))
+        .collect();
+    notices::raise_many(&mut tx, &notices, None).await?;
     tx.commit().await?;
     Ok(serde_json::json!({ "escalations": due.len() }))
 }
