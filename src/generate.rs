@@ -174,13 +174,13 @@ async fn helpdesk(tx: &mut sqlx::PgConnection, size: &Size) -> anyhow::Result<()
         "with people as (select array_agg(u.id order by u.id) as ids, array_agg(u.entity_id order by u.id) as entities
                            from users u join role_grants g on g.user_id = u.id and g.role = 'employee'),
               techs as (select array_agg(user_id order by user_id) as ids from role_grants where role = 'technician'),
-              categories as (select array_agg(id order by name) as ids
+              categories as (select array_agg(id order by name) as ids, array_agg(group_id order by name) as teams
                                from ticket_categories where name like 'Gen %'),
               level as (select id from slas where name = 'Gen standard'),
               made as (
                 insert into tickets (entity_id, kind, title, description, requester_id, category_id, urgency, impact, priority,
                                      status, source, sla_id, own_due_at, resolve_due_at, owned_at, solved_at, closed_at, created_at,
-                                     assigned)
+                                     assigned, group_ids, assignee_ids)
                 select people.entities[1 + n % cardinality(people.ids)],
                        case when n % 3 = 0 then 'request' else 'incident' end,
                        'Ticket généré ' || n || case when n % 5 = 0 then ' imprimante' when n % 5 = 1 then ' messagerie' else ' poste' end,
@@ -189,16 +189,18 @@ async fn helpdesk(tx: &mut sqlx::PgConnection, size: &Size) -> anyhow::Result<()
                        s.status, 'portal', level.id, c.at + interval '4 hours', c.at + interval '2 days',
                        case when s.status <> 'new' then c.at + interval '1 hour' end,
                        case when s.status in ('solved', 'closed') then c.at + interval '1 day' end,
-                       case when s.status = 'closed' then c.at + interval '2 days' end, c.at, s.status <> 'new'
-                  from generate_series(1, $1) n, people, categories, level,
+                       case when s.status = 'closed' then c.at + interval '2 days' end, c.at, s.status <> 'new',
+                       -- Teams and technicians written on the ticket here, so the triggers
+                       -- copying them there find nothing to do.
+                       case when s.status <> 'new' then array[categories.teams[1 + (n / 7) % 20]] else '{}' end,
+                       case when s.status <> 'new' then array[techs.ids[1 + n % cardinality(techs.ids)]] else '{}' end
+                  from generate_series(1, $1) n, people, categories, level, techs,
                        lateral (select now() - make_interval(mins => (($1 - n)::int8 * 525600 * 2 / $1)::int) as at) c,
                        lateral (select case when n % 20 < 12 then 'closed' when n % 20 < 14 then 'solved' when n % 20 < 16 then 'new'
                                             when n % 20 < 18 then 'assigned' when n % 20 < 19 then 'in_progress' else 'pending' end as status) s
-                returning id, number, category_id, status)
-         , teams as (insert into ticket_groups (ticket_id, group_id)
-                     select m.id, c.group_id from made m join ticket_categories c on c.id = m.category_id where m.status <> 'new')
-         insert into ticket_people (ticket_id, user_id, role)
-         select m.id, techs.ids[1 + m.number % cardinality(techs.ids)], 'assignee' from made m, techs where m.status <> 'new'",
+                returning id, group_ids, assignee_ids)
+         , teams as (insert into ticket_groups (ticket_id, group_id) select m.id, unnest(m.group_ids) from made m)
+         insert into ticket_people (ticket_id, user_id, role) select m.id, unnest(m.assignee_ids), 'assignee' from made m",
         size.tickets
     )
     .execute(&mut *tx)
