@@ -704,3 +704,41 @@ fn merge_nics(list: Vec<Nic>) -> Vec<Nic> {
     }
     merged
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::Datelike;
+
+    use super::*;
+
+    fn entry(name: &str, publisher: &str, version: &str, arch: &str, day: u32) -> Software {
+        Software {
+            name: name.to_owned(),
+            version: version.to_owned(),
+            publisher: publisher.to_owned(),
+            arch: arch.to_owned(),
+            install_date: NaiveDate::from_ymd_opt(2025, 1, day),
+        }
+    }
+
+    #[test]
+    fn one_entry_per_version_the_first_sent_sorted_without_case() {
+        let list = vec![
+            entry("Zip", "B", "2", "x86_64", 1),
+            entry("ÉDITEUR", "a", "1", "", 2),
+            entry("zip", "b", "2", "x86_64", 3),
+            entry("Zip", "B", "10", "x86_64", 4),
+            entry("éditeur", "A", "1", "", 5),
+            entry("Zip", "B", "2", "i686", 6),
+        ];
+        // What sorting by lowered copies at each comparison gave.
+        let mut expected = list.clone();
+        let key = |s: &Software| (s.name.to_lowercase(), s.publisher.to_lowercase(), s.version.clone(), s.arch.clone());
+        expected.sort_by_key(key);
+        expected.dedup_by(|a, b| key(a) == key(b));
+        let days = |l: &[Software]| l.iter().map(|s| s.install_date.map(|d| d.day())).collect::<Vec<_>>();
+        let kept = one_per_version(list);
+        assert_eq!(kept, expected);
+        assert_eq!(days(&kept), [Some(4), Some(6), Some(1), Some(2)].to_vec());
+    }
+}

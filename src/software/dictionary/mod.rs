@@ -400,6 +400,23 @@ mod tests {
     }
 
     #[test]
+    fn a_remembered_name_keeps_each_version_sent_unless_a_rule_sets_it() {
+        let dictionary = Dictionary::new(&[
+            rule(1, r"^Google Chrome$", ("Chrome", "Google", "", BROWSERS), false),
+            rule(2, r"^Java (\d+) Update (\d+)", ("Java $1", "Oracle", "$1.0.$2", RUNTIMES), false),
+        ])
+        .expect("compiles");
+        for version in ["118.0", "119.0", ""] {
+            let chrome = dictionary.catalogue_name("Google Chrome", "Google LLC", version).expect("kept");
+            assert_eq!((chrome.name.as_str(), chrome.version.as_str()), ("Chrome", version));
+            let java = dictionary.catalogue_name("Java 8 Update 381", "Oracle", version).expect("kept");
+            assert_eq!(java.version, "8.0.381");
+            let other = dictionary.name("GIMP", "", version).expect("kept");
+            assert_eq!(other.version, version);
+        }
+    }
+
+    #[test]
     fn a_broken_pattern_is_refused() {
         assert!(Dictionary::new(&[rule(1, "(unclosed", ("", "", "", None), false)]).is_err());
         assert!(compile(&"a".repeat(MAX_PATTERN + 1)).is_err());
