@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 use super::{
     config::Config,
-    model::{Dialect, Inventory, ItemType, Software},
+    model::{Dialect, Inventory, ItemType, Software, lowercase},
     normalize::text,
     normalize::{Blacklist, DEFAULTS, Field},
 };
@@ -391,8 +391,13 @@ async fn unchanged(conn: &mut PgConnection, agent: &Agent, asset: Uuid, checksum
 
 /// SHA-256 of the normalised inventory (dates of the run are not in it).
 fn checksum(inventory: &Inventory) -> [u8; 32] {
-    let bytes = serde_json::to_vec(inventory).unwrap_or_default();
-    Sha256::digest(bytes).into()
+    // Written straight into the hash: the same bytes, without a copy of them.
+    let mut hasher = Sha256::new();
+    if serde_json::to_writer(&mut hasher, inventory).is_err() {
+        // As the digest of the empty serialisation it stood for.
+        return Sha256::digest([]).into();
+    }
+    hasher.finalize().into()
 }
 
 /// The same body as the agent's last inventory: one statement notes the
@@ -1422,6 +1427,45 @@ async fn stored_installations(conn: &mut PgConnection, asset: Uuid) -> AppResult
 /// A catalogue entry as agents write it: name, publisher, version.
 type CatalogueKey = (String, String, String);
 
+/// A catalogue key, owned or borrowed from an entry: the cache is looked up
+/// with an entry's texts, not with copies of them.
+trait AsKey {
+    fn key(&self) -> (&str, &str, &str);
+}
+
+impl AsKey for CatalogueKey {
+    fn key(&self) -> (&str, &str, &str) {
+        (&self.0, &self.1, &self.2)
+    }
+}
+
+impl AsKey for Software {
+    fn key(&self) -> (&str, &str, &str) {
+        (&self.name, &self.publisher, &self.version)
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn AsKey + 'a> for CatalogueKey {
+    fn borrow(&self) -> &(dyn AsKey + 'a) {
+        self
+    }
+}
+
+// Hashed and compared as the owned key is (a String hashes as its str).
+impl std::hash::Hash for dyn AsKey + '_ {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
+}
+
+impl PartialEq for dyn AsKey + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for dyn AsKey + '_ {}
+
 /// The catalogue's generation: its database's epoch, and how many times a
 /// program was renamed or deleted, or a version deleted, there.
 type Stamp = (Uuid, i64);
@@ -1441,21 +1485,17 @@ static VERSIONS: LazyLock<Mutex<Versions>> = LazyLock::new(Mutex::default);
 /// Entries kept before the cache starts again.
 const VERSIONS_KEPT: usize = 200_000;
 
-fn catalogue_key(s: &Software) -> CatalogueKey {
-    (s.name.clone(), s.publisher.clone(), s.version.clone())
-}
-
 fn versions_cache() -> std::sync::MutexGuard<'static, Versions> {
     VERSIONS.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// The ids kept for `keys` at generation `stamp` (none at another).
-fn cached_versions(keys: &[CatalogueKey], stamp: Stamp) -> Vec<Option<Uuid>> {
+/// The ids kept for the entries of `list` at generation `stamp` (none at another).
+fn cached_versions(list: &[Software], stamp: Stamp) -> Vec<Option<Uuid>> {
     let mut cache = versions_cache();
     if cache.stamp != Some(stamp) {
         *cache = Versions { stamp: Some(stamp), ids: HashMap::new() };
     }
-    keys.iter().map(|k| cache.ids.get(k).copied()).collect()
+    list.iter().map(|s| cache.ids.get(s as &dyn AsKey).copied()).collect()
 }
 
 /// The catalogue version of each entry of `list`, in order; entries never
@@ -1468,8 +1508,7 @@ async fn version_ids(
     categories: &Categories,
     stamp: Stamp,
 ) -> AppResult<Vec<Option<Uuid>>> {
-    let keys: Vec<CatalogueKey> = list.iter().map(catalogue_key).collect();
-    let ids = cached_versions(&keys, stamp);
+    let ids = cached_versions(list, stamp);
     let missing: Vec<&Software> = list.iter().zip(&ids).filter(|(_, id)| id.is_none()).map(|(s, _)| s).collect();
     if missing.is_empty() {
         return Ok(ids);
@@ -1501,19 +1540,18 @@ async fn version_ids(
             cache.ids.extend(found.iter().map(|(k, v)| (k.clone(), *v)));
         }
     }
-    Ok(keys.iter().zip(ids).map(|(key, id)| id.or_else(|| found.get(key).copied())).collect())
+    Ok(list.iter().zip(ids).map(|(s, id)| id.or_else(|| found.get(s as &dyn AsKey).copied())).collect())
 }
 
 /// Catalogue entries and versions of a list (sorted, so concurrent writers
 /// take locks in one order); the rows already there are left alone.
 async fn catalogue(conn: &mut PgConnection, list: &[&Software], categories: &Categories) -> AppResult<()> {
     let mut sorted: Vec<&Software> = list.to_vec();
-    sorted.sort_by_key(|s| (s.name.to_lowercase(), s.publisher.to_lowercase(), s.version.clone()));
+    sorted.sort_by_cached_key(|s| (lowercase(&s.name), lowercase(&s.publisher), s.version.as_str()));
     let names: Vec<String> = sorted.iter().map(|s| s.name.clone()).collect();
     let publishers: Vec<String> = sorted.iter().map(|s| s.publisher.clone()).collect();
     let versions: Vec<String> = sorted.iter().map(|s| s.version.clone()).collect();
-    let category_of: Vec<Option<Uuid>> =
-        sorted.iter().map(|s| categories.get(&(s.name.to_lowercase(), s.publisher.to_lowercase())).copied()).collect();
+    let category_of: Vec<Option<Uuid>> = sorted.iter().map(|s| category(categories, s)).collect();
     // A category deleted since the dictionary was read is no category.
     sqlx::query!(
         "insert into software (name, publisher, category_id)
@@ -1542,6 +1580,15 @@ async fn catalogue(conn: &mut PgConnection, list: &[&Software], categories: &Cat
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// The category the dictionary gives a new catalogue entry (rules giving
+/// one are few: nothing is lowered without them).
+fn category(categories: &Categories, s: &Software) -> Option<Uuid> {
+    if categories.is_empty() {
+        return None;
+    }
+    categories.get(&(s.name.to_lowercase(), s.publisher.to_lowercase())).copied()
 }
 
 /// The installations of an asset, by catalogue version. A version whose row

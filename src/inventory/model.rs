@@ -4,11 +4,13 @@
 //! inventory is `None`, and its stored rows are left alone; a list absent
 //! from a full inventory is empty.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::normalize::{Blacklist, date, integer, text};
+use super::normalize::{Blacklist, date, integer, into_text, text};
 
 /// At most this many software entries in one inventory.
 pub const MAX_SOFTWARE: usize = 20_000;
@@ -184,7 +186,23 @@ pub struct Inventory {
 /// An object of the document and where it is, for error messages.
 struct Obj<'a> {
     map: &'a Map<String, Value>,
-    path: String,
+    path: Place<'a>,
+}
+
+/// Where an object is in the document: written out only when an error names it.
+enum Place<'a> {
+    Path(String),
+    /// An entry of a list section of `content`.
+    Entry(&'a str, usize),
+}
+
+impl std::fmt::Display for Place<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Place::Path(path) => f.write_str(path),
+            Place::Entry(key, index) => write!(f, "content.{key}[{index}]"),
+        }
+    }
 }
 
 impl<'a> Obj<'a> {
@@ -196,14 +214,15 @@ impl<'a> Obj<'a> {
     /// boolean written as text. Empty text is None.
     fn text(&self, keys: &[&str]) -> Read<Option<String>> {
         for key in keys {
-            let found = match self.map.get(*key) {
+            let found: Cow<'_, str> = match self.map.get(*key) {
                 None | Some(Value::Null) => continue,
-                Some(Value::String(s)) => s.clone(),
-                Some(Value::Number(n)) => n.to_string(),
-                Some(Value::Bool(b)) => b.to_string(),
+                Some(Value::String(s)) => Cow::Borrowed(s),
+                Some(Value::Number(n)) => Cow::Owned(n.to_string()),
+                Some(Value::Bool(b)) => Cow::Owned(b.to_string()),
                 Some(_) => return Err(ModelError::WrongType { path: self.at(key), expected: "a text or a number" }),
             };
-            if found.chars().count() > MAX_TEXT {
+            // No more characters than bytes: only a long value is counted.
+            if found.len() > MAX_TEXT && found.chars().count() > MAX_TEXT {
                 return Err(ModelError::TooLong { path: self.at(key), max: MAX_TEXT });
             }
             let found = text(&found, 1000);
@@ -231,7 +250,7 @@ impl<'a> Obj<'a> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) if s.is_empty() => Ok(None),
-            Some(Value::Object(map)) => Ok(Some(Obj { map, path: self.at(key) })),
+            Some(Value::Object(map)) => Ok(Some(Obj { map, path: Place::Path(self.at(key)) })),
             Some(_) => Err(ModelError::WrongType { path: self.at(key), expected: "an object" }),
         }
     }
@@ -278,7 +297,7 @@ fn section<T>(
     let Some(items) = entries(content, key, "content", max)? else { return Ok(None) };
     let mut out = Vec::with_capacity(items.len());
     for (i, map) in items.into_iter().enumerate() {
-        if let Some(item) = read(Obj { map, path: format!("content.{key}[{i}]") })? {
+        if let Some(item) = read(Obj { map, path: Place::Entry(key, i) })? {
             out.push(item);
         }
     }
@@ -366,7 +385,7 @@ pub fn read(
             return Err(ModelError::UnknownKey(format!("content.{unknown}")));
         }
     }
-    let root = Obj { map: content, path: "content".into() };
+    let root = Obj { map: content, path: Place::Path("content".into()) };
     let hardware = root.child("hardware")?;
     let bios = root.child("bios")?;
     let os = root.child("operatingsystem")?;
@@ -494,7 +513,7 @@ pub fn read(
                 ips.extend(list.iter().filter_map(Value::as_str).map(str::to_owned));
             }
             if let Some(Value::Object(list)) = d.map.get("ips") {
-                ips.extend(Obj { map: list, path: d.at("ips") }.text(&["ip"])?);
+                ips.extend(Obj { map: list, path: Place::Path(d.at("ips")) }.text(&["ip"])?);
             }
             let mac = blacklist.mac(d.text(&["mac"])?.as_deref());
             let ips: Vec<String> = ips.iter().filter_map(|ip| blacklist.ip(Some(ip))).collect();
@@ -507,21 +526,15 @@ pub fn read(
     let software = section(content, "softwares", MAX_SOFTWARE, |s| {
         let Some(name) = s.text(&["name"])? else { return Ok(None) };
         Ok(Some(Software {
-            name: text(&name, 250),
-            version: text(&s.text_or_empty(&["version"])?, 100),
-            publisher: text(&s.text_or_empty(&["publisher"])?, 250),
+            name: into_text(name, 250),
+            version: into_text(s.text_or_empty(&["version"])?, 100),
+            publisher: into_text(s.text_or_empty(&["publisher"])?, 250),
             // OCS says ARCHITECTURE where the others say ARCH.
-            arch: text(&s.text_or_empty(&["arch", "architecture"])?, 50),
+            arch: into_text(s.text_or_empty(&["arch", "architecture"])?, 50),
             install_date: s.text(&["install_date", "installdate"])?.as_deref().and_then(date),
         }))
     })?
-    .map(|mut list| {
-        // One entry per catalogue version and architecture.
-        let key = |s: &Software| (s.name.to_lowercase(), s.publisher.to_lowercase(), s.version.clone(), s.arch.clone());
-        list.sort_by_key(key);
-        list.dedup_by(|a, b| key(a) == key(b));
-        list
-    });
+    .map(one_per_version);
 
     let printer = match (content.get("pagecounters"), content.get("cartridges")) {
         (None, None) => None,
@@ -641,6 +654,34 @@ impl Inventory {
     }
 }
 
+/// One entry per catalogue version and architecture (the first of each),
+/// sorted by lowercase name and publisher, then version and architecture.
+/// Each entry's lowercase name and publisher are made once, not at each
+/// comparison.
+pub fn one_per_version(list: Vec<Software>) -> Vec<Software> {
+    let order: Vec<usize> = {
+        let lowered: Vec<(Cow<'_, str>, Cow<'_, str>)> =
+            list.iter().map(|s| (lowercase(&s.name), lowercase(&s.publisher))).collect();
+        let key = |i: usize| (&lowered[i].0, &lowered[i].1, &list[i].version, &list[i].arch);
+        let mut order: Vec<usize> = (0..list.len()).collect();
+        // Stable: of entries with one key, the first sent comes first.
+        order.sort_by(|a, b| key(*a).cmp(&key(*b)));
+        order.dedup_by(|a, b| key(*a) == key(*b));
+        order
+    };
+    let mut slots: Vec<Option<Software>> = list.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots.get_mut(i).and_then(Option::take)).collect()
+}
+
+/// `text` in lower case, borrowed when it is so already.
+pub fn lowercase(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() && !text.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.to_lowercase())
+    }
+}
+
 fn c_or(value: Option<String>, fallback: &str) -> String {
     value.unwrap_or_else(|| fallback.to_owned())
 }
@@ -662,4 +703,42 @@ fn merge_nics(list: Vec<Nic>) -> Vec<Nic> {
         }
     }
     merged
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Datelike;
+
+    use super::*;
+
+    fn entry(name: &str, publisher: &str, version: &str, arch: &str, day: u32) -> Software {
+        Software {
+            name: name.to_owned(),
+            version: version.to_owned(),
+            publisher: publisher.to_owned(),
+            arch: arch.to_owned(),
+            install_date: NaiveDate::from_ymd_opt(2025, 1, day),
+        }
+    }
+
+    #[test]
+    fn one_entry_per_version_the_first_sent_sorted_without_case() {
+        let list = vec![
+            entry("Zip", "B", "2", "x86_64", 1),
+            entry("ÉDITEUR", "a", "1", "", 2),
+            entry("zip", "b", "2", "x86_64", 3),
+            entry("Zip", "B", "10", "x86_64", 4),
+            entry("éditeur", "A", "1", "", 5),
+            entry("Zip", "B", "2", "i686", 6),
+        ];
+        // What sorting by lowered copies at each comparison gave.
+        let mut expected = list.clone();
+        let key = |s: &Software| (s.name.to_lowercase(), s.publisher.to_lowercase(), s.version.clone(), s.arch.clone());
+        expected.sort_by_key(key);
+        expected.dedup_by(|a, b| key(a) == key(b));
+        let days = |l: &[Software]| l.iter().map(|s| s.install_date.map(|d| d.day())).collect::<Vec<_>>();
+        let kept = one_per_version(list);
+        assert_eq!(kept, expected);
+        assert_eq!(days(&kept), [Some(4), Some(6), Some(1), Some(2)].to_vec());
+    }
 }

@@ -200,18 +200,34 @@ fn pattern(value: &str) -> Result<Pattern, String> {
 pub fn date(raw: &str) -> Option<NaiveDate> {
     let raw = raw.trim();
     let day = raw.split([' ', 'T']).next().unwrap_or_default();
-    let parsed = NaiveDate::parse_from_str(day, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(day, "%Y/%m/%d"))
-        .or_else(|_| NaiveDate::parse_from_str(day, "%m/%d/%Y"))
-        .or_else(|_| NaiveDate::parse_from_str(day, "%d/%m/%Y"))
-        .or_else(|_| NaiveDate::parse_from_str(day, "%d.%m.%Y"))
-        .or_else(|_| NaiveDate::parse_from_str(day, "%Y%m%d"))
-        .ok()?;
+    let parsed = match iso_date(day) {
+        Some(parsed) => parsed,
+        None => NaiveDate::parse_from_str(day, "%Y-%m-%d")
+            .or_else(|_| NaiveDate::parse_from_str(day, "%Y/%m/%d"))
+            .or_else(|_| NaiveDate::parse_from_str(day, "%m/%d/%Y"))
+            .or_else(|_| NaiveDate::parse_from_str(day, "%d/%m/%Y"))
+            .or_else(|_| NaiveDate::parse_from_str(day, "%d.%m.%Y"))
+            .or_else(|_| NaiveDate::parse_from_str(day, "%Y%m%d"))
+            .ok()?,
+    };
     // Dates before personal computers are placeholders.
     (parsed.year_ce().1 >= 1980).then_some(parsed)
 }
 
 use chrono::Datelike;
+
+/// `2017-06-09`, the form nearly every agent sends, read without a format
+/// string (which is parsed again at each call); None for any other form.
+fn iso_date(day: &str) -> Option<NaiveDate> {
+    let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *day.as_bytes() else { return None };
+    let digits = [y1, y2, y3, y4, m1, m2, d1, d2];
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let number = |ds: &[u8]| ds.iter().fold(0_u32, |n, d| n * 10 + u32::from(d - b'0'));
+    let year = i32::try_from(number(&digits[..4])).ok()?;
+    NaiveDate::from_ymd_opt(year, number(&digits[4..6]), number(&digits[6..]))
+}
 
 /// Leading digits of a number as agents write it (`"-1 Mbps"`, `"24105"`,
 /// `4294967295`); None when there are none.
@@ -224,7 +240,23 @@ pub fn integer(raw: &str) -> Option<i64> {
 
 /// A free text as stored: trimmed, control characters removed, at most `max` characters.
 pub fn text(raw: &str, max: usize) -> String {
+    if is_text(raw, max) {
+        return raw.to_owned();
+    }
     raw.trim().chars().filter(|c| !c.is_control()).take(max).collect()
+}
+
+/// [`text`] of an owned value, kept as it is when nothing changes (most
+/// values agents send): no copy character by character.
+pub fn into_text(raw: String, max: usize) -> String {
+    if is_text(&raw, max) { raw } else { text(&raw, max) }
+}
+
+/// `raw` is already as [`text`] stores it.
+fn is_text(raw: &str, max: usize) -> bool {
+    raw.trim().len() == raw.len()
+        && (raw.len() <= max || raw.chars().count() <= max)
+        && !raw.chars().any(char::is_control)
 }
 
 #[cfg(test)]
@@ -264,9 +296,16 @@ mod tests {
         assert_eq!(date("20230115"), d(2023, 1, 15));
         assert_eq!(date("1970-00-01"), None);
         assert_eq!(date("1970-01-01"), None);
+        assert_eq!(date("2025-02-30"), None);
+        assert_eq!(date("2025-12-31"), d(2025, 12, 31));
+        assert_eq!(date("2025-1-5"), NaiveDate::parse_from_str("2025-1-5", "%Y-%m-%d").ok());
         assert_eq!(integer("-1 Mbps"), Some(-1));
         assert_eq!(integer("24105"), Some(24105));
         assert_eq!(integer("n/a"), None);
         assert_eq!(text("  a\u{0}b\nc ", 10), "abc");
+        assert_eq!(text("été", 2), "ét", "cut by characters");
+        assert_eq!(text("été", 3), "été");
+        assert_eq!(into_text(" a\u{85}b".to_owned(), 10), "ab");
+        assert_eq!(into_text("Program 12".to_owned(), 100), "Program 12");
     }
 }

@@ -22,7 +22,11 @@ use serde::Serialize;
 
 use utoipa::OpenApi;
 
-use crate::{api::RouteTable, inventory::model::Software, state::AppState};
+use crate::{
+    api::RouteTable,
+    inventory::{model::Software, normalize::text},
+    state::AppState,
+};
 
 /// Longest pattern accepted (a regular expression is compiled per rule).
 const MAX_PATTERN: usize = 500;
@@ -70,12 +74,36 @@ pub struct Named {
 /// and publisher.
 pub type Categories = HashMap<(String, String), uuid::Uuid>;
 
-type MemoKey = (String, String, String);
+/// What the rules make of a name and publisher: the version depends on the
+/// version sent only when no rule sets it, so one fate serves every version.
+#[derive(Clone, Debug)]
+struct Fate {
+    name: String,
+    publisher: String,
+    /// The version a rule sets (from the name); None: the version sent.
+    version: Option<String>,
+    category_id: Option<uuid::Uuid>,
+}
+
+impl Fate {
+    fn named(&self, version: &str) -> Named {
+        Named {
+            name: self.name.clone(),
+            publisher: self.publisher.clone(),
+            version: self.version.as_deref().unwrap_or(version).to_owned(),
+            category_id: self.category_id,
+        }
+    }
+}
+
+/// The fates already decided, by name then publisher: looked up without
+/// making a key. None: a rule leaves the entry out.
+type Memo = HashMap<String, HashMap<String, Option<Fate>>>;
 
 /// The compiled rules, with the fate of each name already seen.
 pub struct Dictionary {
     rules: Vec<Rule>,
-    memo: Mutex<HashMap<MemoKey, Option<Named>>>,
+    memo: Mutex<Memo>,
 }
 
 /// A pattern that does not compile, with the compiler's words.
@@ -106,9 +134,9 @@ impl Rule {
         })
     }
 
-    /// The entry renamed, `Some(None)` when the rule leaves it out, `None`
-    /// when the rule does not match.
-    fn apply(&self, name: &str, publisher: &str, version: &str) -> Option<Option<Named>> {
+    /// The fate of a name and publisher, `Some(None)` when the rule leaves
+    /// it out, `None` when the rule does not match.
+    fn fate(&self, name: &str, publisher: &str) -> Option<Option<Fate>> {
         let captures = self.name.captures(name)?;
         if self.publisher.as_ref().is_some_and(|p| !p.is_match(publisher)) {
             return None;
@@ -117,19 +145,17 @@ impl Rule {
             return Some(None);
         }
         // `$1` in a replacement is the name pattern's first group.
-        let fill = |template: &str, kept: &str| {
-            if template.is_empty() {
-                return kept.to_owned();
-            }
+        let fill = |template: &str| {
             let mut out = String::new();
             captures.expand(template, &mut out);
             out.trim().to_owned()
         };
-        let renamed = fill(&self.set_name, name);
-        Some(Some(Named {
+        let kept = |template: &str, kept: &str| if template.is_empty() { kept.to_owned() } else { fill(template) };
+        let renamed = kept(&self.set_name, name);
+        Some(Some(Fate {
             name: if renamed.is_empty() { name.to_owned() } else { renamed },
-            publisher: fill(&self.set_publisher, publisher),
-            version: fill(&self.set_version, version),
+            publisher: kept(&self.set_publisher, publisher),
+            version: (!self.set_version.is_empty()).then(|| fill(&self.set_version)),
             category_id: self.set_category_id,
         }))
     }
@@ -141,26 +167,29 @@ impl Dictionary {
         Ok(Dictionary { rules, memo: Mutex::default() })
     }
 
+    fn memo(&self) -> std::sync::MutexGuard<'_, Memo> {
+        self.memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The fate of a name and publisher, decided by the first matching rule
+    /// when first seen, then remembered.
+    fn fate<'m>(&self, memo: &'m mut Memo, name: &str, publisher: &str) -> Option<&'m Fate> {
+        let known = memo.get(name).is_some_and(|publishers| publishers.contains_key(publisher));
+        if !known {
+            let fate = self.rules.iter().find_map(|rule| rule.fate(name, publisher)).unwrap_or_else(|| {
+                Some(Fate { name: name.to_owned(), publisher: publisher.to_owned(), version: None, category_id: None })
+            });
+            if memo.len() > MEMO_KEPT {
+                memo.clear();
+            }
+            memo.entry(name.to_owned()).or_default().insert(publisher.to_owned(), fate);
+        }
+        memo.get(name)?.get(publisher)?.as_ref()
+    }
+
     /// What one reported entry becomes; None when a rule leaves it out.
     pub fn name(&self, name: &str, publisher: &str, version: &str) -> Option<Named> {
-        let key = (name.to_owned(), publisher.to_owned(), version.to_owned());
-        if let Some(known) = self.memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key) {
-            return known.clone();
-        }
-        let named = self.rules.iter().find_map(|rule| rule.apply(name, publisher, version)).unwrap_or_else(|| {
-            Some(Named {
-                name: name.to_owned(),
-                publisher: publisher.to_owned(),
-                version: version.to_owned(),
-                category_id: None,
-            })
-        });
-        let mut memo = self.memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if memo.len() > MEMO_KEPT {
-            memo.clear();
-        }
-        memo.insert(key, named.clone());
-        named
+        Some(self.fate(&mut self.memo(), name, publisher)?.named(version))
     }
 
     /// What one entry becomes in the catalogue: as [`Dictionary::name`], cut
@@ -168,17 +197,7 @@ impl Dictionary {
     /// The name, publisher and category do not depend on the version (a rule
     /// matches on the name and publisher); only the version may.
     pub fn catalogue_name(&self, name: &str, publisher: &str, version: &str) -> Option<Named> {
-        let named = self.name(name, publisher, version)?;
-        let name = crate::inventory::normalize::text(&named.name, 250);
-        if name.is_empty() {
-            return None;
-        }
-        Some(Named {
-            name,
-            publisher: crate::inventory::normalize::text(&named.publisher, 250),
-            version: crate::inventory::normalize::text(&named.version, 100),
-            category_id: named.category_id,
-        })
+        catalogue_named(self.fate(&mut self.memo(), name, publisher)?, version)
     }
 
     /// An inventory's software list as the catalogue names it: renamed,
@@ -187,8 +206,10 @@ impl Dictionary {
     pub fn apply(&self, list: &[Software]) -> (Vec<Software>, Categories) {
         let mut categories = Categories::new();
         let mut out: Vec<Software> = Vec::with_capacity(list.len());
+        let mut memo = self.memo();
         for entry in list {
-            let Some(named) = self.catalogue_name(&entry.name, &entry.publisher, &entry.version) else { continue };
+            let Some(fate) = self.fate(&mut memo, &entry.name, &entry.publisher) else { continue };
+            let Some(named) = catalogue_named(fate, &entry.version) else { continue };
             if let Some(category) = named.category_id {
                 categories.insert((named.name.to_lowercase(), named.publisher.to_lowercase()), category);
             }
@@ -200,11 +221,24 @@ impl Dictionary {
                 install_date: entry.install_date,
             });
         }
-        let key = |s: &Software| (s.name.to_lowercase(), s.publisher.to_lowercase(), s.version.clone(), s.arch.clone());
-        out.sort_by_key(key);
-        out.dedup_by(|a, b| key(a) == key(b));
-        (out, categories)
+        drop(memo);
+        (crate::inventory::model::one_per_version(out), categories)
     }
+}
+
+/// A fate as the catalogue takes it, for one version: cut to its lengths;
+/// None when left without a name.
+fn catalogue_named(fate: &Fate, version: &str) -> Option<Named> {
+    let name = text(&fate.name, 250);
+    if name.is_empty() {
+        return None;
+    }
+    Some(Named {
+        name,
+        publisher: text(&fate.publisher, 250),
+        version: text(fate.version.as_deref().unwrap_or(version), 100),
+        category_id: fate.category_id,
+    })
 }
 
 /// The dictionary as the park manager keeps it. Its rules are compiled once
@@ -363,6 +397,23 @@ mod tests {
         assert_eq!(a.version, "8.0.381");
         // A name with nothing printable is no catalogue entry.
         assert!(dictionary.catalogue_name(" \u{7} ", "", "1").is_none());
+    }
+
+    #[test]
+    fn a_remembered_name_keeps_each_version_sent_unless_a_rule_sets_it() {
+        let dictionary = Dictionary::new(&[
+            rule(1, r"^Google Chrome$", ("Chrome", "Google", "", BROWSERS), false),
+            rule(2, r"^Java (\d+) Update (\d+)", ("Java $1", "Oracle", "$1.0.$2", RUNTIMES), false),
+        ])
+        .expect("compiles");
+        for version in ["118.0", "119.0", ""] {
+            let chrome = dictionary.catalogue_name("Google Chrome", "Google LLC", version).expect("kept");
+            assert_eq!((chrome.name.as_str(), chrome.version.as_str()), ("Chrome", version));
+            let java = dictionary.catalogue_name("Java 8 Update 381", "Oracle", version).expect("kept");
+            assert_eq!(java.version, "8.0.381");
+            let other = dictionary.name("GIMP", "", version).expect("kept");
+            assert_eq!(other.version, version);
+        }
     }
 
     #[test]
