@@ -288,6 +288,9 @@ pub struct Submission<'a> {
     pub config: &'a Config,
     /// An admin imports a refused inventory: a refusal becomes a new asset.
     pub force: bool,
+    /// Compare the body with the agent's last one before anything else:
+    /// false when the caller already did (or there is no body).
+    pub compare_body: bool,
 }
 
 /// What became of an inventory.
@@ -309,7 +312,9 @@ enum Decision {
 /// Match and apply one inventory, in one transaction.
 pub async fn ingest(pool: &PgPool, submission: Submission<'_>) -> AppResult<Outcome> {
     let inventory = submission.inventory;
-    if let Some(asset) = same_body(pool, &submission).await? {
+    if submission.compare_body
+        && let Some(asset) = same_body(pool, submission.hello, &submission.body_sha256).await?
+    {
         return Ok(Outcome::Unchanged(asset));
     }
     let prepared = prepare(pool, &submission).await?;
@@ -401,9 +406,9 @@ fn checksum(inventory: &Inventory) -> [u8; 32] {
 }
 
 /// The same body as the agent's last inventory: one statement notes the
-/// contact and nothing else is read or written. The asset, if so.
-async fn same_body(pool: &PgPool, submission: &Submission<'_>) -> AppResult<Option<Uuid>> {
-    let hello = submission.hello;
+/// contact and nothing else is read or written. The asset, if so. Only the
+/// agent's id or, without one, its deviceid is read from `hello`.
+pub async fn same_body(pool: &PgPool, hello: &Hello, body_sha256: &[u8; 32]) -> AppResult<Option<Uuid>> {
     Ok(sqlx::query_scalar!(
         "update inventory_agents set last_contact_at = now(), last_inventory_at = now(), remote_ip = $4::text::inet
           where (($1::text is not null and agent_uuid = $1) or ($1 is null and agent_uuid is null and deviceid = $2))
@@ -411,7 +416,7 @@ async fn same_body(pool: &PgPool, submission: &Submission<'_>) -> AppResult<Opti
           returning asset_id",
         hello.agent_uuid,
         hello.deviceid,
-        &submission.body_sha256[..],
+        &body_sha256[..],
         hello.remote_ip.map(|ip| ip.to_string())
     )
     .fetch_optional(pool)
@@ -1735,6 +1740,7 @@ pub async fn import_refused(pool: &PgPool, id: Uuid) -> AppResult<Uuid> {
         entity_id: row.entity_id,
         config: &config,
         force: true,
+        compare_body: false,
     };
     let asset = match ingest(pool, submission).await? {
         Outcome::Created(asset) | Outcome::Updated(asset) | Outcome::Unchanged(asset) => asset,

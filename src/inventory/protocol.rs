@@ -128,7 +128,8 @@ fn cdata(text: &str) -> String {
 
 /// Answer one message. Reading it (inflating, parsing, normalising) is CPU
 /// work done on the blocking pool, off the threads that serve requests; only
-/// what it asks of the database is done here.
+/// what it asks of the database is done here. A GLPI Agent's JSON body equal
+/// to its last inventory is answered once inflated and hashed, unparsed.
 pub async fn answer(pool: &sqlx::PgPool, message: &Message<'_>, config: Arc<Config>) -> Reply {
     let speaker = message.speaker();
     let compression = match Compression::detect(message.content_type, &message.body) {
@@ -150,25 +151,72 @@ pub async fn answer(pool: &sqlx::PgPool, message: &Message<'_>, config: Arc<Conf
         user_agent: message.user_agent.chars().take(200).collect(),
         remote_ip: message.remote_ip,
     };
-    let (wire, cap, blacklist) = (message.body.clone(), message.max_bytes, Arc::clone(&config.blacklist));
-    let Ok(read) = tokio::task::spawn_blocking(move || read(&sender, &wire, cap, &blacklist)).await else {
-        return Reply::error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            speaker,
-            compression,
-            "the inventory could not be read",
-        );
+    let unreadable =
+        || Reply::error(StatusCode::INTERNAL_SERVER_ERROR, speaker, compression, "the inventory could not be read");
+    let (wire, cap) = (message.body.clone(), message.max_bytes);
+    let body = match tokio::task::spawn_blocking(move || inflate(speaker, compression, &wire, cap)).await {
+        Ok(Ok(body)) => body,
+        Ok(Err(reply)) => return reply,
+        Err(_) => return unreadable(),
+    };
+    match same_json_body(pool, &sender, &body).await {
+        Ok(true) => return Reply::ok_json(compression),
+        Ok(false) => {}
+        Err(error) => return store_failed(speaker, compression, &error),
+    }
+    let blacklist = Arc::clone(&config.blacklist);
+    let Ok(read) = tokio::task::spawn_blocking(move || read(&sender, &body, &blacklist)).await else {
+        return unreadable();
     };
     let stored = match read {
         Read::Answer(reply) => return reply,
         Read::Contact { hello, reply } => contact(pool, &hello).await.map(|()| reply),
         Read::Inventory(inventory) => submit(pool, message, &config, &inventory).await.map(|_| inventory.reply),
     };
-    stored.unwrap_or_else(|error| {
-        // The details stay in the server's log, not in the agent's.
-        tracing::warn!(%error, "inventory failed");
-        Reply::error(StatusCode::INTERNAL_SERVER_ERROR, speaker, compression, "the inventory could not be stored")
-    })
+    stored.unwrap_or_else(|error| store_failed(speaker, compression, &error))
+}
+
+fn store_failed(speaker: Speaker, compression: Compression, error: &AppError) -> Reply {
+    // The details stay in the server's log, not in the agent's.
+    tracing::warn!(%error, "inventory failed");
+    Reply::error(StatusCode::INTERNAL_SERVER_ERROR, speaker, compression, "the inventory could not be stored")
+}
+
+/// A body decompressed, with its SHA-256.
+struct Inflated {
+    bytes: Vec<u8>,
+    sha256: [u8; 32],
+}
+
+impl Inflated {
+    /// JSON (the GLPI Agent protocol) rather than XML.
+    fn is_json(&self) -> bool {
+        self.bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+    }
+}
+
+fn inflate(speaker: Speaker, compression: Compression, wire: &[u8], cap: u64) -> Result<Inflated, Reply> {
+    match compression.decompress(wire, cap) {
+        Ok(bytes) => Ok(Inflated { sha256: Sha256::digest(&bytes).into(), bytes }),
+        Err(error @ WireError::TooLarge(_)) => {
+            Err(Reply::error(StatusCode::PAYLOAD_TOO_LARGE, speaker, compression, &error.to_string()))
+        }
+        Err(error) => Err(Reply::error(StatusCode::BAD_REQUEST, speaker, compression, &error.to_string())),
+    }
+}
+
+/// Whether a GLPI Agent sent, in JSON, the very body of its last inventory:
+/// its id header names it, so the body need not be read to find the agent.
+/// Only an inventory's body is ever remembered, so an equal body is that
+/// inventory again and gets its answer.
+async fn same_json_body(pool: &sqlx::PgPool, sender: &Sender, body: &Inflated) -> Result<bool, AppError> {
+    let Some(agent_uuid) = sender.agent_uuid.as_ref().filter(|_| body.is_json()) else { return Ok(false) };
+    let hello = Hello { agent_uuid: Some(agent_uuid.clone()), remote_ip: sender.remote_ip, ..Hello::default() };
+    let asset = db::same_body(pool, &hello, &body.sha256).await?;
+    if let Some(asset) = asset {
+        tracing::info!(agent = %agent_uuid, outcome = ?Outcome::Unchanged(asset), "inventory");
+    }
+    Ok(asset.is_some())
 }
 
 /// Who sent a message and how, as reading it needs.
@@ -214,22 +262,9 @@ struct Received {
     reply: Reply,
 }
 
-/// Inflate and read a message.
-fn read(sender: &Sender, wire: &[u8], cap: u64, blacklist: &Blacklist) -> Read {
-    let (speaker, compression) = (sender.speaker, sender.compression);
-    let body = match compression.decompress(wire, cap) {
-        Ok(body) => body,
-        Err(error @ WireError::TooLarge(_)) => {
-            return Read::Answer(Reply::error(StatusCode::PAYLOAD_TOO_LARGE, speaker, compression, &error.to_string()));
-        }
-        Err(error) => {
-            return Read::Answer(Reply::error(StatusCode::BAD_REQUEST, speaker, compression, &error.to_string()));
-        }
-    };
-    match body.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{') => json_message(sender, &body, blacklist),
-        _ => xml_message(sender, &body, blacklist),
-    }
+/// Read an inflated message.
+fn read(sender: &Sender, body: &Inflated, blacklist: &Blacklist) -> Read {
+    if body.is_json() { json_message(sender, body, blacklist) } else { xml_message(sender, body, blacklist) }
 }
 
 async fn contact(pool: &sqlx::PgPool, hello: &Hello) -> Result<(), AppError> {
@@ -259,8 +294,8 @@ const JSON_KEYS: [&str; 17] = [
     "query",
 ];
 
-fn json_message(sender: &Sender, body: &[u8], blacklist: &Blacklist) -> Read {
-    let compression = sender.compression;
+fn json_message(sender: &Sender, inflated: &Inflated, blacklist: &Blacklist) -> Read {
+    let (body, compression) = (&inflated.bytes, sender.compression);
     let bad = |text: String| Read::Answer(Reply::error(StatusCode::BAD_REQUEST, Speaker::Glpi, compression, &text));
     let Ok(text) = std::str::from_utf8(body) else { return bad("JSON not well formed: invalid UTF-8".into()) };
     if text.contains("\\u0000") {
@@ -308,7 +343,7 @@ fn json_message(sender: &Sender, body: &[u8], blacklist: &Blacklist) -> Read {
                 inventory,
                 document,
                 dialect: Dialect::Json,
-                body_sha256: Sha256::digest(body).into(),
+                body_sha256: inflated.sha256,
                 reply: Reply::ok_json(compression),
             }))
         }
@@ -348,8 +383,8 @@ fn contact_reply(document: &Value, compression: Compression) -> Reply {
     Reply::json(StatusCode::OK, compression, &reply)
 }
 
-fn xml_message(sender: &Sender, body: &[u8], blacklist: &Blacklist) -> Read {
-    let (speaker, compression) = (sender.speaker, sender.compression);
+fn xml_message(sender: &Sender, inflated: &Inflated, blacklist: &Blacklist) -> Read {
+    let (body, speaker, compression) = (&inflated.bytes, sender.speaker, sender.compression);
     // A GLPI Agent's first contact is an XML PROLOG answered in JSON.
     let json_answers = sender.agent_uuid.is_some();
     let fail = |status: StatusCode, text: &str| {
@@ -398,7 +433,7 @@ fn xml_message(sender: &Sender, body: &[u8], blacklist: &Blacklist) -> Read {
             Read::Inventory(Box::new(Received {
                 hello,
                 inventory,
-                body_sha256: Sha256::digest(body).into(),
+                body_sha256: inflated.sha256,
                 document,
                 dialect: Dialect::Xml,
                 reply: Reply::xml(StatusCode::OK, speaker, compression, inner),
@@ -443,6 +478,8 @@ async fn submit(
         entity_id: message.entity_id,
         config,
         force: false,
+        // A GLPI Agent's JSON body was compared before it was read.
+        compare_body: !(received.hello.agent_uuid.is_some() && received.dialect == Dialect::Json),
     };
     let outcome = db::ingest(pool, submission).await?;
     tracing::info!(deviceid = %received.hello.deviceid, outcome = ?outcome, "inventory");

@@ -77,6 +77,19 @@ pub async fn find_in(conn: &mut PgConnection, scope: &Scope, id: Uuid) -> AppRes
 
 /// The next tag of the model's category pattern, counted in this transaction.
 async fn allocate_tag(conn: &mut PgConnection, model_id: Uuid, on: NaiveDate) -> AppResult<String> {
+    let (pattern, series) = tag_series(conn, model_id, on).await?;
+    let next = sqlx::query_scalar!(
+        "insert into tag_counters (series, last) values ($1, 1)
+         on conflict (series) do update set last = tag_counters.last + 1 returning last",
+        series
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(pattern.render(on, next))
+}
+
+/// The pattern of the model's category and its series on `on`.
+async fn tag_series(conn: &mut PgConnection, model_id: Uuid, on: NaiveDate) -> AppResult<(TagPattern, String)> {
     let pattern = sqlx::query_scalar!(
         "select c.tag_pattern from asset_models m join asset_categories c on c.id = m.category_id where m.id = $1",
         model_id
@@ -90,22 +103,30 @@ async fn allocate_tag(conn: &mut PgConnection, model_id: Uuid, on: NaiveDate) ->
         .or_else(|_| TagPattern::parse("A-{YYYY}-{#####}"))
         .map_err(|e| anyhow::anyhow!(e))?;
     let series = pattern.series(on);
-    let next = sqlx::query_scalar!(
-        "insert into tag_counters (series, last) values ($1, 1)
-         on conflict (series) do update set last = tag_counters.last + 1 returning last",
-        series
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(pattern.render(on, next))
+    Ok((pattern, series))
 }
 
 /// A tag taken on its own, outside the writer's transaction: for writers
 /// whose transactions are long (inventory ingest), so that concurrent
 /// creates of one series never wait on each other's commit. A create that
 /// fails afterwards leaves a gap in the series.
+///
+/// Its commit does not wait for the disk (`synchronous_commit` off for this
+/// statement alone), so the counter's row lock is held for microseconds, not
+/// for a WAL flush. Safe: an asset carrying the tag commits later and waits
+/// for the flush of everything written before it, the counter included; a
+/// crash before that loses a tag nobody holds.
 pub async fn allocate_tag_now(conn: &mut PgConnection, model_id: Uuid, on: NaiveDate) -> AppResult<String> {
-    allocate_tag(conn, model_id, on).await
+    let (pattern, series) = tag_series(conn, model_id, on).await?;
+    let next = sqlx::query_scalar!(
+        r#"insert into tag_counters (series, last)
+           select $1, 1 from (select set_config('synchronous_commit', 'off', true)) as lazily
+           on conflict (series) do update set last = tag_counters.last + 1 returning last as "last!""#,
+        series
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(pattern.render(on, next))
 }
 
 fn taken(field: &str, key: &str) -> AppError {
