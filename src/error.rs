@@ -64,6 +64,17 @@ impl From<sqlx::Error> for AppError {
 }
 
 impl AppError {
+    /// Whether this is PostgreSQL refusing a row on the constraint `name`.
+    pub fn violates(&self, name: &str) -> bool {
+        match self {
+            AppError::Internal(inner) => matches!(
+                inner.downcast_ref::<sqlx::Error>(),
+                Some(sqlx::Error::Database(db)) if db.constraint() == Some(name)
+            ),
+            _ => false,
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
@@ -275,12 +286,9 @@ pub trait ResultExt<T> {
 
 impl<T, E: Into<AppError>> ResultExt<T> for Result<T, E> {
     fn on_constraint(self, name: &str, map: impl FnOnce() -> AppError) -> Result<T, AppError> {
-        self.map_err(|error| match error.into() {
-            AppError::Internal(inner) => match inner.downcast_ref::<sqlx::Error>() {
-                Some(sqlx::Error::Database(db)) if db.constraint() == Some(name) => map(),
-                _ => AppError::Internal(inner),
-            },
-            other => other,
+        self.map_err(|error| {
+            let error = error.into();
+            if error.violates(name) { map() } else { error }
         })
     }
 }

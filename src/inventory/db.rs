@@ -309,15 +309,31 @@ enum Decision {
     Refuse(Option<Uuid>, String),
 }
 
+/// The installations' reference to the catalogue's versions.
+const INSTALLED_VERSION: &str = "software_installations_version_id_fkey";
+
 /// Match and apply one inventory, in one transaction.
 pub async fn ingest(pool: &PgPool, submission: Submission<'_>) -> AppResult<Outcome> {
+    match ingest_once(pool, &submission).await {
+        // A version id kept in memory was deleted after the catalogue's
+        // generation was read (which a deletion moves on): the transaction is
+        // gone; read the catalogue again, once.
+        Err(error) if error.violates(INSTALLED_VERSION) => {
+            versions_cache().ids.clear();
+            ingest_once(pool, &submission).await
+        }
+        done => done,
+    }
+}
+
+async fn ingest_once(pool: &PgPool, submission: &Submission<'_>) -> AppResult<Outcome> {
     let inventory = submission.inventory;
     if submission.compare_body
         && let Some(asset) = same_body(pool, submission.hello, &submission.body_sha256).await?
     {
         return Ok(Outcome::Unchanged(asset));
     }
-    let prepared = prepare(pool, &submission).await?;
+    let prepared = prepare(pool, submission).await?;
     let mut tx = pool.begin().await?;
     let agent = contact(&mut tx, submission.hello, &lock_keys(submission.hello, inventory)).await?;
     let rules: Vec<&Rule> = submission.config.rules_for(inventory.itemtype).collect();
@@ -334,7 +350,7 @@ pub async fn ingest(pool: &PgPool, submission: Submission<'_>) -> AppResult<Outc
     let checksum = checksum(inventory);
     let outcome = match decision {
         Decision::Refuse(rule, reason) => {
-            let id = refuse(&mut tx, &submission, agent.id, rule, &reason).await?;
+            let id = refuse(&mut tx, submission, agent.id, rule, &reason).await?;
             tx.commit().await?;
             return Ok(Outcome::Refused { id, reason });
         }
@@ -437,8 +453,6 @@ struct Prepared {
     software: Option<Vec<Software>>,
     /// The catalogue version of each entry of `software`, in order.
     versions: Option<Vec<Option<Uuid>>>,
-    /// The catalogue's generation these versions were read at.
-    stamp: Stamp,
 }
 
 async fn prepare(pool: &PgPool, submission: &Submission<'_>) -> AppResult<Prepared> {
@@ -482,7 +496,7 @@ async fn prepare(pool: &PgPool, submission: &Submission<'_>) -> AppResult<Prepar
         }
         None => (None, None),
     };
-    Ok(Prepared { model_id, tag, software, versions, stamp })
+    Ok(Prepared { model_id, tag, software, versions })
 }
 
 async fn touch_agent(
@@ -1378,11 +1392,8 @@ async fn software(
         .execute(&mut *conn)
         .await?;
     }
-    if !added.is_empty() && !install(conn, asset, &added, created).await? {
-        // A cached version was gone: read the catalogue again and install what is missing.
-        let fresh = version_ids(conn, list, &HashMap::new(), prepared.stamp).await?;
-        let again: Vec<(&Software, Uuid)> = list.iter().zip(&fresh).filter_map(|(s, id)| Some((s, (*id)?))).collect();
-        install(conn, asset, &again.iter().collect::<Vec<_>>(), false).await?;
+    if !added.is_empty() {
+        install(conn, asset, &added, created).await?;
     }
     if created {
         return Ok(());
@@ -1596,32 +1607,31 @@ fn category(categories: &Categories, s: &Software) -> Option<Uuid> {
     categories.get(&(s.name.to_lowercase(), s.publisher.to_lowercase())).copied()
 }
 
-/// The installations of an asset, by catalogue version. A version whose row
-/// is gone is skipped and the cache of versions emptied: false then. `first`:
-/// the asset has no installation yet (it was just made), so plain insertions
-/// do: an ON CONFLICT insertion checks the key first and writes each row twice
-/// (the speculative row, then its confirmation).
-async fn install(conn: &mut PgConnection, asset: Uuid, added: &[&(&Software, Uuid)], first: bool) -> AppResult<bool> {
+/// The installations of an asset, by catalogue version. A version deleted
+/// since its id was read fails the statement on [`INSTALLED_VERSION`], which
+/// [`ingest`] retries. `first`: the asset has no installation yet (it was
+/// just made), so plain insertions do: an ON CONFLICT insertion checks the
+/// key first and writes each row twice (the speculative row, then its
+/// confirmation).
+async fn install(conn: &mut PgConnection, asset: Uuid, added: &[&(&Software, Uuid)], first: bool) -> AppResult<()> {
     let versions: Vec<Uuid> = added.iter().map(|(_, id)| *id).collect();
     let arches: Vec<String> = added.iter().map(|(s, _)| s.arch.clone()).collect();
     let dates: Vec<Option<chrono::NaiveDate>> = added.iter().map(|(s, _)| s.install_date).collect();
-    let written = if first {
+    if first {
         sqlx::query!(
             "insert into software_installations (asset_id, version_id, arch, install_date)
-             select $1, t.v, t.a, t.d from unnest($2::uuid[], $3::text[], $4::date[]) t(v, a, d)
-               join software_versions sv on sv.id = t.v",
+             select $1, t.v, t.a, t.d from unnest($2::uuid[], $3::text[], $4::date[]) t(v, a, d)",
             asset,
             &versions,
             &arches,
             &dates as &[Option<chrono::NaiveDate>]
         )
         .execute(&mut *conn)
-        .await?
+        .await?;
     } else {
         sqlx::query!(
             "insert into software_installations (asset_id, version_id, arch, install_date)
              select $1, t.v, t.a, t.d from unnest($2::uuid[], $3::text[], $4::date[]) t(v, a, d)
-               join software_versions sv on sv.id = t.v
              on conflict (asset_id, version_id, arch) do update set source = 'inventory', install_date = excluded.install_date",
             asset,
             &versions,
@@ -1629,13 +1639,9 @@ async fn install(conn: &mut PgConnection, asset: Uuid, added: &[&(&Software, Uui
             &dates as &[Option<chrono::NaiveDate>]
         )
         .execute(&mut *conn)
-        .await?
-    };
-    if written.rows_affected() < versions.len() as u64 {
-        versions_cache().ids.clear();
-        return Ok(false);
+        .await?;
     }
-    Ok(true)
+    Ok(())
 }
 
 /// An agent as the admin's list shows it.

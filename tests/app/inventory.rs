@@ -973,6 +973,20 @@ async fn a_program_renamed_or_merged_in_the_catalogue_is_read_again() {
         2,
         "Firefox, and the Mozilla Firefox made again"
     );
+    // A version deleted after an ingest read the catalogue's generation and
+    // before its installations (the deletion's trigger held back to stand for
+    // that moment): the ingest reads the catalogue again instead of failing.
+    let mut tx = app.pool.begin().await.expect("begin");
+    for sql in [
+        "alter table software_versions disable trigger software_versions_deleted",
+        "delete from software_versions v using software s where s.id = v.software_id and s.name = 'Mozilla Firefox'",
+        "alter table software_versions enable trigger software_versions_deleted",
+    ] {
+        sqlx::query(sql).execute(&mut *tx).await.expect(sql);
+    }
+    tx.commit().await.expect("commit");
+    send(4).await.assert_status(StatusCode::OK);
+    assert_eq!(installed("pc-rh-04").await, ["Mozilla Firefox 118.0"], "installed once the catalogue was read again");
 }
 
 /// The fields of an edit form as the browser sends them back.
