@@ -530,13 +530,17 @@ pub async fn held_by(pool: &PgPool, user_id: Uuid) -> AppResult<Vec<Asset>> {
     .await?)
 }
 
-/// Statuses an asset can come back to (ready, or away for repair).
-pub async fn return_status_choices(pool: &PgPool) -> AppResult<Vec<(String, String)>> {
-    let rows =
-        sqlx::query!("select id, name from asset_statuses where kind in ('deployable', 'pending') order by kind, name")
-            .fetch_all(pool)
-            .await?;
-    Ok(rows.into_iter().map(|r| (r.id.to_string(), r.name)).collect())
+/// The statuses an asset can come back to (ready, or away for repair), and
+/// every status: the asset page's two lists, read together.
+pub async fn return_and_all_status_choices(pool: &PgPool) -> AppResult<(Vec<(String, String)>, Vec<(String, String)>)> {
+    let rows = sqlx::query!(
+        r#"select id, name, kind::text in ('deployable', 'pending') as "comes_back!"
+                                 from asset_statuses order by kind, name"#
+    )
+    .fetch_all(pool)
+    .await?;
+    let returns = rows.iter().filter(|r| r.comes_back).map(|r| (r.id.to_string(), r.name.clone())).collect();
+    Ok((returns, rows.into_iter().map(|r| (r.id.to_string(), r.name)).collect()))
 }
 
 #[derive(Clone, Debug, Default)]
