@@ -63,8 +63,12 @@ pub async fn find_actor(
                                and (last_used_at is null or last_used_at < now() - interval '1 minute')),
                 session as (select user_id, csrf_token from sessions where id_hash = $3 and expires_at > now())
            select u.id, u.login, u.name, u.language, u.time_zone, u.entity_id,
+                  -- In the order of the unread index, so that it is what the count walks: with
+                  -- a few people holding most notifications, a plain LIMIT made the planner
+                  -- expect to meet enough rows early in a sequential scan, which for
+                  -- anyone else then read every notification.
                   (select count(*) from (select 1 from notifications n where n.user_id = u.id and n.read_at is null
-                                          limit $4) unread) as "unread!",
+                                          order by n.created_at desc limit $4) unread) as "unread!",
                   (select csrf_token from session) as csrf_token
              from users u
             where u.active and u.id = coalesce($1, (select user_id from token), (select user_id from session))"#,

@@ -226,8 +226,9 @@ const BATCH: i64 = 200;
 pub async fn deliver(pool: &PgPool) -> AppResult<(u64, u64)> {
     let row = sqlx::query!(
         r#"with batch as (
+               -- The ids gathered once: as `id in (...)` the locking subquery ran again for each row.
                delete from ticket_notices
-                where id in (select id from ticket_notices order by id limit $1 for update skip locked)
+                where id = any(array(select id from ticket_notices order by id limit $1 for update skip locked))
                returning *),
            about as (
                select b.*, t.entity_id, t.requester_id, t.created_by_id,
