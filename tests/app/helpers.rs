@@ -340,6 +340,13 @@ impl TestApp {
         admin.close().await.ok();
         let url = (shared.url_of)(&name);
         let pool = db::connect(&url, 5).await.expect("connect test database");
+        // A copy of the template carries the template's catalogue epoch; each
+        // database has its own, as the inventory's cache of catalogue ids
+        // (one per process, shared by the tests) tells databases apart by it.
+        sqlx::query("update software_catalogue_generation set epoch = gen_random_uuid()")
+            .execute(&pool)
+            .await
+            .expect("an epoch of its own");
         let mut config = Config::for_tests(url);
         change(&mut config);
         let router = routes::app(AppState::new(pool.clone(), config));
