@@ -159,10 +159,15 @@ pub async fn answer(pool: &sqlx::PgPool, message: &Message<'_>, config: Arc<Conf
         Ok(Err(reply)) => return reply,
         Err(_) => return unreadable(),
     };
-    match same_json_body(pool, &sender, &body).await {
-        Ok(true) => return Reply::ok_json(compression),
-        Ok(false) => {}
-        Err(error) => return store_failed(speaker, compression, &error),
+    // A GLPI Agent names itself in its id header: its JSON body is compared
+    // with its last inventory before it is read, and not again after.
+    let early = sender.agent_uuid.clone().filter(|_| body.is_json());
+    if let Some(agent_uuid) = &early {
+        match same_body_of(pool, agent_uuid, sender.remote_ip, &body).await {
+            Ok(true) => return Reply::ok_json(compression),
+            Ok(false) => {}
+            Err(error) => return store_failed(speaker, compression, &error),
+        }
     }
     let blacklist = Arc::clone(&config.blacklist);
     let Ok(read) = tokio::task::spawn_blocking(move || read(&sender, &body, &blacklist)).await else {
@@ -171,7 +176,9 @@ pub async fn answer(pool: &sqlx::PgPool, message: &Message<'_>, config: Arc<Conf
     let stored = match read {
         Read::Answer(reply) => return reply,
         Read::Contact { hello, reply } => contact(pool, &hello).await.map(|()| reply),
-        Read::Inventory(inventory) => submit(pool, message, &config, &inventory).await.map(|_| inventory.reply),
+        Read::Inventory(inventory) => {
+            submit(pool, message, &config, &inventory, early.is_none()).await.map(|_| inventory.reply)
+        }
     };
     stored.unwrap_or_else(|error| store_failed(speaker, compression, &error))
 }
@@ -205,13 +212,16 @@ fn inflate(speaker: Speaker, compression: Compression, wire: &[u8], cap: u64) ->
     }
 }
 
-/// Whether a GLPI Agent sent, in JSON, the very body of its last inventory:
-/// its id header names it, so the body need not be read to find the agent.
+/// Whether the agent `agent_uuid` sent the very body of its last inventory.
 /// Only an inventory's body is ever remembered, so an equal body is that
 /// inventory again and gets its answer.
-async fn same_json_body(pool: &sqlx::PgPool, sender: &Sender, body: &Inflated) -> Result<bool, AppError> {
-    let Some(agent_uuid) = sender.agent_uuid.as_ref().filter(|_| body.is_json()) else { return Ok(false) };
-    let hello = Hello { agent_uuid: Some(agent_uuid.clone()), remote_ip: sender.remote_ip, ..Hello::default() };
+async fn same_body_of(
+    pool: &sqlx::PgPool,
+    agent_uuid: &str,
+    remote_ip: Option<std::net::IpAddr>,
+    body: &Inflated,
+) -> Result<bool, AppError> {
+    let hello = Hello { agent_uuid: Some(agent_uuid.to_owned()), remote_ip, ..Hello::default() };
     let asset = db::same_body(pool, &hello, &body.sha256).await?;
     if let Some(asset) = asset {
         tracing::info!(agent = %agent_uuid, outcome = ?Outcome::Unchanged(asset), "inventory");
@@ -468,6 +478,7 @@ async fn submit(
     message: &Message<'_>,
     config: &Config,
     received: &Received,
+    compare_body: bool,
 ) -> Result<Outcome, AppError> {
     let submission = db::Submission {
         hello: &received.hello,
@@ -478,8 +489,7 @@ async fn submit(
         entity_id: message.entity_id,
         config,
         force: false,
-        // A GLPI Agent's JSON body was compared before it was read.
-        compare_body: !(received.hello.agent_uuid.is_some() && received.dialect == Dialect::Json),
+        compare_body,
     };
     let outcome = db::ingest(pool, submission).await?;
     tracing::info!(deviceid = %received.hello.deviceid, outcome = ?outcome, "inventory");
