@@ -337,11 +337,15 @@ pub async fn fetch_page<L: Listing>(
         }
     };
     let ((total, total_exact), anchor) = tokio::try_join!(count::<L>(pool, scope, filter, query), anchor)?;
-    let mut rows = match anchor {
-        Some(anchor) => keyset_rows::<L>(scope, filter, query, anchor),
-        None => offset_rows::<L>(scope, filter, query, offset),
+    let mut keyed = match anchor {
+        Some(anchor) => rows_of_ids::<L>(pool, query, keyset_ids::<L>(scope, filter, query, anchor)).await?,
+        None if seeks => rows_of_ids::<L>(pool, query, offset_ids::<L>(scope, filter, query, offset)).await?,
+        None => {
+            let mut rows = select_rows::<L>(scope, filter, query);
+            rows.push(" limit ").push_bind(i64::from(query.per_page) + 1).push(" offset ").push_bind(offset);
+            rows.build_query_as::<Keyed<L::Row>>().fetch_all(pool).await?
+        }
     };
-    let mut keyed = rows.build_query_as::<Keyed<L::Row>>().fetch_all(pool).await?;
     let per_page = query.per_page as usize;
     let next_cursor = if keyed.len() > per_page {
         keyed.truncate(per_page);
@@ -357,41 +361,42 @@ pub async fn fetch_page<L: Listing>(
     Ok(Page { items, total, total_exact, page: query.page, per_page: query.per_page, next_cursor })
 }
 
-/// select COLUMNS FROM where TIEBREAK = any(array(IDS)) ORDER BY: a page's
-/// ids found first (on the base table when the sort allows), and only those
-/// rows get the display joins.
-fn rows_of_ids<'a, L: Listing>(
+/// The rows of a page whose ids `ids` finds (on the base table, where the
+/// sort's index is), with their display joins, in list order.
+///
+/// Two statements, not one: the ids' statement depends on the filters and is
+/// planned at each request for the values given, while the rows' statement is
+/// the same text for every page of the list, so PostgreSQL plans its joins and
+/// subqueries once per connection. Planned together at each request, they
+/// cost more to plan than to run.
+async fn rows_of_ids<L: Listing>(
+    pool: &PgPool,
     query: &ListQuery<L::Sort>,
-    ids: impl FnOnce(&mut QueryBuilder<'a, Postgres>),
-) -> QueryBuilder<'a, Postgres> {
+    mut ids: QueryBuilder<'_, Postgres>,
+) -> AppResult<Vec<Keyed<L::Row>>> {
+    let ids: Vec<Uuid> = ids.build_query_scalar().fetch_all(pool).await?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut rows = select_keyed::<L>();
-    rows.push(" where ").push(L::TIEBREAK).push(" = any(array(");
-    ids(&mut rows);
-    rows.push("))");
+    rows.push(" where ").push(L::TIEBREAK).push(" = any(").push_bind(ids).push(")");
     push_order(&mut rows, query, L::TIEBREAK);
-    rows
+    Ok(rows.build_query_as().fetch_all(pool).await?)
 }
 
-/// The page at `offset`, and one row more.
-fn offset_rows<'a, L: Listing>(
+/// The ids of the page at `offset`, and one more (sorts on the base table).
+fn offset_ids<'a, L: Listing>(
     scope: &Scope,
     filter: &L::Filter,
     query: &ListQuery<L::Sort>,
     offset: i64,
 ) -> QueryBuilder<'a, Postgres> {
-    let limit = i64::from(query.per_page) + 1;
-    if query.sort.on_base_table() {
-        rows_of_ids::<L>(query, |rows| {
-            rows.push("select ").push(L::TIEBREAK).push(" ").push(L::COUNT_FROM).push(" ");
-            L::push_where(rows, scope, filter, query.q.as_deref());
-            push_order(rows, query, L::TIEBREAK);
-            rows.push(" limit ").push_bind(limit).push(" offset ").push_bind(offset);
-        })
-    } else {
-        let mut rows = select_rows::<L>(scope, filter, query);
-        rows.push(" limit ").push_bind(limit).push(" offset ").push_bind(offset);
-        rows
-    }
+    let mut ids = QueryBuilder::new("select ");
+    ids.push(L::TIEBREAK).push(" ").push(L::COUNT_FROM).push(" ");
+    L::push_where(&mut ids, scope, filter, query.q.as_deref());
+    push_order(&mut ids, query, L::TIEBREAK);
+    ids.push(" limit ").push_bind(i64::from(query.per_page) + 1).push(" offset ").push_bind(offset);
+    ids
 }
 
 /// The row a cursor names, read again: its id, and whether its sort value is
@@ -450,12 +455,12 @@ enum Run {
     Filled,
 }
 
-/// The page after the anchor, and one row more (sorts on the base table). Ascending lists empty values
-/// last and descending first ([`push_order`]), while a row comparison skips
-/// empty values: so the rows after the anchor are one or two runs, each an
+/// The ids of the page after the anchor, and one more (sorts on the base
+/// table). Ascending lists empty values last and descending first
+/// ([`push_order`]), while a row comparison skips empty values: so the rows after the anchor are one or two runs, each an
 /// index range read in order and cut at the page size, and the page is the
 /// first rows of the runs put end to end.
-fn keyset_rows<'a, L: Listing>(
+fn keyset_ids<'a, L: Listing>(
     scope: &Scope,
     filter: &L::Filter,
     query: &ListQuery<L::Sort>,
@@ -470,31 +475,30 @@ fn keyset_rows<'a, L: Listing>(
     let (dir, past) = if query.desc { (" desc", " < ") } else { (" asc", " > ") };
     let order = format!(" order by k_sort{dir}, k_id{dir} limit ");
     let limit = i64::from(query.per_page) + 1;
-    rows_of_ids::<L>(query, |rows| {
-        rows.push("select k_id from (");
-        for (i, run) in runs.iter().enumerate() {
-            rows.push(if i == 0 { "(select k_id, k_sort from " } else { " union all (select k_id, k_sort from " });
-            push_sorted_ids::<L>(rows, scope, filter, query);
-            match run {
-                Run::Beyond => {
-                    rows.push(" where (k_sort, k_id)").push(past).push("(select ").push(query.sort.column());
-                    rows.push(", ").push(L::TIEBREAK).push(" ").push(L::COUNT_FROM).push(" where ").push(L::TIEBREAK);
-                    rows.push(" = ").push_bind(anchor.id).push(")");
-                }
-                Run::EmptyBeyond => {
-                    rows.push(" where k_sort is null and k_id").push(past).push_bind(anchor.id);
-                }
-                Run::Empty => {
-                    rows.push(" where k_sort is null");
-                }
-                Run::Filled => {
-                    rows.push(" where k_sort is not null");
-                }
+    let mut ids = QueryBuilder::new("select k_id from (");
+    for (i, run) in runs.iter().enumerate() {
+        ids.push(if i == 0 { "(select k_id, k_sort from " } else { " union all (select k_id, k_sort from " });
+        push_sorted_ids::<L>(&mut ids, scope, filter, query);
+        match run {
+            Run::Beyond => {
+                ids.push(" where (k_sort, k_id)").push(past).push("(select ").push(query.sort.column());
+                ids.push(", ").push(L::TIEBREAK).push(" ").push(L::COUNT_FROM).push(" where ").push(L::TIEBREAK);
+                ids.push(" = ").push_bind(anchor.id).push(")");
             }
-            rows.push(order.as_str()).push_bind(limit).push(")");
+            Run::EmptyBeyond => {
+                ids.push(" where k_sort is null and k_id").push(past).push_bind(anchor.id);
+            }
+            Run::Empty => {
+                ids.push(" where k_sort is null");
+            }
+            Run::Filled => {
+                ids.push(" where k_sort is not null");
+            }
         }
-        rows.push(") runs").push(order.as_str()).push_bind(limit);
-    })
+        ids.push(order.as_str()).push_bind(limit).push(")");
+    }
+    ids.push(") runs").push(order.as_str()).push_bind(limit);
+    ids
 }
 
 /// One row of `L` by its id (the [`Listing::TIEBREAK`] column) when its
