@@ -26,8 +26,8 @@ pub const SELECT: &str = "t.id, t.number, t.entity_id, en.name as entity_name, t
     t.urgency, t.impact, t.priority, t.status, t.pending_reason, t.source, t.sla_id, s.name as sla_name,
     t.own_due_at, t.resolve_due_at, t.owned_at, t.solved_at, t.closed_at,
     coalesce((select string_agg(n.name, ', ' order by n.name) from (
-        select u.name from ticket_people p join users u on u.id = p.user_id where p.ticket_id = t.id and p.role = 'assignee'
-        union all select g.name from ticket_groups tg join groups g on g.id = tg.group_id where tg.ticket_id = t.id) n), '') as assignees,
+        select u.name from users u where u.id = any(t.assignee_ids)
+        union all select g.name from groups g where g.id = any(t.group_ids)) n), '') as assignees,
     t.version, t.created_at, t.updated_at";
 pub const FROM: &str = "from tickets t join entities en on en.id = t.entity_id join users ru on ru.id = t.requester_id
     left join ticket_categories tc on tc.id = t.category_id left join slas s on s.id = t.sla_id";
@@ -727,8 +727,8 @@ pub async fn latest_solution(pool: &PgPool, ticket: Uuid) -> AppResult<Option<St
 pub async fn technician_choices(pool: &PgPool, scope: &Scope) -> AppResult<Vec<(String, String)>> {
     let rows = sqlx::query!(
         "select u.id, u.name from users u
-          where u.active and u.entity_id = any($1)
-            and exists (select 1 from role_grants g where g.user_id = u.id and g.role in ('technician', 'supervisor'))
+          where u.id = any(array(select user_id from role_grants where role in ('technician', 'supervisor')))
+            and u.active and u.entity_id = any($1)
           order by u.name, u.id",
         scope.ids()
     )
@@ -862,8 +862,8 @@ pub async fn page_links(
                 where ta.ticket_id = $1 and (a.entity_id = any($2) or a.assigned_user_id = $3)
                union all
                select 'technician', u.id, u.name, null from users u
-                where $4 and u.active and u.entity_id = any($5)
-                  and exists (select 1 from role_grants g where g.user_id = u.id and g.role in ('technician', 'supervisor'))
+                where $4 and u.id = any(array(select user_id from role_grants where role in ('technician', 'supervisor')))
+                  and u.active and u.entity_id = any($5)
                union all
                select 'team', id, name, null from groups where $4 and entity_id = any($5)
            ) links
@@ -1007,11 +1007,8 @@ impl Listing for TicketList {
         match filter.queue {
             Queue::All => {}
             Queue::Mine => {
-                // The person's tickets gathered first (an index lookup), then filtered and sorted.
-                qb.push(open).push(
-                    " and t.id = any(array(select ticket_id from ticket_people where role = 'assignee' and user_id = ",
-                );
-                qb.push_bind(me).push("))");
+                // The open tickets carry their technicians (an indexed copy of ticket_people).
+                qb.push(open).push(" and t.assignee_ids @> array[").push_bind(me).push("]::uuid[]");
             }
             Queue::MyGroups => {
                 // The open tickets carry their teams (an indexed copy of ticket_groups).
