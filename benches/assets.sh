@@ -35,7 +35,9 @@ FRAGMENT=$(psql_value "select substr(serial, 3, 6) from assets where tag = 'GEN-
 BUSY=$(psql_value "select id from assets where tag = 'GEN-0000001'")
 echo "   $(psql_value 'select count(*) from assets') assets, $(psql_value 'select count(*) from audit_log') history rows"
 
-# The SQL one list request runs (count, then the page), as the server sends it.
+# The SQL one list request runs (count, then the page's ids, then their
+# rows), as the server sends it; pgbench prepares each statement, as the
+# server does.
 SELECT="a.id, a.tag, a.name, a.serial, a.model_id, am.name as model_name, am.category_id, (select name from asset_categories where id = am.category_id) as category_name, (select has_hardware from asset_categories where id = am.category_id) as has_hardware, (select name from manufacturers where id = a.manufacturer_id) as manufacturer_name, a.status_id, s.name as status_name, s.kind as status_kind, a.entity_id, (select name from entities where id = a.entity_id) as entity_name, a.location_id, l.name as location_name, a.assigned_user_id, u.name as assigned_user_name, a.assigned_group_id, (select name from groups where id = a.assigned_group_id) as assigned_group_name, a.supplier, a.order_number, a.invoice_number, a.purchase_date, a.price, a.currency, a.warranty_end, a.notes, a.custom_values, a.version, a.created_at, a.updated_at"
 FROM="from assets a join asset_models am on am.id = a.model_id join asset_statuses s on s.id = a.status_id left join locations l on l.id = a.location_id left join users u on u.id = a.assigned_user_id"
 COUNT_FROM="from assets a"
@@ -45,7 +47,8 @@ ORDER="order by a.tag asc, a.id asc"
 raw_list() {
   cat >"$DATA/$1.sql" <<SQL
 select count(*) from (select 1 $COUNT_FROM where a.entity_id = any('$SCOPE'::uuid[]) $2 limit 1001) capped;
-select $SELECT $FROM where a.id = any(array(select a.id $COUNT_FROM where a.entity_id = any('$SCOPE'::uuid[]) $2 $ORDER limit 50 offset $3)) $ORDER;
+select coalesce(array_agg(id), '{}') as ids from (select a.id $COUNT_FROM where a.entity_id = any('$SCOPE'::uuid[]) $2 $ORDER limit 51 offset $3) page \\gset
+select $SELECT, a.id as list_key $FROM where a.id = any(:ids::uuid[]) $ORDER;
 SQL
 }
 command -v jq >/dev/null || { apt-get update -q && apt-get install -y -q jq; }
@@ -58,7 +61,8 @@ LIVE="(select a.id as k_id, a.tag as k_sort $COUNT_FROM where a.entity_id = any(
 cat >"$DATA/cursor400.sql" <<SQL
 select count(*) from (select 1 $COUNT_FROM where a.entity_id = any('$SCOPE'::uuid[]) and not a.archived limit 1001) capped;
 select k_sort is null from $LIVE where k_id = '$ANCHOR';
-select $SELECT, a.id as list_key $FROM where a.id = any(array(select k_id from ((select k_id, k_sort from $LIVE where (k_sort, k_id) > (select a.tag, a.id $COUNT_FROM where a.id = '$ANCHOR') order by k_sort asc, k_id asc limit 51) union all (select k_id, k_sort from $LIVE where k_sort is null order by k_sort asc, k_id asc limit 51)) runs order by k_sort asc, k_id asc limit 51)) $ORDER;
+select coalesce(array_agg(k_id), '{}') as ids from (select k_id from ((select k_id, k_sort from $LIVE where (k_sort, k_id) > (select a.tag, a.id $COUNT_FROM where a.id = '$ANCHOR') order by k_sort asc, k_id asc limit 51) union all (select k_id, k_sort from $LIVE where k_sort is null order by k_sort asc, k_id asc limit 51)) runs order by k_sort asc, k_id asc limit 51) page \\gset
+select $SELECT, a.id as list_key $FROM where a.id = any(:ids::uuid[]) $ORDER;
 SQL
 raw_list page400 "and not a.archived" 19950
 raw_list filtered "and a.status_id = '$STATUS' and a.location_id = '$PLACE'" 0

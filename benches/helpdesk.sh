@@ -46,7 +46,8 @@ echo "   $(psql_value 'select count(*) from tickets') tickets, $(psql_value 'sel
   "$WHO has $(psql_value "select count(*) from ticket_people where user_id = '$ME'") tickets assigned and" \
   "$(psql_value "select count(*) from ticket_groups tg join group_members gm on gm.group_id = tg.group_id where gm.user_id = '$ME'") in their teams"
 
-# The SQL one list request runs (the capped count, then the page's ids and their details).
+# The SQL one list request runs: the capped count, the page's ids, then
+# their rows (pgbench prepares each statement, as the server does).
 SELECT=$(sed -n '/^pub const SELECT: &str = "/,/";$/p' src/helpdesk/db.rs | sed '1s/^pub const SELECT: &str = "//; $s/";$//' | tr '\n' ' ')
 FROM=$(sed -n '/^pub const FROM: &str = "/,/";$/p' src/helpdesk/db.rs | sed '1s/^pub const FROM: &str = "//; $s/";$//' | tr '\n' ' ')
 VISIBLE="(t.entity_id = any('$SCOPE'::uuid[]) or t.requester_id = '$ME' or t.created_by_id = '$ME' or t.id = any(array(select ticket_id from ticket_people where role = 'watcher' and user_id = '$ME')))"
@@ -55,22 +56,26 @@ ORDER="order by t.number desc, t.id desc"
 raw_list() { # NAME WHERE
   cat >"$DATA/$1.sql" <<SQL
 select count(*) from (select 1 from tickets t where $VISIBLE $2 limit 1001) capped;
-select $SELECT $FROM where t.id = any(array(select t.id from tickets t where $VISIBLE $2 $ORDER limit 50 offset 0)) $ORDER;
+select coalesce(array_agg(id), '{}') as ids from (select t.id from tickets t where $VISIBLE $2 $ORDER limit 51 offset 0) page \\gset
+select $SELECT, t.id as list_key $FROM where t.id = any(:ids::uuid[]) $ORDER;
 SQL
 }
 raw_list all ""
-raw_list mine "$OPEN and t.id = any(array(select ticket_id from ticket_people where role = 'assignee' and user_id = '$ME'))"
+raw_list mine "$OPEN and t.assignee_ids @> array['$ME'::uuid]"
 raw_list groups "$OPEN and t.group_ids && array(select group_id from group_members where user_id = '$ME')"
 raw_list unassigned "$OPEN and not t.assigned"
 raw_list late "$OPEN and (t.resolve_due_at < now() + interval '1 hour' or (t.owned_at is null and t.own_due_at < now() + interval '1 hour'))"
-# The queries of a ticket's page: the ticket, its timeline, people, assets, survey.
+# The queries of a ticket's page, as the server sends them: the ticket, its
+# timeline, its people, teams and assets with the technicians and teams a
+# supervisor may assign, its survey and its attachments.
+LINKS=$(sed -n '/^pub async fn page_links/,/^}/p' src/helpdesk/db.rs | sed -n '/r#"select part/,/"#,$/p' | sed '1s/.*r#"//; $s/"#,$//' | tr '\n' ' ' | sed 's/ as "[a-z]*!"//g')
+TIMELINE=$(sed -n '/^pub async fn timeline/,/^}/p' src/helpdesk/db.rs | sed -n '/r#"select/,/"#,$/p' | sed '1s/.*r#"//; $s/"#,$//' | tr '\n' ' ' | sed 's/ as "[a-z]*!"//g')
 cat >"$DATA/ticket.sql" <<SQL
 select $SELECT $FROM where t.id = '$BUSY' and $VISIBLE;
-select f.id::text, f.created_at, f.author_id, u.name, f.body, f.private from followups f left join users u on u.id = f.author_id where f.ticket_id = '$BUSY' union all select k.id::text, k.created_at, k.author_id, u.name, k.body, k.private from ticket_tasks k left join users u on u.id = k.author_id where k.ticket_id = '$BUSY' union all select s.id::text, s.created_at, s.author_id, u.name, s.body, false from ticket_solutions s left join users u on u.id = s.author_id where s.ticket_id = '$BUSY' union all select e.id::text, e.at, e.actor_id, u.name, e.reason, false from ticket_events e left join users u on u.id = e.actor_id where e.ticket_id = '$BUSY' order by 2, 1;
-select u.id, u.name from ticket_people p join users u on u.id = p.user_id where p.ticket_id = '$BUSY' and p.role = 'assignee' order by u.name;
-select g.id, g.name from ticket_groups tg join groups g on g.id = tg.group_id where tg.ticket_id = '$BUSY' order by g.name;
-select a.id, a.tag, a.name from ticket_assets ta join assets a on a.id = ta.asset_id where ta.ticket_id = '$BUSY' and (a.entity_id = any('$SCOPE'::uuid[]) or a.assigned_user_id = '$ME') order by a.tag;
-select ticket_id, rating from satisfaction_surveys where ticket_id = '$BUSY';
+$(echo "$TIMELINE" | sed "s/\$1/'$BUSY'::uuid/g; s/\$2/true/g");
+$(echo "$LINKS" | sed "s/\$1/'$BUSY'::uuid/g; s/\$2/'$SCOPE'::uuid[]/g; s/\$3/'$ME'::uuid/g; s/\$4/true/g; s/\$5/'$SCOPE'::uuid[]/g");
+select ticket_id, requester_id, created_at, expires_at, rating, comment, answered_at from satisfaction_surveys where ticket_id = '$BUSY';
+select id, file_name, content_type, size, uploaded_by, private, created_at from ticket_attachments where ticket_id = '$BUSY' and (true or not private) order by created_at;
 SQL
 
 echo "== restart (a fresh process)"

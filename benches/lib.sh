@@ -47,7 +47,7 @@ measure() {
 pgb() {
   rm -f "$DATA"/pgblog*
   local tps
-  tps=$("$PG_BIN/pgbench" -n -h "$DATA/pg" -U parc -c "$1" -j "$((${1} < 2 ? 1 : 2))" -T "$DURATION" -f "$2" \
+  tps=$("$PG_BIN/pgbench" -n -M prepared -h "$DATA/pg" -U parc -c "$1" -j "$((${1} < 2 ? 1 : 2))" -T "$DURATION" -f "$2" \
     -l --log-prefix="$DATA/pgblog" parc 2>"$DATA/pgbench.err" | awk '/^tps/ { printf "%.0f", $3 }')
   # Each log line: client, transaction, latency in microseconds, ...
   printf '%s %s\n' "$tps" "$(cat "$DATA"/pgblog* | awk '{ print $3 }' | sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", v[int(NR * 0.99)] / 1000 }')"
