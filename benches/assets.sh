@@ -48,7 +48,7 @@ raw_list() {
   cat >"$DATA/$1.sql" <<SQL
 select count(*) from (select 1 $COUNT_FROM where a.entity_id = any('$SCOPE'::uuid[]) $2 limit 1001) capped;
 select coalesce(array_agg(id), '{}') as ids from (select a.id $COUNT_FROM where a.entity_id = any('$SCOPE'::uuid[]) $2 $ORDER limit 51 offset $3) page \\gset
-select $SELECT, a.id as list_key $FROM where a.id = any(:ids::uuid[]) $ORDER;
+select $SELECT, a.id as list_key $FROM where a.id = any(array(select unnest(:ids::uuid[]))) $ORDER;
 SQL
 }
 command -v jq >/dev/null || { apt-get update -q && apt-get install -y -q jq; }
@@ -62,7 +62,7 @@ cat >"$DATA/cursor400.sql" <<SQL
 select count(*) from (select 1 $COUNT_FROM where a.entity_id = any('$SCOPE'::uuid[]) and not a.archived limit 1001) capped;
 select k_sort is null from $LIVE where k_id = '$ANCHOR';
 select coalesce(array_agg(k_id), '{}') as ids from (select k_id from ((select k_id, k_sort from $LIVE where (k_sort, k_id) > (select a.tag, a.id $COUNT_FROM where a.id = '$ANCHOR') order by k_sort asc, k_id asc limit 51) union all (select k_id, k_sort from $LIVE where k_sort is null order by k_sort asc, k_id asc limit 51)) runs order by k_sort asc, k_id asc limit 51) page \\gset
-select $SELECT, a.id as list_key $FROM where a.id = any(:ids::uuid[]) $ORDER;
+select $SELECT, a.id as list_key $FROM where a.id = any(array(select unnest(:ids::uuid[]))) $ORDER;
 SQL
 raw_list page400 "and not a.archived" 19950
 raw_list filtered "and a.status_id = '$STATUS' and a.location_id = '$PLACE'" 0

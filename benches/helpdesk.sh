@@ -57,7 +57,7 @@ raw_list() { # NAME WHERE
   cat >"$DATA/$1.sql" <<SQL
 select count(*) from (select 1 from tickets t where $VISIBLE $2 limit 1001) capped;
 select coalesce(array_agg(id), '{}') as ids from (select t.id from tickets t where $VISIBLE $2 $ORDER limit 51 offset 0) page \\gset
-select $SELECT, t.id as list_key $FROM where t.id = any(:ids::uuid[]) $ORDER;
+select $SELECT, t.id as list_key $FROM where t.id = any(array(select unnest(:ids::uuid[]))) $ORDER;
 SQL
 }
 raw_list all ""

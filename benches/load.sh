@@ -30,10 +30,14 @@ USER_ID=$(psql_value "select id from users where login = 'user5000'")
 SCOPE=$(psql_value "select '{' || string_agg(id::text, ',') || '}' from entities")
 echo "   $(psql_value 'select count(*) from users') people, $(psql_value 'select count(*) from locations') locations, $(psql_value 'select count(*) from entities') entities"
 
-# The SQL one list request runs (count + first page), as the server sends it.
+# The SQL one list request runs (the capped count, the page's ids, then
+# their rows), as the server sends it; pgbench prepares each statement, as
+# the server does.
+COLUMNS="u.id, u.login, u.name, u.email, u.phone, u.entity_id, en.name as entity_name, u.location_id, l.name as location_name, u.manager_id, m.name as manager_name, u.language, u.time_zone, u.active, coalesce((select array_agg(distinct r.role::text) from role_grants r where r.user_id = u.id), '{}') as roles, u.version, u.created_at, u.updated_at"
 cat >"$DATA/list.sql" <<SQL
-select count(*) from users u where u.entity_id = any('$SCOPE'::uuid[]);
-select u.id, u.login, u.name, u.email, u.phone, u.entity_id, en.name as entity_name, u.location_id, l.name as location_name, u.manager_id, m.name as manager_name, u.language, u.time_zone, u.active, coalesce((select array_agg(distinct r.role::text) from role_grants r where r.user_id = u.id), '{}') as roles, u.version, u.created_at, u.updated_at from users u join entities en on en.id = u.entity_id left join locations l on l.id = u.location_id left join users m on m.id = u.manager_id where u.entity_id = any('$SCOPE'::uuid[]) order by u.name asc nulls last, u.id limit 50 offset 0;
+select count(*) from (select 1 from users u where u.entity_id = any('$SCOPE'::uuid[]) limit 1001) capped;
+select coalesce(array_agg(id), '{}') as ids from (select u.id from users u where u.entity_id = any('$SCOPE'::uuid[]) order by u.name asc, u.id asc limit 51 offset 0) page \\gset
+select $COLUMNS, u.id as list_key from users u join entities en on en.id = u.entity_id left join locations l on l.id = u.location_id left join users m on m.id = u.manager_id where u.id = any(array(select unnest(:ids::uuid[]))) order by u.name asc, u.id asc;
 SQL
 # The SQL of one person's page, its main query only.
 cat >"$DATA/one.sql" <<SQL

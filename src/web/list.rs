@@ -330,13 +330,10 @@ pub async fn fetch_page<L: Listing>(
         Some(Cursor::Row(_)) if seeks => 0,
         Some(_) => return Err(AppError::BadRequest("after comes from a list sorted another way".into())),
     };
-    let anchor = async {
-        match position.after() {
-            Some(Cursor::Row(after)) => anchor::<L>(pool, scope, filter, query, after).await.map(Some),
-            _ => Ok(None),
-        }
+    let anchor = match position.after() {
+        Some(Cursor::Row(after)) => Some(anchor::<L>(pool, scope, filter, query, after).await?),
+        _ => None,
     };
-    let ((total, total_exact), anchor) = tokio::try_join!(count::<L>(pool, scope, filter, query), anchor)?;
     let mut keyed = match anchor {
         Some(anchor) => rows_of_ids::<L>(pool, query, keyset_ids::<L>(scope, filter, query, anchor)).await?,
         None if seeks => rows_of_ids::<L>(pool, query, offset_ids::<L>(scope, filter, query, offset)).await?,
@@ -347,6 +344,10 @@ pub async fn fetch_page<L: Listing>(
         }
     };
     let per_page = query.per_page as usize;
+    let (total, total_exact) = match total_from_page(anchor.is_some(), offset, keyed.len(), per_page) {
+        Some(total) => (total, true),
+        None => count::<L>(pool, scope, filter, query).await?,
+    };
     let next_cursor = if keyed.len() > per_page {
         keyed.truncate(per_page);
         let next = match keyed.last() {
@@ -361,6 +362,14 @@ pub async fn fetch_page<L: Listing>(
     Ok(Page { items, total, total_exact, page: query.page, per_page: query.per_page, next_cursor })
 }
 
+/// The list's length when its last page says it: a page found by its offset
+/// that ends the list (no row past it) and is not past the end. Searches and
+/// narrow filters fit on one page, and skip counting.
+fn total_from_page(by_cursor: bool, offset: i64, rows: usize, per_page: usize) -> Option<i64> {
+    let ends_the_list = rows <= per_page && (rows > 0 || offset == 0);
+    (!by_cursor && ends_the_list).then(|| offset.saturating_add(i64::try_from(rows).unwrap_or(i64::MAX)))
+}
+
 /// The rows of a page whose ids `ids` finds (on the base table, where the
 /// sort's index is), with their display joins, in list order.
 ///
@@ -369,6 +378,11 @@ pub async fn fetch_page<L: Listing>(
 /// the same text for every page of the list, so PostgreSQL plans its joins and
 /// subqueries once per connection. Planned together at each request, they
 /// cost more to plan than to run.
+///
+/// The ids reach the rows' statement through `array(select unnest(..))`,
+/// whose length the planner cannot see: with `any($1)` it counts the ids, a
+/// page of a few rows (a search) looks cheaper planned for them, and it was
+/// planned again at every request after all.
 async fn rows_of_ids<L: Listing>(
     pool: &PgPool,
     query: &ListQuery<L::Sort>,
@@ -379,7 +393,7 @@ async fn rows_of_ids<L: Listing>(
         return Ok(Vec::new());
     }
     let mut rows = select_keyed::<L>();
-    rows.push(" where ").push(L::TIEBREAK).push(" = any(").push_bind(ids).push(")");
+    rows.push(" where ").push(L::TIEBREAK).push(" = any(array(select unnest(").push_bind(ids).push("::uuid[])))");
     push_order(&mut rows, query, L::TIEBREAK);
     Ok(rows.build_query_as().fetch_all(pool).await?)
 }
@@ -671,6 +685,20 @@ pub fn csv_document(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_that_ends_the_list_gives_its_length() {
+        // A search with 3 hits, page 1 of 50: 3 rows, no count needed.
+        assert_eq!(total_from_page(false, 0, 3, 50), Some(3));
+        assert_eq!(total_from_page(false, 0, 0, 50), Some(0));
+        // Page 3 holds the last 7 rows.
+        assert_eq!(total_from_page(false, 100, 7, 50), Some(107));
+        // A full page and one row more: the list goes on, count it.
+        assert_eq!(total_from_page(false, 0, 51, 50), None);
+        // Past the end, or found by a cursor: the rows before are unknown.
+        assert_eq!(total_from_page(false, 100, 0, 50), None);
+        assert_eq!(total_from_page(true, 0, 7, 50), None);
+    }
 
     #[derive(Clone, Copy, Debug, PartialEq)]
     enum TestSort {
